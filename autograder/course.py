@@ -1,0 +1,83 @@
+"""과정의 경로와 nbgrader 설정을 한곳에 모읍니다 (course paths and nbgrader configuration)."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from traitlets.config import Config
+
+REPO = Path(__file__).resolve().parent.parent
+SOLUTIONS = REPO / "solutions"
+EXERCISES = REPO / "exercises"
+COURSE_ID = "ml-restart"
+
+ASSIGNMENT_RE = re.compile(r"^ch\d\d_[a-z0-9_]+$")
+
+#: 학생본의 풀이 자리에 들어가는 코드 (nbgrader ClearSolutions.code_stub)
+CODE_STUB = "# 여기에 코드를 작성하세요\nraise NotImplementedError()"
+
+
+def assignments() -> list[str]:
+    """solutions/ 아래의 과제 id를 차례대로 돌려줍니다."""
+    return sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and ASSIGNMENT_RE.match(p.name))
+
+
+def notebook_names(assignment_id: str) -> list[str]:
+    """과제에 속한 노트북 이름(확장자 없이)."""
+    return sorted(p.stem for p in (SOLUTIONS / assignment_id).glob("*.ipynb"))
+
+
+def check_assignment_ids(ids: list[str] | None) -> list[str]:
+    """사용자가 준 과제 id를 확인합니다. 없으면 모든 과제."""
+    known = assignments()
+    if not ids:
+        return known
+    unknown = [a for a in ids if a not in known]
+    if unknown:
+        raise SystemExit(
+            f"알 수 없는 과제 id: {', '.join(unknown)} (있는 과제: {', '.join(known)})"
+        )
+    return list(ids)
+
+
+def ensure_venv_on_path() -> None:
+    """nbgrader는 성적부를 만들 때 PATH에서 `alembic`을 찾습니다.
+
+    가상 환경의 python을 전체 경로로 부르면 그 bin/ 이 PATH에 없어 실패하므로 앞에 붙여 둡니다.
+    """
+    bindir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if bindir not in path.split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + path
+
+
+def nbgrader_config(
+    db_url: str,
+    *,
+    release_directory: str | Path = EXERCISES,
+    submitted_directory: str | Path = "submitted",
+    autograded_directory: str | Path = "autograded",
+) -> Config:
+    """이 과정에 맞춘 nbgrader 설정."""
+    c = Config()
+    c.CourseDirectory.root = str(REPO)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.source_directory = "solutions"
+    c.CourseDirectory.release_directory = str(release_directory)
+    c.CourseDirectory.submitted_directory = str(submitted_directory)
+    c.CourseDirectory.autograded_directory = str(autograded_directory)
+    c.CourseDirectory.db_url = db_url
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+    c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    c.ClearSolutions.text_stub = "여기에 답을 쓰세요."
+    c.OverwriteCells.add_missing_cells = True
+    c.OverwriteCells.missing_cell_notification = (
+        "이 셀(id: {cell_id})은 제출본에서 지워져 있어 채점기가 원본으로 되살렸습니다.\n\n"
+    )
+    c.GenerateAssignment.create_assignment = True
+    # 이 과정은 nbgrader의 exchange(배포/수거 폴더)를 쓰지 않습니다.
+    c.Exchange.root = str(Path(tempfile.gettempdir()) / "nbgrader-exchange")
+    return c

@@ -1,0 +1,152 @@
+"""학생 노트북을 별도 프로세스에서 실행합니다 (execution in a child process).
+
+채점기 프로세스는 노트북을 직접 실행하지 않습니다. 노트북마다 자식 프로세스
+(``python -m autograder.execute``)를 띄우고, 그 안에서 nbgrader의 ``Execute`` 전처리기가 커널을 돌립니다.
+무한 루프는 셀 시간 제한과 노트북 전체 시간 제한으로, 커널이 죽는 경우는 상태 값으로 돌아옵니다.
+어떤 제출물도 채점기 자체를 멈추거나 다른 학생의 채점에 끼어들 수 없습니다.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbformat import NotebookNode
+
+#: 노트북이 실행되는 커널에 주는 환경 변수. 병렬 채점에서 코어를 나눠 쓰도록 스레드를 하나로 묶습니다.
+KERNEL_ENV = {
+    "MPLBACKEND": "Agg",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "NBGRADER_EXECUTION": "autograde",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning",
+}
+
+
+@dataclass
+class Limits:
+    """실행 제한. 초 단위."""
+
+    cell_timeout: int = 120
+    notebook_timeout: int = 600
+
+
+@dataclass
+class ExecResult:
+    nb: NotebookNode
+    status: str  # ok | timeout | kernel_died | grader_error
+    detail: str = ""
+    seconds: float = 0.0
+    isolation: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _execute_here(nb: NotebookNode, workdir: Path, cell_timeout: int) -> tuple[NotebookNode, str, str]:
+    """이 프로세스에서 nbgrader의 Execute로 노트북을 실행합니다 (자식 프로세스 안에서 부름)."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbgrader.preprocessors import Execute
+
+    os.environ.update(KERNEL_ENV)
+    ep = Execute(timeout=cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
+    resources = {"metadata": {"path": str(workdir)}}
+    try:
+        ep.preprocess(nb, resources)
+    except CellTimeoutError:
+        return nb, "timeout", f"한 셀이 {cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?)."
+    except DeadKernelError:
+        return nb, "kernel_died", "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리 초과 등)."
+    except RuntimeError as exc:  # nbclient: kernel died before replying, failed to start, ...
+        if "kernel" in str(exc).lower():
+            return nb, "kernel_died", f"커널 오류: {exc}"[:300]
+        raise
+    return nb, "ok", ""
+
+
+def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
+    """노트북을 자식 프로세스에서 실행하고 결과를 돌려줍니다. 예외를 던지지 않습니다."""
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="exec-") as tmp:
+        tmp = Path(tmp)
+        src, dst, status_file = tmp / "in.ipynb", tmp / "out.ipynb", tmp / "status.json"
+        nbformat.write(nb, str(src))
+        cmd = [
+            sys.executable, "-m", "autograder.execute",
+            str(src), str(dst), str(status_file), str(workdir), str(limits.cell_timeout),
+        ]
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=str(Path(__file__).resolve().parent.parent),
+        )
+        try:
+            _, err = proc.communicate(timeout=limits.notebook_timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            return ExecResult(nb, "timeout", f"노트북 전체가 {limits.notebook_timeout}초 안에 끝나지 않았습니다.",
+                              time.monotonic() - start)
+        finally:
+            _kill_group(proc)
+        seconds = time.monotonic() - start
+        if status_file.exists() and dst.exists():
+            info = json.loads(status_file.read_text(encoding="utf-8"))
+            return ExecResult(nbformat.read(str(dst), as_version=4), info["status"], info["detail"], seconds)
+        tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
+        return ExecResult(nb, "grader_error", "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """자식과 그 자손(커널, 커널이 띄운 프로세스)까지 모두 끝냅니다.
+
+    jupyter_client는 커널을 새 세션(프로세스 그룹)으로 띄우므로, 자식의 그룹만 끝내서는 커널이 남습니다.
+    """
+    groups = {proc.pid}
+    try:
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            try:
+                groups.add(os.getpgid(child.pid))
+                child.kill()
+            except (psutil.Error, ProcessLookupError):
+                pass
+    except psutil.Error:
+        pass
+    for pgid in groups:
+        if pgid > 1 and pgid != os.getpgid(0):
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.execute")
+    parser.add_argument("src")
+    parser.add_argument("dst")
+    parser.add_argument("status")
+    parser.add_argument("workdir")
+    parser.add_argument("cell_timeout", type=int)
+    args = parser.parse_args(argv)
+    nb = nbformat.read(args.src, as_version=4)
+    try:
+        nb, status, detail = _execute_here(nb, Path(args.workdir), args.cell_timeout)
+    except Exception as exc:  # report, never hang the batch
+        status, detail = "grader_error", f"{type(exc).__name__}: {exc}"[:500]
+    nbformat.write(nb, args.dst)
+    Path(args.status).write_text(json.dumps({"status": status, "detail": detail}), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -1,0 +1,178 @@
+"""학생에게 돌려줄 피드백: 함수별 결과와 메시지 (leak-free feedback).
+
+숨은 테스트의 코드, 출력, 트레이스백은 피드백에 들어가지 않습니다. 테스트가 실패했을 때 보여 주는 메시지는
+**그 테스트 셀의 원본 코드에 문자열 상수로 적혀 있는 것**(출제자가 쓴 한국어 메시지)일 때만 그대로 보여 주고,
+그 밖의 경우(학생 코드가 던진 예외 등)는 예외 종류에 따른 일반 안내로 바꿉니다. 그래서 학생 코드가 숨은 값을
+예외 메시지나 출력에 실어 내보내려 해도 피드백에는 나타나지 않습니다.
+"""
+from __future__ import annotations
+
+import ast
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from . import notebooks
+
+STATUS_TEXT = {
+    "ok": "채점 완료",
+    "cell_errors": "채점 완료 (일부 셀에서 오류)",
+    "timeout": "시간 초과: 0점",
+    "kernel_died": "실행 중 커널 종료: 0점",
+    "invalid_notebook": "노트북 파일을 읽을 수 없음: 0점",
+    "missing_notebook": "제출된 노트북 없음: 0점",
+    "grader_error": "채점기 오류: 0점 (강사에게 문의하세요)",
+}
+
+_EXCEPTION_HINTS = {
+    "NotImplementedError": "아직 구현하지 않았습니다 (NotImplementedError).",
+    "NameError": "함수나 변수가 정의되지 않았습니다 (NameError). 풀이 셀의 이름과 실행 순서를 확인하세요.",
+    "SyntaxError": "문법 오류가 있습니다 (SyntaxError).",
+    "CellTimeoutError": "시간 안에 끝나지 않았습니다.",
+}
+
+
+@dataclass
+class TestResult:
+    grade_id: str
+    function: str
+    hidden: bool
+    score: float
+    max_score: float
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.max_score
+
+
+@dataclass
+class Report:
+    student_id: str
+    assignment_id: str
+    score: float
+    max_score: float
+    status: str
+    detail: str = ""
+    tests: list[TestResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    code: dict[str, str] = field(default_factory=dict)
+    isolation: str = ""
+
+    def functions(self) -> list[str]:
+        seen: list[str] = []
+        for t in self.tests:
+            if t.function not in seen:
+                seen.append(t.function)
+        return seen
+
+
+def authored_messages(source: str) -> set[str]:
+    """테스트 셀 코드에 문자열 상수로 적힌 메시지들 (f-string은 값이 섞일 수 있어 빼냅니다)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    formatted = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    return {
+        node.value.strip()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in formatted
+    }
+
+
+def failure_message(cell: NotebookNode, authored: set[str]) -> str:
+    """실패한 테스트 셀에서 학생에게 보여 줄 한 줄."""
+    if cell.get("execution_count") is None and not cell.get("outputs"):
+        return "실행되지 않았습니다 (앞에서 시간 초과나 커널 종료)."
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            ename, evalue = out.get("ename", ""), str(out.get("evalue", "")).strip()
+            if ename == "AssertionError" and evalue and evalue in authored:
+                return evalue
+            if ename in _EXCEPTION_HINTS:
+                return _EXCEPTION_HINTS[ename]
+            if ename == "AssertionError":
+                return "테스트의 조건을 만족하지 않았습니다."
+            return f"함수를 실행하다가 {ename} 오류가 났습니다. 인자의 모양과 타입, 반환값을 확인하세요."
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            return "경고나 오류 메시지(stderr)가 출력되었습니다. 경고 없이 계산되어야 합니다."
+    return "테스트를 통과하지 못했습니다."
+
+
+def test_results(graded: NotebookNode, source: NotebookNode, cell_scores: dict[str, tuple[float, float]]) -> list[TestResult]:
+    """채점된 노트북과 성적부 점수로 테스트 셀마다의 결과를 만듭니다."""
+    authored = {notebooks.grade_id(c): authored_messages(c.source) for c in source.cells if notebooks.is_grade(c)}
+    results = []
+    for cell in graded.cells:
+        gid = notebooks.grade_id(cell)
+        if not gid or not notebooks.is_grade(cell) or gid not in cell_scores:
+            continue
+        score, max_score = cell_scores[gid]
+        message = "" if score >= max_score else failure_message(cell, authored.get(gid, set()))
+        results.append(TestResult(gid, notebooks.function_of(gid), notebooks.is_hidden_test(gid), score, max_score, message))
+    return results
+
+
+_CSS = """
+body{font-family:'NanumGothic','Noto Sans KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.6}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.35rem .6rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}.pass{color:#157a2c;font-weight:bold}.fail{color:#b3261e;font-weight:bold}
+.score{font-size:1.3rem;font-weight:bold}pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:.6rem;overflow-x:auto;font-size:.85rem}
+.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.4rem .8rem}
+"""
+
+
+def render_html(report: Report) -> str:
+    """피드백 HTML 한 쪽 (외부 자원 없음)."""
+    e = html.escape
+    rows = []
+    for fn in report.functions():
+        tests = [t for t in report.tests if t.function == fn]
+        got = sum(t.score for t in tests)
+        total = sum(t.max_score for t in tests)
+        cells = []
+        for kind, hidden in (("공개 테스트", False), ("숨은 테스트", True)):
+            mine = [t for t in tests if t.hidden == hidden]
+            if not mine:
+                cells.append("<td>-</td>")
+            elif all(t.passed for t in mine):
+                cells.append('<td class="pass">통과</td>')
+            else:
+                cells.append('<td class="fail">실패</td>')
+        msgs = "<br>".join(
+            f"{'숨은' if t.hidden else '공개'} 테스트: {e(t.message)}" for t in tests if t.message
+        )
+        rows.append(
+            f"<tr><td><code>{e(fn)}</code></td>{''.join(cells)}<td>{got:g} / {total:g}</td><td>{msgs}</td></tr>"
+        )
+    notes = "".join(f"<li>{e(n)}</li>" for n in report.notes)
+    code = "".join(
+        f"<h3><code>{e(fn)}</code></h3><pre><code>{e(src)}</code></pre>" for fn, src in report.code.items()
+    )
+    detail = f'<p class="note">{e(report.detail)}</p>' if report.detail else ""
+    return f"""<!DOCTYPE html>
+<html lang="ko"><head><meta charset="utf-8"><title>채점 결과 {e(report.assignment_id)} - {e(report.student_id)}</title>
+<style>{_CSS}</style></head><body>
+<h1>채점 결과: {e(report.assignment_id)}</h1>
+<p>학생: <b>{e(report.student_id)}</b> · 상태: {e(STATUS_TEXT.get(report.status, report.status))}</p>
+<p class="score">{report.score:g} / {report.max_score:g}점</p>
+{detail}
+<h2>함수별 결과</h2>
+<table><tr><th>함수</th><th>공개 테스트</th><th>숨은 테스트</th><th>점수</th><th>메시지</th></tr>
+{''.join(rows)}</table>
+<p>숨은 테스트는 무작위 입력으로 함수의 성질을 확인합니다. 메시지가 가리키는 성질을 다시 살펴보세요.
+숨은 테스트의 코드와 값은 공개하지 않습니다.</p>
+{f'<h2>채점기가 바로잡은 것</h2><ul>{notes}</ul>' if notes else ''}
+{f'<h2>제출한 코드</h2>{code}' if code else ''}
+</body></html>
+"""
+
+
+def write_html(report: Report, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(report), encoding="utf-8")

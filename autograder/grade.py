@@ -1,0 +1,219 @@
+"""제출물 폴더 전체를 채점합니다 (batch grading).
+
+SUBMISSIONS/<student_id>/<assignment_id>/<notebook>.ipynb 를 찾아, 제출물마다
+정리(nbgrader) → 실행(자식 프로세스, 병렬) → 기록(nbgrader 성적부, 이 프로세스 한곳) → 피드백 순으로 처리합니다.
+어떤 제출물이 깨져 있어도 그 학생의 줄에 상태와 0점이 적힐 뿐, 나머지 채점은 계속됩니다.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from . import course, execute, feedback, notebooks, report
+from .gradebook import Book
+
+log = logging.getLogger(__name__)
+
+ZERO_STATUSES = {"timeout", "kernel_died", "grader_error"}
+
+
+@dataclass
+class Job:
+    student_id: str
+    assignment_id: str
+    notebook: str
+    path: Path | None
+    notes: list[str] = field(default_factory=list)
+
+
+def discover(root: Path, assignment_ids: list[str] | None) -> list[Job]:
+    """제출물 폴더에서 (학생, 과제, 노트북) 목록을 만듭니다."""
+    root = Path(root)
+    if not root.is_dir():
+        raise SystemExit(f"제출물 폴더가 없습니다: {root}")
+    students = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if assignment_ids is None:
+        known = course.assignments()
+        present = {a.name for s in students for a in s.iterdir() if a.is_dir()}
+        assignment_ids = [a for a in known if a in present]
+    jobs = []
+    for student in students:
+        for aid in assignment_ids:
+            for name in course.notebook_names(aid):
+                folder = student / aid
+                path = folder / f"{name}.ipynb"
+                job = Job(student.name, aid, name, path if path.is_file() else None)
+                if job.path is None and folder.is_dir():
+                    others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+                    if len(others) == 1:
+                        job.path = others[0]
+                        job.notes.append(f"'{name}.ipynb' 대신 이름이 다른 노트북 '{others[0].name}'을(를) 채점했습니다.")
+                jobs.append(job)
+    return jobs
+
+
+@dataclass
+class Prepared:
+    job: Job
+    nb: NotebookNode
+    workdir: Path
+
+
+class Grader:
+    def __init__(self, out: Path, db_url: str | None = None, limits: execute.Limits | None = None,
+                 jobs: int = 1, progress: bool | None = None):
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
+        self.limits = limits or execute.Limits()
+        self.jobs = max(1, jobs)
+        self.progress = sys.stderr.isatty() if progress is None else progress
+        self.book = Book(self.db_url)
+        self._tmp = Path(tempfile.mkdtemp(prefix="grade-"))
+        self._sources: dict[tuple[str, str], NotebookNode] = {}
+        self._references: dict[tuple[str, str], NotebookNode] = {}
+
+    # ---------- 준비 (main thread)
+    def _source(self, job: Job) -> NotebookNode:
+        key = (job.assignment_id, job.notebook)
+        if key not in self._sources:
+            self._sources[key] = notebooks.source_notebook(*key)
+            self._references[key] = notebooks.release_notebook(*key)
+        return self._sources[key]
+
+    def _prepare(self, job: Job) -> Prepared:
+        self._source(job)
+        self.book.open_submission(job.assignment_id, job.student_id)
+        if job.path is None:
+            raise notebooks.SubmissionError("missing_notebook", f"{job.assignment_id}/{job.notebook}.ipynb 파일이 없습니다.")
+        nb = notebooks.read_notebook(job.path)
+        nb, notes = notebooks.restore_structure(nb, self._references[(job.assignment_id, job.notebook)])
+        job.notes.extend(notes)
+        nb = self.book.sanitize(nb, job.assignment_id, job.notebook, job.student_id)
+        workdir = self._tmp / f"{len(list(self._tmp.iterdir())):05d}"
+        shutil.copytree(job.path.parent, workdir, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+        return Prepared(job, nb, workdir)
+
+    # ---------- 기록 (main thread)
+    def _finish(self, prep: Prepared, result: execute.ExecResult) -> feedback.Report:
+        job = prep.job
+        nb = result.nb
+        _mark_unexecuted(nb)
+        nb = self.book.record(nb, job.assignment_id, job.notebook, job.student_id)
+        status, detail = result.status, result.detail
+        if status == "ok":
+            broken = _student_cell_errors(nb)
+            if broken:
+                status = "cell_errors"
+                detail = f"학생 코드 셀 {len(broken)}개에서 오류가 났습니다: " + ", ".join(broken[:5])
+        graded_path = self.out / "autograded" / job.student_id / job.assignment_id / f"{job.notebook}.ipynb"
+        notebooks.write_notebook(nb, graded_path)
+        code = {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.is_solution(c)}
+        return self._report(job, status, detail, nb, code)
+
+    def _report(self, job: Job, status: str, detail: str, nb: NotebookNode | None = None,
+                code: dict[str, str] | None = None) -> feedback.Report:
+        if status in ZERO_STATUSES | {"missing_notebook", "invalid_notebook"}:
+            self.book.set_zero(job.assignment_id, job.student_id)
+        score, max_score, cells = self.book.scores(job.assignment_id, job.student_id)
+        cell_scores = {c.grade_id: (c.score, c.max_score) for c in cells}
+        source = self._source(job)
+        tests = feedback.test_results(nb or self._references[(job.assignment_id, job.notebook)], source, cell_scores)
+        if nb is None:
+            for t in tests:
+                t.message = feedback.STATUS_TEXT[status]
+        rep = feedback.Report(job.student_id, job.assignment_id, score, max_score, status, detail,
+                              tests, list(job.notes), code or {})
+        feedback.write_html(rep, self.out / "feedback" / job.student_id / job.assignment_id / f"{job.notebook}.html")
+        return rep
+
+    def _failed(self, job: Job, exc: BaseException) -> feedback.Report:
+        if isinstance(exc, notebooks.SubmissionError):
+            return self._report(job, exc.status, exc.detail)
+        log.error("채점기 오류 %s/%s:\n%s", job.student_id, job.assignment_id, traceback.format_exc())
+        return self._report(job, "grader_error", f"{type(exc).__name__}: {exc}"[:300])
+
+    # ---------- 전체
+    def run(self, jobs: list[Job]) -> list[feedback.Report]:
+        for aid in sorted({j.assignment_id for j in jobs}):
+            self.book.prepare(aid)
+        reports: list[feedback.Report] = []
+        progress = _Progress(len(jobs), self.progress)
+        prepared: list[Prepared] = []
+        for job in jobs:
+            try:
+                prepared.append(self._prepare(job))
+            except Exception as exc:  # one broken submission never stops the batch
+                rep = self._failed(job, exc)
+                reports.append(rep)
+                progress.done(rep)
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            futures = {pool.submit(execute.run, p.nb, p.workdir, self.limits): p for p in prepared}
+            for fut in as_completed(futures):
+                prep = futures[fut]
+                try:
+                    rep = self._finish(prep, fut.result())
+                except Exception as exc:
+                    rep = self._failed(prep.job, exc)
+                reports.append(rep)
+                progress.done(rep)
+        progress.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        report.write_grades(reports, self.out / "grades.csv")
+        report.write_tests(reports, self.out / "tests.csv")
+        return reports
+
+
+def _mark_unexecuted(nb: NotebookNode) -> None:
+    """실행되지 않은 테스트 셀은 nbgrader가 만점으로 보므로, 실패로 표시해 둡니다."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and notebooks.is_grade(cell) and cell.get("execution_count") is None:
+            cell.outputs = [{"output_type": "error", "ename": "CellTimeoutError", "evalue": "실행되지 않음",
+                             "traceback": []}]
+
+
+def _student_cell_errors(nb: NotebookNode) -> list[str]:
+    names = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or notebooks.is_grade(cell):
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                names.append(f"{notebooks.grade_id(cell) or f'셀 {i + 1}'}({out.get('ename')})")
+                break
+    return names
+
+
+class _Progress:
+    """터미널이면 한 줄짜리 진행 막대, 아니면 한 줄씩 기록."""
+
+    def __init__(self, total: int, tty: bool):
+        self.total, self.tty, self.n, self.failed = total, tty, 0, 0
+        self.start = time.monotonic()
+
+    def done(self, rep: feedback.Report) -> None:
+        self.n += 1
+        self.failed += rep.status not in ("ok", "cell_errors")
+        elapsed = time.monotonic() - self.start
+        eta = elapsed / self.n * (self.total - self.n)
+        if self.tty:
+            width = 30
+            bar = "#" * int(width * self.n / max(self.total, 1))
+            sys.stderr.write(f"\r[{bar:<{width}}] {self.n}/{self.total} 완료, 문제 {self.failed}, 남은 시간 약 {eta:.0f}초 ")
+            sys.stderr.flush()
+        else:
+            print(f"[{self.n}/{self.total}] {rep.student_id} {rep.assignment_id}: "
+                  f"{rep.score:g}/{rep.max_score:g} ({rep.status}) 남은 시간 약 {eta:.0f}초", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.tty:
+            sys.stderr.write("\n")

@@ -1,0 +1,99 @@
+"""nbgrader 성적부와 nbgrader 전처리기로 제출물을 정리하고 점수를 기록합니다.
+
+nbgrader의 autograde는 '정리(sanitize) → 실행 → 기록' 순서로 한 프로세스에서 돕니다. 여기서는 실행만
+자식 프로세스로 떼어 내고(execute.py), 정리와 기록은 nbgrader의 전처리기를 그대로 써서 이 프로세스 한곳에서
+성적부에 씁니다. SQLite 성적부는 여러 프로세스가 동시에 쓰기에 안전하지 않기 때문입니다.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbformat import NotebookNode
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+from . import course, release
+
+
+#: nbgrader 전처리기의 기록. 숨은 테스트 셀마다 나는 checksum 경고(정상 동작)는 강사에게 소음일 뿐입니다.
+_QUIET = logging.getLogger("autograder.nbgrader")
+_QUIET.setLevel(logging.ERROR)
+
+
+@dataclass
+class CellScore:
+    grade_id: str
+    score: float
+    max_score: float
+
+
+class Book:
+    """한 번의 채점에서 쓰는 성적부. 모든 쓰기는 이 객체를 거칩니다(한 프로세스, 한 스레드)."""
+
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+        self.config = course.nbgrader_config(db_url)
+        self._prepared: set[str] = set()
+
+    def prepare(self, assignment_id: str) -> None:
+        """과제를 성적부에 등록(또는 갱신)합니다: 원본 셀, 숨은 테스트, 배점."""
+        if assignment_id in self._prepared:
+            return
+        with tempfile.TemporaryDirectory(prefix="gb-release-") as tmp:
+            release.generate([assignment_id], Path(tmp), self.db_url)
+        self._prepared.add(assignment_id)
+
+    def _resources(self, assignment_id: str, notebook: str, student_id: str) -> dict:
+        return {"nbgrader": {"assignment": assignment_id, "notebook": notebook,
+                             "student": student_id, "db_url": self.db_url}}
+
+    def open_submission(self, assignment_id: str, student_id: str) -> None:
+        with Gradebook(self.db_url, course.COURSE_ID) as gb:
+            gb.update_or_create_student(student_id)
+            gb.update_or_create_submission(assignment_id, student_id)
+
+    def sanitize(self, nb: NotebookNode, assignment_id: str, notebook: str, student_id: str) -> NotebookNode:
+        """nbgrader autograde의 정리 단계: 출력 지우기, 잠긴 셀과 숨은 테스트를 원본으로 되돌리기."""
+        resources = self._resources(assignment_id, notebook, student_id)
+        for pp in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+            nb, resources = pp(config=self.config, log=_QUIET)(nb, resources)
+        return nb
+
+    def record(self, nb: NotebookNode, assignment_id: str, notebook: str, student_id: str) -> NotebookNode:
+        """nbgrader autograde의 기록 단계: 실행된 노트북의 테스트 결과를 성적부에 적습니다."""
+        resources = self._resources(assignment_id, notebook, student_id)
+        for pp in (IgnorePattern, LimitOutput, SaveAutoGrades, CheckCellMetadata):
+            nb, resources = pp(config=self.config, log=_QUIET)(nb, resources)
+        return nb
+
+    def set_zero(self, assignment_id: str, student_id: str) -> None:
+        """제출물 전체를 0점으로 적습니다 (시간 초과, 커널 종료, 읽을 수 없는 노트북)."""
+        with Gradebook(self.db_url, course.COURSE_ID) as gb:
+            submission = gb.find_submission(assignment_id, student_id)
+            for nb in submission.notebooks:
+                for grade in nb.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+            gb.db.commit()
+
+    def scores(self, assignment_id: str, student_id: str) -> tuple[float, float, list[CellScore]]:
+        """성적부에 적힌 점수: (총점, 만점, 셀별 점수)."""
+        with Gradebook(self.db_url, course.COURSE_ID) as gb:
+            submission = gb.find_submission(assignment_id, student_id)
+            cells = [
+                CellScore(g.name, float(g.score or 0), float(g.max_score))
+                for nb in submission.notebooks for g in nb.grades
+            ]
+            return float(submission.score), float(submission.max_score), cells

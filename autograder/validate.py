@@ -1,0 +1,74 @@
+"""학생의 자가 점검: 공개 테스트를 돌려 함수마다 통과 여부를 한국어로 알려 줍니다."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from . import course, execute, feedback, notebooks
+
+
+def find_assignment(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
+    """노트북이 어느 과제의 것인지 찾습니다: 파일 이름, 안 되면 채점 셀 이름으로."""
+    for aid in course.assignments():
+        if path.stem in course.notebook_names(aid):
+            return aid, path.stem
+    ids = {notebooks.grade_id(c) for c in nb.cells if notebooks.grade_id(c)}
+    best, overlap = None, 0
+    for aid in course.assignments():
+        for name in course.notebook_names(aid):
+            ref = notebooks.release_notebook(aid, name)
+            n = len(ids & {notebooks.grade_id(c) for c in ref.cells})
+            if n > overlap:
+                best, overlap = (aid, name), n
+    if best is None:
+        raise SystemExit(f"'{path.name}'이(가) 어느 과제의 노트북인지 알 수 없습니다.")
+    return best
+
+
+def validate(path: Path, limits: execute.Limits | None = None) -> int:
+    """공개 테스트가 모두 통과하면 0, 아니면 1을 돌려줍니다(종료 상태)."""
+    path = Path(path)
+    if not path.is_file():
+        print(f"파일이 없습니다: {path}")
+        return 2
+    try:
+        nb = notebooks.read_notebook(path)
+    except notebooks.SubmissionError as exc:
+        print(exc.detail)
+        return 2
+    aid, name = find_assignment(nb, path)
+    reference = notebooks.release_notebook(aid, name)
+    nb, notes = notebooks.restore_structure(nb, reference)
+    print(f"과제 {aid}의 공개 테스트를 실행합니다 ...")
+    for note in notes:
+        print(f"  참고: {note}")
+    with tempfile.TemporaryDirectory(prefix="validate-") as tmp:
+        workdir = Path(tmp) / "work"
+        shutil.copytree(path.parent, workdir, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+        result = execute.run(nb, workdir, limits or execute.Limits())
+    if result.status != "ok":
+        print(f"실행을 끝내지 못했습니다: {result.detail}")
+    authored = {notebooks.grade_id(c): feedback.authored_messages(c.source) for c in reference.cells}
+    failed = 0
+    for cell in result.nb.cells:
+        gid = notebooks.grade_id(cell)
+        if not gid or not notebooks.is_grade(cell) or notebooks.is_hidden_test(gid):
+            continue
+        bad = cell.get("execution_count") is None or any(
+            o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            for o in cell.get("outputs", [])
+        )
+        fn = notebooks.function_of(gid)
+        if bad:
+            failed += 1
+            print(f"  ✘ {fn}: {feedback.failure_message(cell, authored.get(gid, set()))}")
+        else:
+            print(f"  ✔ {fn}: 공개 테스트 통과")
+    if failed or result.status != "ok":
+        print(f"공개 테스트 {failed}개가 통과하지 못했습니다. 위 메시지를 보고 고친 뒤 다시 점검하세요.")
+        return 1
+    print("공개 테스트를 모두 통과했습니다. 숨은 테스트는 채점할 때 돌아갑니다. 제출해도 좋습니다!")
+    return 0
