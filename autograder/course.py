@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from traitlets.config import Config
@@ -78,6 +77,4 @@ def nbgrader_config(
         "이 셀(id: {cell_id})은 제출본에서 지워져 있어 채점기가 원본으로 되살렸습니다.\n\n"
     )
     c.GenerateAssignment.create_assignment = True
-    # 이 과정은 nbgrader의 exchange(배포/수거 폴더)를 쓰지 않습니다.
-    c.Exchange.root = str(Path(tempfile.gettempdir()) / "nbgrader-exchange")
     return c

@@ -6,28 +6,27 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from nbgrader.apps import NbGraderAPI
+from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 
 from . import course
 
-log = logging.getLogger(__name__)
-
-
-def _api(db_url: str, release_directory: Path) -> NbGraderAPI:
-    config = course.nbgrader_config(db_url, release_directory=release_directory)
-    coursedir = CourseDirectory(config=config)
-    return NbGraderAPI(coursedir=coursedir, config=config)
+#: nbgrader가 셀마다 남기는 INFO 기록은 숨기고 오류만 보여 줍니다.
+_LOG = logging.getLogger("autograder.release")
+_LOG.setLevel(logging.ERROR)
 
 
 def generate(assignment_ids: list[str], release_directory: Path, db_url: str) -> None:
     """nbgrader로 학생본을 release_directory/<id>/ 에 만들고, 성적부(db_url)에 과제를 등록합니다."""
     course.ensure_venv_on_path()
-    api = _api(db_url, release_directory)
+    config = course.nbgrader_config(db_url, release_directory=release_directory)
     for aid in assignment_ids:
-        result = api.generate_assignment(aid, force=True, create=True)
-        if not result["success"]:
-            raise RuntimeError(f"nbgrader generate_assignment {aid} 실패:\n{result['log']}\n{result.get('error', '')}")
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id = aid
+        app = GenerateAssignment(coursedir=coursedir, config=config, log=_LOG)
+        app.force = True
+        app.create_assignment = True
+        app.start()
 
 
 def release(assignment_ids: list[str], release_directory: Path = course.EXERCISES) -> list[Path]:
