@@ -1,0 +1,239 @@
+"""용어집(book/glossary.yml) 읽기와 용어 린트.
+
+린트는 책의 장(book/*.md)과 과제 원본(solutions/**/*.ipynb)의 markdown 글에서
+두 가지를 찾습니다.
+
+- 용어집의 ``avoid``에 있는 표기(``경사하강법`` → ``경사 하강법``).
+- 번역 흔적: ``$``를 읽은 ``달러``, 영어 관용구의 직역 같은 것(:data:`ARTEFACTS`).
+
+코드(코드 셀, 코드 블록, 인라인 코드), 수식, 주소는 보지 않습니다. 뜻이 달라 꼭 써야 하는
+줄에는 ``<!-- glossary-lint: ignore -->``를 붙이면 그 줄을 건너뜁니다.
+
+저장소 뿌리에서 ``python book/_ext/glossary_lint.py``로 돌리면 찾은 것을 보여 주고,
+하나라도 있으면 1로 끝납니다. 테스트(tests/test_glossary_lint.py)가 같은 검사를 합니다.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+IGNORE_MARKER = "<!-- glossary-lint: ignore -->"
+_NOT_AFTER_HANGUL = r"(?<![\uac00-\ud7a3])"
+
+
+@dataclass(frozen=True)
+class Term:
+    """용어 하나: 본문에 쓰는 한국어, 영어, 쓰지 않는 다른 표기."""
+
+    ko: str
+    en: str
+    avoid: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    found: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: '{self.found}' — {self.message}"
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """번역 흔적 하나: 찾을 정규식과 고칠 방향."""
+
+    pattern: str
+    message: str
+    regex: re.Pattern = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "regex", re.compile(_NOT_AFTER_HANGUL + self.pattern))
+
+
+ARTEFACTS = (
+    Artefact(r"달러", "`$`를 '달러'로 옮긴 흔적입니다. 수식은 수식으로, 기호는 `$` 그대로 씁니다."),
+    Artefact(r"로그\s*함수의\s+로그", "'log of the log function'의 직역입니다. '로그'로 충분합니다."),
+    Artefact(r"당신", "독자를 '당신'이라 부르는 번역투입니다. '여러분'으로 쓰거나 주어를 뺍니다."),
+    Artefact(r"파운드\s*기호", "`#`(pound sign)의 직역입니다. '`#` 기호' 또는 '샵'으로 씁니다."),
+    Artefact(r"하루의\s+끝에", "'at the end of the day'의 직역입니다. '결국'으로 씁니다."),
+    Artefact(r"손을\s+더럽히", "'get your hands dirty'의 직역입니다(우리말로는 나쁜 일에 가담한다는 뜻). "
+             "'직접 해 보다'로 씁니다."),
+    Artefact(r"같은\s+페이지에\s+있", "'on the same page'의 직역입니다. '같은 이해를 하다'로 씁니다."),
+    Artefact(r"케이크\s+조각", "'a piece of cake'의 직역입니다. '아주 쉽다'로 씁니다."),
+    Artefact(r"방\s+안의\s+코끼리", "'the elephant in the room'의 직역입니다."),
+    Artefact(r"후드\s*(아래|밑)", "'under the hood'의 직역입니다. '내부에서', '속에서'로 씁니다."),
+    Artefact(r"직관을\s+(구축|건설)", "'build intuition'의 직역입니다. '감을 잡다', '직관을 기르다'로 씁니다."),
+    Artefact(r"주목할\s+가치가\s+있", "'worth noting'의 직역입니다. '눈여겨볼 만하다'로 씁니다."),
+)
+
+
+def load_glossary(path: str | Path) -> list[Term]:
+    """용어집 YAML을 읽고 겹침이 없는지 확인해 :class:`Term` 목록을 돌려줍니다."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    terms = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not item.get("ko") or not item.get("en"):
+            raise ValueError(f"{path}: {i + 1}번째 항목에 ko와 en이 있어야 합니다: {item!r}")
+        unknown = set(item) - {"ko", "en", "avoid"}
+        if unknown:
+            raise ValueError(f"{path}: {item['ko']}: 모르는 키 {sorted(unknown)}")
+        terms.append(Term(str(item["ko"]), str(item["en"]),
+                          tuple(str(a) for a in item.get("avoid") or ())))
+    return terms
+
+
+def glossary_problems(terms: list[Term]) -> list[str]:
+    """용어집 자체의 모순: 겹치는 용어, 다른 용어의 표준 표기를 잡는 ``avoid``."""
+    problems = []
+    for key in ("ko", "en"):
+        seen: dict[str, int] = {}
+        for term in terms:
+            value = getattr(term, key).casefold()
+            seen[value] = seen.get(value, 0) + 1
+        problems += [f"{key} '{v}'가 {n}번 나옵니다." for v, n in seen.items() if n > 1]
+    for term in terms:
+        for variant in term.avoid:
+            pattern = _variant_regex(variant)
+            for other in terms:
+                if pattern.search(other.ko):
+                    problems.append(
+                        f"'{term.ko}'의 avoid '{variant}'가 표준 용어 '{other.ko}'에서도 잡힙니다."
+                    )
+    return problems
+
+
+def _variant_regex(variant: str) -> re.Pattern:
+    words = [re.escape(w) for w in variant.split()]
+    return re.compile(_NOT_AFTER_HANGUL + r"\s+".join(words), re.IGNORECASE)
+
+
+# --- 글에서 읽을 부분만 남기기 -------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\s*(.*)$")
+# 글로 된 내용을 담는 지시문(admonition 등)은 안을 읽고, 코드와 수식은 건너뜁니다.
+_SKIPPED_DIRECTIVES = {
+    "code-cell", "code-block", "code", "sourcecode", "literalinclude", "math",
+    "raw", "eval-rst", "glue", "yaml-glossary",
+}
+_INLINE_SKIP = re.compile(
+    r"`+[^`]*`+"                 # 인라인 코드와 {role}`…`의 내용
+    r"|\$\$.*?\$\$|\$[^$]*\$"    # 수식
+    r"|\]\([^)]*\)"              # 링크 주소
+    r"|<[^>]+>"                  # HTML 태그와 주석
+    r"|https?://\S+"
+)
+
+
+def prose_lines(text: str) -> list[tuple[int, str]]:
+    """MyST markdown에서 검사할 줄(줄 번호, 내용)만 돌려줍니다."""
+    lines = text.splitlines()
+    out: list[tuple[int, str]] = []
+    start = 0
+    if lines and lines[0].strip() == "---":  # 머리 메타데이터(jupytext 등)
+        for i in range(1, len(lines)):
+            if lines[i].strip() == "---":
+                start = i + 1
+                break
+    fences: list[tuple[str, int, bool]] = []  # 열린 울타리: (글자, 길이, 안을 건너뛰는가)
+    in_math = False
+    for number, line in enumerate(lines[start:], start=start + 1):
+        fence = _FENCE.match(line)
+        if fence:
+            mark, info = fence.groups()
+            if fences and mark[0] == fences[-1][0] and len(mark) >= fences[-1][1] and not info.strip():
+                fences.pop()
+                continue
+            if not (fences and fences[-1][2]):
+                name = re.match(r"\{([^}]*)\}", info.strip())
+                directive = name.group(1).strip() if name else None
+                # ``` 울타리는 지시문이 아니면(언어 이름뿐이면) 코드입니다.
+                skip = directive in _SKIPPED_DIRECTIVES or (mark[0] != ":" and directive is None)
+                fences.append((mark[0], len(mark), skip))
+                continue
+        if any(skip for _, _, skip in fences):
+            continue
+        stripped = line.strip()
+        if stripped.startswith("$$"):
+            # 한 줄짜리 $$…$$가 아니면 여닫는 줄 사이를 건너뜁니다.
+            if not (stripped.endswith("$$") and len(stripped) > 2):
+                in_math = not in_math
+            continue
+        if in_math or IGNORE_MARKER in line:
+            continue
+        if re.match(r"^\s*:[\w-]+:", line):  # 지시문 옵션 줄
+            continue
+        out.append((number, _INLINE_SKIP.sub(" ", line)))
+    return out
+
+
+def notebook_markdown(path: Path) -> list[tuple[int, str]]:
+    """.ipynb의 markdown 셀들을 (셀 번호 * 1000 + 줄 번호, 내용)으로 돌려줍니다."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for index, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        out += [(index * 1000 + n, line) for n, line in prose_lines(source)]
+    return out
+
+
+def lint_lines(path: str, lines: list[tuple[int, str]], terms: list[Term]) -> list[Finding]:
+    findings = []
+    variants = [(_variant_regex(v), v, t) for t in terms for v in t.avoid]
+    for number, line in lines:
+        for regex, variant, term in variants:
+            for match in regex.finditer(line):
+                findings.append(Finding(path, number, match.group(),
+                                        f"용어집의 '{term.ko}'({term.en})로 씁니다."))
+        for artefact in ARTEFACTS:
+            for match in artefact.regex.finditer(line):
+                findings.append(Finding(path, number, match.group(), artefact.message))
+    return findings
+
+
+def lint_file(path: Path, terms: list[Term], root: Path | None = None) -> list[Finding]:
+    shown = str(path.relative_to(root)) if root else str(path)
+    if path.suffix == ".ipynb":
+        return lint_lines(shown + " (셀*1000+줄)", notebook_markdown(path), terms)
+    return lint_lines(shown, prose_lines(path.read_text(encoding="utf-8")), terms)
+
+
+def course_files(root: Path) -> list[Path]:
+    """린트할 파일: 책의 장과 과제 원본."""
+    return sorted(root.glob("book/*.md")) + sorted(root.glob("solutions/**/*.ipynb"))
+
+
+def lint_course(root: Path) -> list[Finding]:
+    terms = load_glossary(root / "book" / "glossary.yml")
+    findings = []
+    for path in course_files(root):
+        if ".ipynb_checkpoints" not in path.parts:
+            findings += lint_file(path, terms, root)
+    return findings
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(argv[0] if argv else ".").resolve()
+    terms = load_glossary(root / "book" / "glossary.yml")
+    problems = glossary_problems(terms)
+    findings = lint_course(root)
+    for problem in problems:
+        print(f"book/glossary.yml: {problem}")
+    for finding in findings:
+        print(finding)
+    print(f"용어 린트: 파일 {len(course_files(root))}개, 찾은 것 {len(findings) + len(problems)}개")
+    return 1 if findings or problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
