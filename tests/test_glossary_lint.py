@@ -58,7 +58,7 @@ def test_flags_avoided_variants_with_particles_and_line_breaks(tmp_path):
 
 
 def test_does_not_flag_variant_inside_a_longer_word(tmp_path):
-    assert found("비활성 함수는 없습니다. 활성화 함수를 씁니다.\n", tmp_path=tmp_path) == []
+    assert found("비활성 함수는 없습니다. 활성화 함수를 씁니다. 교차 엔트로피처럼.\n", tmp_path=tmp_path) == []
 
 
 @pytest.mark.parametrize("text", [

@@ -1,0 +1,43 @@
+"""테스트 공용 도구: 실제 채점기 명령(python -m autograder)을 부르고 결과 CSV를 읽습니다."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import course, notebooks
+from autograder.report import read_csv
+
+REPO = course.REPO
+
+
+def autograder(*args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
+    """실제 명령줄 그대로 채점기를 실행합니다."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def grade(subs: Path, out: Path, *extra: str) -> tuple[dict, list[dict]]:
+    """제출물 폴더를 채점하고 (학생 → grades.csv 줄, tests.csv 줄들)을 돌려줍니다."""
+    proc = autograder("grade", str(subs), "--out", str(out), *extra)
+    assert proc.returncode == 0, f"grade failed:\n{proc.stdout}\n{proc.stderr}"
+    rows = {(r["student_id"], r["assignment_id"]): r for r in read_csv(out / "grades.csv")}
+    return rows, read_csv(out / "tests.csv")
+
+
+def put(nb, subs: Path, student: str, assignment_id: str, name: str | None = None) -> Path:
+    path = subs / student / assignment_id / f"{name or assignment_id}.ipynb"
+    notebooks.write_notebook(nb, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def assignment_ids() -> list[str]:
+    return course.assignments()
