@@ -6,10 +6,11 @@ import 하지 않는 까닭은 샌드박스 안에 채점기 코드 전체를 �
 
 순서가 중요하다.
 
-1. (unshare 방식일 때만) 새 마운트 이름공간 안에서 /tmp 를 개인 tmpfs 로 덮고,
-   작업 폴더와 실행 폴더를 그 위에 다시 붙이고, 읽으면 안 되는 경로를 가린다.
-2. 작업 폴더로 이동한다. 권한을 내려놓기 전에 해야 상위 폴더를 지나갈 권한이
-   없어도 들어갈 수 있다.
+1. (unshare 방식일 때만) 새 마운트 이름공간 안에서 읽으면 안 되는 경로를 가리고,
+   /tmp 와 홈 폴더들을 빈 tmpfs 로 덮은 뒤 작업 폴더, 실행 폴더, 파이썬 환경처럼
+   커널에 필요한 경로만 그 위에 다시 붙인다.
+2. 작업 폴더로 이동한다. 되도록 권한을 내려놓기 전에 해야 상위 폴더를 지나갈
+   권한이 없어도 들어갈 수 있다.
 3. setrlimit 로 자원 한도를 건다. root 일 때 걸어야 학생 코드가 되돌리지 못한다.
 4. root 라면 학생 전용 uid 로 내려간다. RLIMIT_NPROC 는 root 에게 적용되지 않으므로
    이 단계가 없으면 프로세스 수 제한이 무의미하다.
@@ -56,17 +57,32 @@ def _bind(source, target, readonly):
         _mount(None, target, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
 
 
-def _private_tmp(tmp_dirs, size_mb, keep):
-    """/tmp 같은 공용 쓰기 폴더를 개인 tmpfs 로 덮되, keep 경로는 그대로 보이게 한다."""
+def _cover(covers, keep):
+    """폴더들을 새 tmpfs 로 덮되, keep 경로는 같은 자리에 다시 보이게 한다.
+
+    Parameters
+    ----------
+    covers : list of (str, str, str)
+        (폴더, 8진수 권한, 크기 MB).
+    keep : list of (str, bool)
+        (경로, 읽기 전용 여부).
+    """
     # tmpfs 로 덮으면 원래 경로가 사라지므로 덮기 전에 O_PATH 로 붙잡아 둔다.
-    held = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in keep]
-    for tmp in tmp_dirs:
-        if os.path.isdir(tmp):
-            _mount("tmpfs", tmp, "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={size_mb}m,mode=1777")
-    for path, fd in held:
-        if any(path == t or path.startswith(t.rstrip("/") + "/") for t in tmp_dirs):
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            _bind(f"/proc/self/fd/{fd}", path, readonly=False)
+    held = [(path, ro, os.open(path, os.O_PATH)) for path, ro in keep if os.path.exists(path)]
+    covered = []
+    for folder, mode, size_mb in covers:
+        if os.path.isdir(folder):
+            _mount("tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={size_mb}m,mode={mode}")
+            covered.append(folder)
+    for path, readonly, fd in held:
+        if any(path == c or path.startswith(c.rstrip("/") + "/") for c in covered):
+            parent = os.path.dirname(path)
+            os.makedirs(parent, mode=0o755, exist_ok=True)
+            if os.path.isdir(f"/proc/self/fd/{fd}"):
+                os.makedirs(path, mode=0o755, exist_ok=True)
+            else:
+                open(path, "a").close()
+            _bind(f"/proc/self/fd/{fd}", path, readonly=readonly)
         os.close(fd)
 
 
@@ -87,9 +103,10 @@ def main(argv=None):
     parser.add_argument("--gid", type=int)
     parser.add_argument("--chdir", required=True)
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
-    parser.add_argument("--private-tmp", action="append", default=[], metavar="DIR")
-    parser.add_argument("--tmp-mb", type=int, default=512)
-    parser.add_argument("--keep", action="append", default=[], metavar="DIR")
+    parser.add_argument("--cover", nargs=3, action="append", default=[],
+                        metavar=("DIR", "MODE", "SIZE_MB"))
+    parser.add_argument("--keep", action="append", default=[], metavar="PATH")
+    parser.add_argument("--keep-ro", action="append", default=[], metavar="PATH")
     parser.add_argument("--mask", nargs=2, action="append", default=[], metavar=("SRC", "DST"))
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -97,13 +114,21 @@ def main(argv=None):
     if not cmd:
         parser.error("실행할 커널 명령이 없습니다")
 
-    if args.private_tmp:
-        _private_tmp(args.private_tmp, args.tmp_mb, args.keep)
+    # 가림막의 원본은 /tmp 아래에 있으므로 /tmp 를 덮기 전에 붙인다.
     for source, target in args.mask:
         if os.path.lexists(target):
             _bind(source, target, readonly=True)
+    if args.cover:
+        keep = [(p, False) for p in args.keep] + [(p, True) for p in args.keep_ro]
+        _cover(args.cover, keep)
 
-    os.chdir(args.chdir)
+    try:
+        os.chdir(args.chdir)
+        moved = True
+    except PermissionError:
+        # bubblewrap 안의 root 는 DAC 권한이 없어 학생 uid 소유의 폴더에 못 들어간다.
+        # 그 경우 상위 폴더가 열려 있으므로 uid 를 바꾼 뒤에 들어간다.
+        moved = False
 
     _set_limit(resource.RLIMIT_CORE, 0)
     if args.cpu is not None:
@@ -134,6 +159,9 @@ def main(argv=None):
             pass
         else:
             raise SystemExit("root 권한을 되찾을 수 있어 커널을 시작하지 않습니다")
+
+    if not moved:
+        os.chdir(args.chdir)
 
     env = dict(item.split("=", 1) for item in args.env)
     try:

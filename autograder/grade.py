@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbformat import NotebookNode
+from nbformat.v4 import new_output
 
 from . import course, execute, feedback, notebooks, report
 from .gradebook import Book
@@ -177,8 +178,7 @@ def _mark_unexecuted(nb: NotebookNode) -> None:
     """실행되지 않은 테스트 셀은 nbgrader가 만점으로 보므로, 실패로 표시해 둡니다."""
     for cell in nb.cells:
         if cell.cell_type == "code" and notebooks.is_grade(cell) and cell.get("execution_count") is None:
-            cell.outputs = [{"output_type": "error", "ename": "CellTimeoutError", "evalue": "실행되지 않음",
-                             "traceback": []}]
+            cell.outputs = [new_output("error", ename="CellTimeoutError", evalue="실행되지 않음", traceback=[])]
 
 
 def _student_cell_errors(nb: NotebookNode) -> list[str]:

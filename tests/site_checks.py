@@ -7,14 +7,21 @@
   실행 중에 부르는 주소는 여기서 알 수 없으니 브라우저 테스트의 몫입니다.
 - :func:`font_warnings`: myst-nb가 셀의 stderr를 쪽에 넣은 것 가운데 matplotlib의 글꼴
   경고(``Glyph … missing from font(s)``, ``findfont: …``).
+- :func:`site_search`: 사이트의 검색(searchtools.js + language_data.js + searchindex.js)을
+  node로 그대로 돌려 검색어마다 결과 쪽을 돌려줍니다.
 """
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+
+SEARCH_HARNESS = Path(__file__).resolve().parent / "js" / "sphinx_search.js"
 
 # 자원을 불러오는 <link rel=…>. canonical, prev, next, search 같은 것은 불러오지 않습니다.
 _LOADING_RELS = {
@@ -160,3 +167,19 @@ def font_warnings(html_dir: str | Path) -> list[FontWarning]:
             if FONT_WARNING.search(line):
                 found.append(FontWarning(page.relative_to(root).as_posix(), line.strip()))
     return found
+
+
+def site_search(html_dir: str | Path, *queries: str) -> dict[str, dict[str, list[str]]]:
+    """검색 페이지가 하는 그대로 찾습니다: ``{검색어: {"terms": [...], "results": [docname …]}}``.
+
+    결과는 화면에 나오는 순서이며 같은 쪽이 여러 번(제목, 용어집 항목, 본문) 나올 수 있습니다.
+    node가 없으면 RuntimeError를 냅니다.
+    """
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node가 없어 사이트 검색을 돌릴 수 없습니다.")
+    proc = subprocess.run(
+        [node, str(SEARCH_HARNESS), str(html_dir), *queries],
+        capture_output=True, text=True, timeout=300, check=True,
+    )
+    return json.loads(proc.stdout)

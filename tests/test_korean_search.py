@@ -2,22 +2,21 @@
 그 조각으로 맞는 쪽을 찾는지 봅니다.
 
 작은 책을 실제로 빌드해 searchindex.js를 읽고, node가 있으면 사이트의 searchtools.js와
-language_data.js를 그대로 돌려(tests/js/sphinx_search.js) 검색 결과까지 확인합니다.
+language_data.js를 그대로 돌려(tests/site_checks.site_search) 검색 결과까지 확인합니다.
 """
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
 
 from book._ext import korean_search
 from book._ext.glossary_lint import load_glossary
+from tests.site_checks import site_search as search
 from tests.tiny_book import REPO, tiny_book_html
 
-NODE = shutil.which("node")
-needs_node = pytest.mark.skipif(NODE is None, reason="node가 없어 브라우저 쪽 검색을 돌릴 수 없습니다")
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node가 없어 브라우저 쪽 검색을 돌릴 수 없습니다")
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +37,6 @@ def pages_with(index, term: str) -> set[str]:
         files = table.get(term, [])
         found |= {index["docnames"][i] for i in ([files] if isinstance(files, int) else files)}
     return found
-
-
-def search(html, *queries: str) -> dict:
-    proc = subprocess.run(
-        [NODE, str(REPO / "tests" / "js" / "sphinx_search.js"), str(html), *queries],
-        capture_output=True, text=True, timeout=120, check=True,
-    )
-    return json.loads(proc.stdout)
 
 
 # --- 쪼개기 규칙 ------------------------------------------------------------------------

@@ -1,0 +1,526 @@
+"""학생 노트북 하나를 격리된 커널에서 실행하기 위한 커널 관리자.
+
+채점기는 ``make_kernel_manager`` 가 돌려준 관리자를 nbclient(또는 nbgrader 의
+Execute 전처리기)에 ``km=`` 으로 넘긴다. 커널은 다음 셋 중 쓸 수 있는 가장 강한
+방식으로 격리된다.
+
+``bubblewrap``
+    새 마운트·PID·네트워크·IPC·UTS 이름공간. 시스템(/usr, 파이썬 환경, /etc 일부)은
+    읽기 전용으로만 보이고, 쓸 수 있는 곳은 작업 폴더와 개인 /tmp 뿐이다. 그 밖의
+    경로(과제 정답, 성적부, 다른 학생의 제출물)는 아예 보이지 않는다.
+``unshare``
+    bubblewrap 이 없을 때. 네트워크·PID·마운트 이름공간과 개인 /tmp, 가린 경로는
+    같지만 나머지 파일 시스템은 파일 권한이 허락하는 만큼 보인다.
+``setrlimit``
+    이름공간을 만들 수 없을 때. 자원 한도(와 root 일 때 학생 전용 uid)만 걸린다.
+
+어느 방식이든 커널 프로세스에는 ``_kernel_launcher.py`` 가 setrlimit 로 CPU 시간,
+메모리, 프로세스 수, 파일 크기 한도를 건다. 네트워크 이름공간을 넘어서는 TCP
+루프백이 통하지 않으므로 커널과는 유닉스 도메인 소켓(ZMQ ``ipc``)으로 이야기한다.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from jupyter_client.manager import AsyncKernelManager
+
+__all__ = ["Limits", "SandboxedKernelManager", "detect_isolation", "make_kernel_manager"]
+
+BUBBLEWRAP = "bubblewrap"
+UNSHARE = "unshare"
+SETRLIMIT = "setrlimit"
+MECHANISMS = (BUBBLEWRAP, UNSHARE, SETRLIMIT)
+
+_LAUNCHER = Path(__file__).resolve().with_name("_kernel_launcher.py")
+# bubblewrap 안에서 런처가 놓이는 자리. 샌드박스의 루트 tmpfs 에만 존재한다.
+_LAUNCHER_IN_BOX = "/.autograder/kernel_launcher.py"
+
+# 커널이 동작하는 데 필요한 /etc 항목만 보여 준다. /etc 전체에는 DB 접속 정보 같은
+# 설정이 있을 수 있다.
+_ETC_ALLOWED = (
+    "alternatives", "ca-certificates", "fonts", "group", "host.conf", "hosts",
+    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias", "localtime",
+    "mime.types", "nsswitch.conf", "os-release", "passwd", "ssl", "timezone",
+)
+_HOME_DIRS = ("/root", "/home")
+_SYSTEM_TOP = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+
+# root 로 채점할 때 커널마다 따로 쓰는 uid 의 범위. RLIMIT_NPROC 는 uid 마다 세므로
+# 병렬로 도는 커널끼리 한도를 나눠 쓰지 않도록 커널마다 다른 uid 를 준다.
+_UID_BASE = 0x40000000
+_uid_counter = itertools.count()
+
+# RLIMIT_DATA 에 잡히지 않는 공유 메모리 매핑까지 막으려고 RLIMIT_AS 도 건다. torch 를
+# import 한 커널은 라이브러리 매핑과 예약 영역만으로 주소 공간을 약 1 GB 더 쓴다.
+_ADDRESS_SPACE_HEADROOM_MB = 4096
+
+
+@dataclass(frozen=True)
+class Limits:
+    """커널 하나에 거는 자원 한도.
+
+    Attributes
+    ----------
+    cpu_seconds : int
+        커널이 평생 쓸 수 있는 CPU 시간(초). 모든 스레드의 합이다. 넘으면 커널이 끝난다.
+    memory_mb : int
+        프로세스 하나의 데이터 영역(RLIMIT_DATA) 한도. 넘는 할당은 ``MemoryError`` 가 된다.
+        주소 공간(RLIMIT_AS)은 이보다 4 GB 넉넉하게 잡는다. 프로세스마다 따로 세므로
+        커널 전체의 합은 ``max_processes`` 배까지 커질 수 있다.
+    max_processes : int
+        커널 안의 프로세스와 스레드 수의 합(RLIMIT_NPROC).
+    file_size_mb : int
+        쓸 수 있는 파일 하나의 최대 크기(RLIMIT_FSIZE).
+    open_files : int
+        동시에 열 수 있는 파일 기술자 수(RLIMIT_NOFILE).
+    tmp_mb : int
+        개인 /tmp 와 /dev/shm (메모리 위의 tmpfs) 각각의 크기.
+    threads : int
+        OpenMP·OpenBLAS·MKL 스레드 수. 여러 커널을 동시에 돌릴 때 코어를 나눠 쓰게 한다.
+    """
+
+    cpu_seconds: int = 600
+    memory_mb: int = 4096
+    max_processes: int = 256
+    file_size_mb: int = 1024
+    open_files: int = 1024
+    tmp_mb: int = 512
+    threads: int = 1
+
+    def describe(self) -> str:
+        return (
+            f"CPU {self.cpu_seconds} s, memory {self.memory_mb} MB, "
+            f"{self.max_processes} processes, file size {self.file_size_mb} MB"
+        )
+
+
+def _is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _probe(cmd: list[str]) -> bool:
+    try:
+        done = subprocess.run(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def _bwrap_namespace_args() -> list[str]:
+    args = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if _is_root():
+        # root 가 만든 사용자 이름공간 안의 uid 는 바깥에서 여전히 root 라 RLIMIT_NPROC 가
+        # 먹히지 않는다. 그래서 사용자 이름공간 없이 띄우고, 런처가 uid 를 바꿀
+        # 권한만 남긴다. 런처는 uid 를 바꾸는 순간 이 권한을 모두 잃는다.
+        args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        args += ["--unshare-user", "--disable-userns"]
+    return args
+
+
+def _unshare_args() -> list[str]:
+    args = ["--net", "--mount", "--pid", "--ipc", "--uts", "--fork", "--kill-child",
+            "--mount-proc", "--propagation", "private"]
+    if not _is_root():
+        args = ["--user", "--map-root-user"] + args
+    return args
+
+
+@functools.cache
+def detect_isolation() -> str:
+    """이 기계에서 쓸 수 있는 가장 강한 격리 방식의 이름.
+
+    Returns
+    -------
+    str
+        ``"bubblewrap"``, ``"unshare"``, ``"setrlimit"`` 중 하나. 실제로 이름공간을 만들어
+        보고 정하므로 설치만 되어 있고 권한이 막힌 경우는 다음 방식으로 내려간다.
+    """
+    bwrap = shutil.which("bwrap")
+    if bwrap and _probe([bwrap, *_bwrap_namespace_args(), "--ro-bind", "/", "/",
+                         "--proc", "/proc", "--dev", "/dev", "true"]):
+        return BUBBLEWRAP
+    unshare = shutil.which("unshare")
+    if unshare and _probe([unshare, *_unshare_args(), "true"]):
+        return UNSHARE
+    return SETRLIMIT
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = Path(path).parts
+    return [str(Path(*parts[:i])) for i in range(2, len(parts))]
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _python_roots(executable: str) -> list[str]:
+    """커널 파이썬을 돌리는 데 필요한 폴더들(가상 환경과 그 바탕 설치)."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    exe = Path(executable)
+    for candidate in (exe.absolute(), exe.resolve()):
+        if candidate.parent.name == "bin":
+            roots.add(str(candidate.parent.parent))
+    real = set()
+    for root in roots:
+        real.add(os.path.abspath(root))
+        real.add(os.path.realpath(root))
+    # /usr 아래는 시스템 바인드에 이미 들어 있고, 겹치는 폴더는 바깥쪽 하나면 된다.
+    kept = sorted(r for r in real if not _under(r, "/usr") and r != "/")
+    return [r for r in kept if not any(r != o and _under(r, o) for o in kept)]
+
+
+def _count_tasks_of(uid: int) -> int:
+    count = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            continue
+    return count
+
+
+def _matplotlib_cache_dir() -> Path:
+    if os.environ.get("MPLCONFIGDIR"):
+        return Path(os.environ["MPLCONFIGDIR"])
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return Path(xdg) / "matplotlib"
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """격리된 커널을 띄우는 ``AsyncKernelManager``.
+
+    직접 만들지 말고 ``make_kernel_manager`` 를 쓴다. 시작은 nbclient 가 한다.
+    """
+
+    _box: dict | None = None
+    _rundir: Path | None = None
+
+    # --- jupyter_client 에 끼어드는 지점 ---------------------------------------------
+
+    @property
+    def kernel_spec(self):
+        spec = super().kernel_spec
+        # SIGINT 로 중단하면 신호가 커널이 아니라 bwrap/unshare 에게 가서 커널이 죽는다.
+        # 제어 채널의 interrupt_request 는 샌드박스 안의 커널에 그대로 닿는다.
+        if spec is not None and spec.interrupt_mode != "message":
+            spec.interrupt_mode = "message"
+        return spec
+
+    async def _async_pre_start_kernel(self, **kw):
+        self._prepare_rundir()
+        # 커널의 작업 폴더는 런처가 정한다. Popen 의 cwd 는 채점기 쪽에서 존재하기만 하면 된다.
+        kw["cwd"] = str(self._box["workdir"])
+        kw.pop("env", None)
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        kernel_cmd = super().format_kernel_cmd(extra_arguments)
+        box = self._box
+        if box["uid"] is not None:
+            # 연결 파일은 이 메서드 직전에 쓰이므로 소유자를 여기서 바꾼다.
+            _chown_tree(self._rundir / "run", box["uid"], box["gid"])
+            _chown_tree(box["workdir"], box["uid"], box["gid"])
+        return self._wrap(kernel_cmd)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if restart:
+            return
+        if self._box["mechanism"] == SETRLIMIT and self._box["uid"] is not None:
+            # PID 이름공간이 없으면 학생 코드가 남긴 자식 프로세스가 커널보다 오래 산다.
+            # 그 uid 로 kill(-1) 을 보내면 같은 uid 의 프로세스만 모두 끝난다.
+            subprocess.run(
+                [sys.executable, "-I", "-S", "-c",
+                 "import os, sys; u = int(sys.argv[1]); os.setgroups([]); os.setgid(u);"
+                 " os.setuid(u); os.kill(-1, 9)", str(self._box["uid"])],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+            )
+        if self._rundir is not None:
+            shutil.rmtree(self._rundir, ignore_errors=True)
+            self._rundir = None
+
+    # --- 준비 ----------------------------------------------------------------------
+
+    def _prepare_rundir(self) -> None:
+        """연결 파일, ipc 소켓, 커널의 HOME 을 둘 폴더를 만든다.
+
+        ``rundir`` 자체는 채점기 소유(0711)이고, 커널은 그 안의 ``run/`` 에만 쓴다.
+        ``deny-file``, ``deny-dir`` 은 아무도 읽을 수 없는 가림막이다.
+        """
+        if self._rundir is None or not self._rundir.exists():
+            self._rundir = Path(tempfile.mkdtemp(prefix="ag-kernel-"))
+            self._rundir.chmod(0o711)
+            run = self._rundir / "run"
+            (run / "home").mkdir(parents=True)
+            (run / "mpl").mkdir()
+            # 폰트 캐시를 새로 만들면 matplotlib import 가 몇 초씩 걸린다. 채점기의 캐시를
+            # 복사해 주되, 커널이 바꾼 캐시를 되가져오지는 않는다.
+            for cached in glob.glob(str(_matplotlib_cache_dir() / "fontlist-*.json")):
+                shutil.copy(cached, run / "mpl")
+            deny_file = self._rundir / "deny-file"
+            deny_file.touch()
+            deny_file.chmod(0)
+            deny_dir = self._rundir / "deny-dir"
+            deny_dir.mkdir()
+            deny_dir.chmod(0)
+            self.connection_file = str(run / "kernel.json")
+            self.transport = "ipc"
+            self.ip = str(run / "ipc")
+
+    def _kernel_env(self, python: str, home: str) -> dict[str, str]:
+        box = self._box
+        limits: Limits = box["limits"]
+        run = self._rundir / "run"
+        python_bin = os.path.dirname(python)
+        env = {
+            "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": home,
+            "USER": "student",
+            "LOGNAME": "student",
+            "LANG": "C.UTF-8",
+            "TMPDIR": "/tmp",
+            "IPYTHONDIR": f"{home}/.ipython",
+            "MPLCONFIGDIR": str(run / "mpl"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            # 부모 감시는 바깥의 PID 를 쓰므로 PID 이름공간 안에서는 커널을 바로 끝낸다.
+            # 1 은 ipykernel 에게 "감시하지 말라"는 뜻이고, 부모가 죽으면 bwrap 이 커널을 끝낸다.
+            "JPY_PARENT_PID": "1",
+        }
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[var] = str(limits.threads)
+        spec = self.kernel_spec
+        if spec is not None and spec.env:
+            env.update(spec.env)
+        env.update(box["env"])
+        return env
+
+    def _launcher_args(self, env: Mapping[str, str]) -> list[str]:
+        box = self._box
+        limits: Limits = box["limits"]
+        nproc = limits.max_processes
+        if box["mechanism"] == SETRLIMIT and not _is_root():
+            # 이름공간 없이 일반 사용자로 돌면 RLIMIT_NPROC 가 그 사용자의 모든 프로세스를
+            # 센다. 이미 돌고 있는 만큼을 더해 주지 않으면 커널이 스레드조차 못 만든다.
+            nproc += _count_tasks_of(os.getuid())
+        args = [
+            "--cpu", str(limits.cpu_seconds),
+            "--data-mb", str(limits.memory_mb),
+            "--as-mb", str(limits.memory_mb + _ADDRESS_SPACE_HEADROOM_MB),
+            "--nproc", str(nproc),
+            "--fsize-mb", str(limits.file_size_mb),
+            "--nofile", str(limits.open_files),
+            "--chdir", str(box["workdir"]),
+        ]
+        if box["uid"] is not None:
+            args += ["--uid", str(box["uid"]), "--gid", str(box["gid"])]
+        for key, value in env.items():
+            args += ["--env", f"{key}={value}"]
+        return args
+
+    def _wrap(self, kernel_cmd: list[str]) -> list[str]:
+        box = self._box
+        mechanism = box["mechanism"]
+        python = kernel_cmd[0]
+        if mechanism == BUBBLEWRAP:
+            env = self._kernel_env(python, home="/tmp")
+            return [
+                shutil.which("bwrap"), *self._bwrap_args(python), "--",
+                python, "-I", "-S", _LAUNCHER_IN_BOX, *self._launcher_args(env), "--",
+                *kernel_cmd,
+            ]
+        if mechanism == UNSHARE:
+            env = self._kernel_env(python, home="/tmp")
+            tmp_mb = str(box["limits"].tmp_mb)
+            mount_args = []
+            for path in box["deny"]:
+                source = self._rundir / ("deny-dir" if os.path.isdir(path) else "deny-file")
+                mount_args += ["--mask", str(source), path]
+            for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
+                mount_args += ["--cover", tmp, "1777", tmp_mb]
+            # 홈 폴더에는 채점자의 비밀이 있을 수 있고, pyenv 처럼 파이썬이 그 아래에 있으면
+            # 학생 uid 가 지나갈 수 없다. 덮은 뒤 파이썬만 다시 보이게 한다.
+            for home in _HOME_DIRS:
+                mount_args += ["--cover", home, "0755", "1"]
+            mount_args += ["--keep", str(box["workdir"]), "--keep", str(self._rundir / "run")]
+            for root in [*_python_roots(python), *box["ro_paths"]]:
+                mount_args += ["--keep-ro", root]
+            return [
+                shutil.which("unshare"), *_unshare_args(), "--",
+                python, "-I", "-S", str(_LAUNCHER), *mount_args,
+                *self._launcher_args(env), "--", *kernel_cmd,
+            ]
+        env = self._kernel_env(python, home=str(self._rundir / "run" / "home"))
+        return [python, "-I", "-S", str(_LAUNCHER), *self._launcher_args(env), "--",
+                *kernel_cmd]
+
+    def _bwrap_args(self, python: str) -> list[str]:
+        box = self._box
+        limits: Limits = box["limits"]
+        args = [*_bwrap_namespace_args(), "--hostname", "sandbox", "--clearenv"]
+        made = {"/"}
+
+        def parents(path: str) -> None:
+            # bwrap 이 스스로 만드는 중간 폴더는 0700 이라 uid 를 바꾼 커널이 지나가지 못한다.
+            for parent in _ancestors(path):
+                if parent not in made:
+                    args.extend(["--perms", "0755", "--dir", parent])
+                    made.add(parent)
+
+        args += ["--ro-bind", "/usr", "/usr"]
+        made.add("/usr")
+        for top in _SYSTEM_TOP:
+            path = f"/{top}"
+            if os.path.islink(path):
+                args += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                args += ["--ro-bind", path, path]
+            made.add(path)
+        for name in _ETC_ALLOWED:
+            args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+        made.add("/etc")
+        args += ["--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
+                 "--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/dev/shm"]
+        made.update({"/proc", "/dev", "/tmp", "/dev/shm"})
+
+        # 바깥 폴더가 먼저 붙어야 그 안을 가리거나 다시 여는 마운트가 의미가 있으므로
+        # 깊이 순서로 적용한다. 가린 폴더 안의 작업 폴더는 그 뒤에 다시 보인다.
+        mounts: list[tuple[str, str, str]] = []
+        for root in [*_python_roots(python), *box["ro_paths"]]:
+            mounts.append((root, "ro", root))
+        mounts.append((str(box["workdir"]), "rw", str(box["workdir"])))
+        run = str(self._rundir / "run")
+        mounts.append((run, "rw", run))
+        visible = [m[0] for m in mounts] + ["/usr", "/etc"]
+        for path in box["deny"]:
+            if any(_under(path, v) for v in visible) and os.path.lexists(path):
+                source = self._rundir / ("deny-dir" if os.path.isdir(path) else "deny-file")
+                mounts.append((path, "mask", str(source)))
+        mounts.sort(key=lambda m: (m[0].count("/"), m[1] == "mask"))
+        for path, kind, source in mounts:
+            parents(path)
+            if kind == "rw":
+                args += ["--bind", source, path]
+            else:
+                args += ["--ro-bind", source, path]
+            made.add(path)
+
+        parents(_LAUNCHER_IN_BOX)
+        args += ["--ro-bind", str(_LAUNCHER), _LAUNCHER_IN_BOX, "--chdir", "/"]
+        return args
+
+
+def _chown_tree(root: Path, uid: int, gid: int) -> None:
+    os.chown(root, uid, gid, follow_symlinks=False)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            os.chown(os.path.join(dirpath, name), uid, gid, follow_symlinks=False)
+
+
+def _allocate_uid() -> int:
+    # 프로세스 번호와 순번으로 만들면 병렬 작업자끼리 겹치지 않는다.
+    return _UID_BASE + ((os.getpid() & 0x3FFFFF) << 8) + next(_uid_counter) % 256
+
+
+def _describe(mechanism: str, workdir: Path, limits: Limits, deny: list[str],
+              uid: int | None) -> str:
+    denied = ", ".join(deny) if deny else "nothing listed"
+    who = f"uid {uid}" if uid is not None else "the grader's uid"
+    if mechanism == BUBBLEWRAP:
+        head = (f"bubblewrap (network off, read-only system, writable only {workdir} and a "
+                f"private /tmp, no access to: {denied}; runs as {who}")
+    elif mechanism == UNSHARE:
+        head = (f"unshare+setrlimit (network off, private /tmp, no access to: {denied}; "
+                f"runs as {who}; the rest of the file system is NOT hidden and is writable "
+                f"wherever {who} may write")
+    else:
+        head = (f"setrlimit only (NO network isolation, NO file isolation: the kernel can "
+                f"read {denied if deny else 'everything'} if {who} may; runs as {who}")
+    return f"{head}; limits: {limits.describe()})"
+
+
+def make_kernel_manager(
+    workdir: Path,
+    limits: Limits,
+    *,
+    deny_paths: Iterable[Path] = (),
+    kernel_name: str = "python3",
+    isolation: str | None = None,
+    ro_paths: Iterable[Path] = (),
+    env: Mapping[str, str] | None = None,
+) -> tuple[AsyncKernelManager, str]:
+    """격리된 커널을 띄울 (아직 시작하지 않은) 커널 관리자를 만든다.
+
+    Parameters
+    ----------
+    workdir : Path
+        커널의 작업 폴더. 학생 과제 폴더의 임시 복사본이어야 한다. 커널이 쓸 수 있는
+        유일한 영구 폴더이며, root 로 채점하면 커널 전용 uid 의 소유로 바뀐다.
+    limits : Limits
+        자원 한도.
+    deny_paths : iterable of Path
+        커널이 읽으면 안 되는 경로(정답 폴더, 성적부, 제출물 폴더 등).
+    kernel_name : str
+        jupyter 커널 이름.
+    isolation : str, optional
+        ``"bubblewrap"``, ``"unshare"``, ``"setrlimit"`` 중 하나를 강제한다. 없으면
+        ``detect_isolation()`` 의 결과를 쓴다.
+    ro_paths : iterable of Path
+        bubblewrap 방식에서 읽기 전용으로 더 보여 줄 경로(과제가 import 하는 공용 모듈 등).
+    env : mapping, optional
+        커널에 더 넘길 환경 변수. 채점기의 환경 변수는 넘어가지 않는다.
+
+    Returns
+    -------
+    km : AsyncKernelManager
+        ``NotebookClient(..., km=km)`` 에 넘길 관리자.
+    description : str
+        실제로 걸린 격리를 사람이 읽을 수 있게 적은 문장.
+    """
+    workdir = Path(workdir).resolve()
+    if not workdir.is_dir():
+        raise NotADirectoryError(workdir)
+    mechanism = isolation or detect_isolation()
+    if mechanism not in MECHANISMS:
+        raise ValueError(f"unknown isolation {mechanism!r}; expected one of {MECHANISMS}")
+    deny = sorted({os.path.realpath(p) for p in deny_paths} | {os.path.abspath(p) for p in deny_paths})
+    for path in deny:
+        if _under(str(workdir), path):
+            raise ValueError(f"workdir {workdir} lies inside denied path {path}")
+    uid = gid = None
+    if _is_root():
+        uid = gid = _allocate_uid()
+
+    km = SandboxedKernelManager(kernel_name=kernel_name)
+    km._box = {
+        "mechanism": mechanism,
+        "workdir": workdir,
+        "limits": limits,
+        "deny": deny,
+        "ro_paths": [os.path.realpath(p) for p in ro_paths],
+        "env": dict(env or {}),
+        "uid": uid,
+        "gid": gid,
+    }
+    return km, _describe(mechanism, workdir, limits, deny, uid)

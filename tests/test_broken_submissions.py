@@ -1,0 +1,166 @@
+"""깨지거나 이상한 제출물이 섞인 한 번의 채점: 모두 제 줄을 받고, 배치는 멈추지 않으며, 피드백은 새지 않습니다."""
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+
+from autograder import notebooks
+from tests.conftest import grade, put
+from tests.test_assignments import hidden_test_lines, public_lines
+
+AID = "ch01_modeling"
+WRONG_SIGMOID = "def sigmoid(z):\n    return np.asarray(z, dtype=float) * 0 + 0.5\n"
+
+
+def _drop(nb, *grade_ids):
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if notebooks.grade_id(c) not in grade_ids]
+    return nb
+
+
+def _edit(nb, grade_id, source):
+    nb = copy.deepcopy(nb)
+    for c in nb.cells:
+        if notebooks.grade_id(c) == grade_id:
+            c.source = source
+    return nb
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("broken")
+    subs = tmp / "subs"
+    solution = notebooks.solution_submission(AID)
+    stub = notebooks.release_notebook(AID)
+    wrong = notebooks.with_solutions(solution, {"sigmoid": WRONG_SIGMOID})
+
+    put(solution, subs, "correct", AID)
+    put(stub, subs, "stub", AID)
+    (subs / "invalid_json" / AID).mkdir(parents=True)
+    (subs / "invalid_json" / AID / f"{AID}.ipynb").write_text('{"cells": [', encoding="utf-8")
+    (subs / "missing_notebook" / AID).mkdir(parents=True)
+    (subs / "missing_notebook" / AID / "notes.txt").write_text("깜빡했어요", encoding="utf-8")
+    put(notebooks.with_solutions(solution, {"add_intercept": "while True:\n    pass\n"}), subs, "infinite_loop", AID)
+    broken_imports = {
+        notebooks.grade_id(c): "import my_local_helpers\n" + c.source
+        for c in solution.cells if notebooks.is_solution(c)
+    }
+    put(notebooks.with_solutions(solution, broken_imports), subs, "exception_at_import", AID)
+    put(_drop(wrong, "test_sigmoid", "hidden_sigmoid"), subs, "deleted_test_cell", AID)
+    put(_edit(_edit(wrong, "hidden_sigmoid", "pass"), "test_sigmoid", "pass"), subs, "edited_test_cell", AID)
+    put(_drop(solution, "feature_normalize"), subs, "deleted_solution_cell", AID)
+    put(solution, subs, "renamed_notebook", AID, name="ch01_modeling (1)")
+    fake = copy.deepcopy(stub)
+    fake.cells.append(notebooks.nbformat.v4.new_code_cell('print("모든 테스트 통과! 20/20")\n1e9'))
+    put(fake, subs, "fake_pass_output", AID)
+    put(notebooks.with_solutions(solution, {"sigmoid": "import os\nos._exit(1)\n"}), subs, "kernel_exits", AID)
+    leaky = notebooks.with_solutions(solution, {"sigmoid": (
+        "def sigmoid(z):\n"
+        "    print('LEAK', {k: v for k, v in globals().items() if k.startswith('_')})\n"
+        "    raise AssertionError('LEAK ' + repr(np.asarray(z)))\n")})
+    put(leaky, subs, "exfiltrates_hidden_values", AID)
+    put(solution, subs, "학생 김 01", AID)
+
+    out = tmp / "out"
+    rows, tests = grade(subs, out, "--jobs", "2", "--cell-timeout", "10", "--notebook-timeout", "120")
+    return rows, tests, out
+
+
+def row(batch, student):
+    return batch[0][(student, AID)]
+
+
+def score(batch, student):
+    r = row(batch, student)
+    return float(r["score"]), float(r["max_score"])
+
+
+def test_correct_and_stub(batch):
+    assert score(batch, "correct") == (20, 20)
+    assert row(batch, "correct")["status"] == "ok"
+    assert score(batch, "stub") == (0, 20)
+
+
+def test_invalid_json_gets_its_row(batch):
+    assert score(batch, "invalid_json") == (0, 20)
+    assert row(batch, "invalid_json")["status"] == "invalid_notebook"
+
+
+def test_missing_notebook_gets_its_row(batch):
+    assert score(batch, "missing_notebook") == (0, 20)
+    assert row(batch, "missing_notebook")["status"] == "missing_notebook"
+
+
+def test_infinite_loop_times_out_with_zero(batch):
+    assert score(batch, "infinite_loop") == (0, 20)
+    assert row(batch, "infinite_loop")["status"] == "timeout"
+
+
+def test_exception_at_import_scores_zero_and_is_flagged(batch):
+    assert score(batch, "exception_at_import") == (0, 20)
+    assert row(batch, "exception_at_import")["status"] == "cell_errors"
+    assert "ModuleNotFoundError" in row(batch, "exception_at_import")["detail"]
+
+
+def test_deleted_test_cells_are_restored_and_graded(batch):
+    assert score(batch, "deleted_test_cell") == (16, 20)
+
+
+def test_edited_test_cells_are_overwritten(batch):
+    assert score(batch, "edited_test_cell") == (16, 20)
+
+
+def test_deleted_solution_cell_loses_only_that_function(batch):
+    assert score(batch, "deleted_solution_cell") == (16, 20)
+
+
+def test_renamed_notebook_is_graded(batch):
+    assert score(batch, "renamed_notebook") == (20, 20)
+
+
+def test_fake_pass_output_gains_nothing(batch):
+    assert score(batch, "fake_pass_output") == (0, 20)
+
+
+def test_kernel_exit_scores_zero(batch):
+    assert score(batch, "kernel_exits") == (0, 20)
+    assert row(batch, "kernel_exits")["status"] == "kernel_died"
+
+
+def test_korean_student_id_with_spaces(batch):
+    assert score(batch, "학생 김 01") == (20, 20)
+    assert (batch[2] / "feedback" / "학생 김 01" / AID / f"{AID}.html").is_file()
+
+
+def test_every_student_has_one_row_and_feedback(batch):
+    rows, _, out = batch
+    assert len(rows) == 14
+    for (student, aid) in rows:
+        assert (out / "feedback" / student / aid / f"{AID}.html").is_file(), student
+
+
+def test_feedback_never_shows_hidden_tests_or_values(batch):
+    _, _, out = batch
+    hidden = hidden_test_lines(AID) - public_lines(AID)
+    assert hidden
+    for page in (out / "feedback").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        unescaped = re.sub(r"&quot;|&#x27;", "'", text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        for line in hidden:
+            assert line not in unescaped, f"{page}: hidden test line leaked: {line}"
+        assert "Traceback" not in text and "BEGIN HIDDEN" not in text
+        if "exfiltrates" not in str(page):
+            continue
+        # 학생 코드가 숨은 변수를 예외 메시지와 출력에 실어 보내려 해도 피드백에는 나오지 않습니다.
+        body = text.split("제출한 코드")[0]
+        assert "LEAK" not in body and "array(" not in body and "_rng" not in body
+
+
+def test_feedback_names_the_broken_property_in_korean(batch):
+    _, tests, _ = batch
+    msgs = [t["message"] for t in tests if t["student_id"] == "edited_test_cell" and t["function"] == "sigmoid"]
+    assert any("sigmoid" in m and "값" in m for m in msgs), msgs
+    passed = [t for t in tests if t["student_id"] == "edited_test_cell" and t["function"] != "sigmoid"]
+    assert all(t["message"] == "" and t["score"] == t["max_score"] for t in passed)
