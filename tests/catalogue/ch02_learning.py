@@ -41,7 +41,7 @@ def compute_gradient(X, y, theta):
     Wrong("gradient_sum_without_axis", "compute_gradient", '''
 def compute_gradient(X, y, theta):
     residual = X @ theta - y
-    return np.sum(X * residual[:, None]) / len(y) * np.ones(X.shape[1])
+    return np.sum(X * residual[:, None]) / len(y)
 '''),
     # gradient_descent
     Wrong("descent_updates_theta_in_place", "gradient_descent", '''
@@ -304,17 +304,16 @@ def logistic_gradient(X, y, theta, lambda_=0.0):
 ''',
         "numerical_gradient": '''
 def numerical_gradient(f, theta, eps=1e-4):
-    flat = theta.ravel()
-    grad = np.empty(flat.size)
-    for k in range(flat.size):
-        saved = flat[k]
-        flat[k] = saved + eps
+    grad = np.empty(theta.shape)
+    for idx in np.ndindex(theta.shape):
+        saved = theta[idx]          # 되돌릴 때 더하고 빼지 않고 원래 값을 그대로 넣습니다
+        theta[idx] = saved + eps
         f_plus = f(theta)
-        flat[k] = saved - eps
+        theta[idx] = saved - eps
         f_minus = f(theta)
-        flat[k] = saved
-        grad[k] = (f_plus - f_minus) / (2 * eps)
-    return grad.reshape(theta.shape)
+        theta[idx] = saved
+        grad[idx] = (f_plus - f_minus) / (2 * eps)
+    return grad
 ''',
         "normal_equation": '''
 def normal_equation(X, y):
