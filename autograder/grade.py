@@ -19,7 +19,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import course, execute, feedback, notebooks, report
+from . import course, execute, feedback, guard, notebooks, report
 from .gradebook import Book
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ class Grader:
         nb, notes = notebooks.restore_structure(nb, self._references[(job.assignment_id, job.notebook)])
         job.notes.extend(notes)
         nb = self.book.sanitize(nb, job.assignment_id, job.notebook, job.student_id)
+        nb = guard.inject(nb)
         workdir = self._tmp / f"{len(list(self._tmp.iterdir())):05d}"
         shutil.copytree(job.path.parent, workdir, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
         return Prepared(job, nb, workdir)
@@ -107,7 +108,7 @@ class Grader:
     # ---------- 기록 (main thread)
     def _finish(self, prep: Prepared, result: execute.ExecResult) -> feedback.Report:
         job = prep.job
-        nb = result.nb
+        nb = guard.strip(result.nb)
         _mark_unexecuted(nb)
         nb = self.book.record(nb, job.assignment_id, job.notebook, job.student_id)
         status, detail = result.status, result.detail

@@ -62,6 +62,28 @@ def batch(tmp_path_factory):
         "    raise AssertionError('LEAK ' + repr(np.asarray(z)))\n")})
     put(leaky, subs, "exfiltrates_hidden_values", AID)
     put(solution, subs, "학생 김 01", AID)
+    tamper = (
+        "import builtins, math\n"
+        "import numpy.testing\n"
+        "np.allclose = lambda *a, **k: True\n"
+        "np.array_equal = lambda *a, **k: True\n"
+        "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)\n"
+        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+        "math.isclose = lambda *a, **k: True\n"
+        "builtins.abs = lambda x: 0\n"
+        "builtins.max = lambda *a, **k: 0\n"
+        "all = lambda *a: True\n"
+        "len = lambda x: 1\n"
+    )
+    put(notebooks.with_solutions(solution, {"sigmoid": WRONG_SIGMOID + tamper}), subs, "monkeypatched_comparisons", AID)
+    silent = (
+        "ip = get_ipython()\n"
+        "ip.showtraceback = lambda *a, **k: None\n"
+        "type(ip)._showtraceback = lambda *a, **k: None\n"
+        "import sys\n"
+        "sys.excepthook = lambda *a: None\n"
+    )
+    put(notebooks.with_solutions(solution, {"sigmoid": WRONG_SIGMOID + silent}), subs, "showtraceback_override", AID)
 
     out = tmp / "out"
     rows, tests = grade(subs, out, "--jobs", "2", "--cell-timeout", "10", "--notebook-timeout", "120")
@@ -134,9 +156,18 @@ def test_korean_student_id_with_spaces(batch):
     assert (batch[2] / "feedback" / "학생 김 01" / AID / f"{AID}.html").is_file()
 
 
+def test_monkeypatched_comparisons_do_not_fool_the_tests(batch):
+    # 학생 코드가 비교 함수와 내장 함수를 바꿔 두어도 sigmoid를 틀린 만큼(4점)만 잃습니다.
+    assert score(batch, "monkeypatched_comparisons") == (16, 20)
+
+
+def test_silenced_tracebacks_still_fail(batch):
+    assert score(batch, "showtraceback_override") == (16, 20)
+
+
 def test_every_student_has_one_row_and_feedback(batch):
     rows, _, out = batch
-    assert len(rows) == 14
+    assert len(rows) == 16
     for (student, aid) in rows:
         assert (out / "feedback" / student / aid / f"{AID}.html").is_file(), student
 
