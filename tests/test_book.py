@@ -1,0 +1,37 @@
+"""책 전체를 Jupyter Book으로 실제로 빌드합니다(셀 오류나 경고가 하나라도 있으면 실패)."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tests.book_build import REPO, built_book  # noqa: F401  (session fixture)
+from tests.site_checks import external_resources, font_warnings
+
+pytestmark = pytest.mark.book
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"]] + [c["file"] for c in toc.get("chapters", [])]
+
+
+def test_every_toc_page_is_built(built_book):
+    for f in toc_files():
+        page = built_book / f"{f}.html"
+        assert page.is_file(), f"{page} missing"
+        assert "<h1" in page.read_text(encoding="utf-8")
+
+
+def test_chapters_have_executed_figures(built_book):
+    for f in toc_files():
+        if "/ch0" in f:
+            html = (built_book / f"{f}.html").read_text(encoding="utf-8")
+            assert "<img" in html, f"{f}: no figure was produced by executed code"
+
+
+def test_no_missing_hangul_glyphs_in_figures(built_book):
+    assert font_warnings(built_book) == []
+
+
+def test_no_page_loads_remote_resources(built_book):
+    assert external_resources(built_book) == []
