@@ -22,6 +22,7 @@ import ctypes
 import errno
 import os
 import resource
+import signal
 import sys
 
 _MS_RDONLY = 1
@@ -31,7 +32,16 @@ _MS_REMOUNT = 32
 _MS_BIND = 4096
 _MS_REC = 16384
 
+_PR_SET_PDEATHSIG = 1
+
 _libc = None
+
+
+def _prctl(option, value):
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    _libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0)
 
 
 def _mount(source, target, fstype, flags, data=None):
@@ -162,6 +172,10 @@ def main(argv=None):
 
     if not moved:
         os.chdir(args.chdir)
+
+    # uid 를 바꾸면 커널이 부모 사망 신호 설정을 잃는다. 다시 걸어 두어야 채점기가
+    # 갑자기 끝나도 커널이 남지 않는다.
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
     env = dict(item.split("=", 1) for item in args.env)
     try:

@@ -9,10 +9,13 @@ Execute 전처리기)에 ``km=`` 으로 넘긴다. 커널은 다음 셋 중 쓸 
     읽기 전용으로만 보이고, 쓸 수 있는 곳은 작업 폴더와 개인 /tmp 뿐이다. 그 밖의
     경로(과제 정답, 성적부, 다른 학생의 제출물)는 아예 보이지 않는다.
 ``unshare``
-    bubblewrap 이 없을 때. 네트워크·PID·마운트 이름공간과 개인 /tmp, 가린 경로는
-    같지만 나머지 파일 시스템은 파일 권한이 허락하는 만큼 보인다.
+    bubblewrap 이 없을 때. 네트워크·PID·마운트 이름공간, 개인 /tmp, 가린 경로, 숨긴
+    홈 폴더는 같지만 나머지 파일 시스템은 파일 권한이 허락하는 만큼 보인다.
 ``setrlimit``
     이름공간을 만들 수 없을 때. 자원 한도(와 root 일 때 학생 전용 uid)만 걸린다.
+
+``make_kernel_manager`` 가 돌려주는 설명 문장은 실제로 걸린 격리만 말한다. 채점
+결과에 그대로 적어 두면 된다.
 
 어느 방식이든 커널 프로세스에는 ``_kernel_launcher.py`` 가 setrlimit 로 CPU 시간,
 메모리, 프로세스 수, 파일 크기 한도를 건다. 네트워크 이름공간을 넘어서는 TCP
@@ -26,6 +29,7 @@ import glob
 import itertools
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -66,7 +70,7 @@ _uid_counter = itertools.count()
 _ADDRESS_SPACE_HEADROOM_MB = 4096
 
 
-@dataclass(frozen=True)
+@dataclass
 class Limits:
     """커널 하나에 거는 자원 한도.
 
@@ -97,12 +101,6 @@ class Limits:
     open_files: int = 1024
     tmp_mb: int = 512
     threads: int = 1
-
-    def describe(self) -> str:
-        return (
-            f"CPU {self.cpu_seconds} s, memory {self.memory_mb} MB, "
-            f"{self.max_processes} processes, file size {self.file_size_mb} MB"
-        )
 
 
 def _is_root() -> bool:
@@ -214,6 +212,9 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     _box: dict | None = None
     _rundir: Path | None = None
+    _log_file = None
+    #: 커널이 끝난 뒤 남는 커널 stdout/stderr 의 끝부분(시작 실패 원인 등). 없으면 "".
+    log_tail: str = ""
 
     # --- jupyter_client 에 끼어드는 지점 ---------------------------------------------
 
@@ -231,7 +232,19 @@ class SandboxedKernelManager(AsyncKernelManager):
         # 커널의 작업 폴더는 런처가 정한다. Popen 의 cwd 는 채점기 쪽에서 존재하기만 하면 된다.
         kw["cwd"] = str(self._box["workdir"])
         kw.pop("env", None)
+        # 커널의 stdout/stderr 가 채점기의 것을 물려받으면 학생 코드가 채점기 로그에 마음껏
+        # 쓸 수 있다. 파일로 돌리면 RLIMIT_FSIZE 가 크기를 막는다.
+        self._log_file = open(self._rundir / "kernel.log", "ab")
+        kw["stdout"] = kw["stderr"] = self._log_file
         return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            if self._log_file is not None:
+                self._log_file.close()
+                self._log_file = None
 
     def format_kernel_cmd(self, extra_arguments=None):
         kernel_cmd = super().format_kernel_cmd(extra_arguments)
@@ -256,6 +269,13 @@ class SandboxedKernelManager(AsyncKernelManager):
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
             )
         if self._rundir is not None:
+            try:
+                with open(self._rundir / "kernel.log", "rb") as log:
+                    log.seek(0, os.SEEK_END)
+                    log.seek(max(0, log.tell() - 4096))
+                    self.log_tail = log.read().decode("utf-8", "replace")
+            except OSError:
+                self.log_tail = ""
             shutil.rmtree(self._rundir, ignore_errors=True)
             self._rundir = None
 
@@ -365,8 +385,11 @@ class SandboxedKernelManager(AsyncKernelManager):
             mount_args += ["--keep", str(box["workdir"]), "--keep", str(self._rundir / "run")]
             for root in [*_python_roots(python), *box["ro_paths"]]:
                 mount_args += ["--keep-ro", root]
+            # unshare 에는 bwrap 의 --die-with-parent 가 없어 setpriv 로 대신한다.
+            setpriv = shutil.which("setpriv")
+            guard = [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
             return [
-                shutil.which("unshare"), *_unshare_args(), "--",
+                *guard, shutil.which("unshare"), *_unshare_args(), "--",
                 python, "-I", "-S", str(_LAUNCHER), *mount_args,
                 *self._launcher_args(env), "--", *kernel_cmd,
             ]
@@ -444,20 +467,52 @@ def _allocate_uid() -> int:
 
 
 def _describe(mechanism: str, workdir: Path, limits: Limits, deny: list[str],
-              uid: int | None) -> str:
+              uid: int | None, root_reason: str = "") -> str:
     denied = ", ".join(deny) if deny else "nothing listed"
-    who = f"uid {uid}" if uid is not None else "the grader's uid"
+    if uid is not None:
+        who = f"uid {uid}"
+    elif _is_root():
+        who = "root"
+    else:
+        who = f"the grader's uid {os.getuid()}"
+    process_limit = f"{limits.max_processes} processes"
+    if who == "root":
+        process_limit = "process limit NOT enforced for root"
+    limit_text = (f"limits: CPU {limits.cpu_seconds} s, memory {limits.memory_mb} MB, "
+                  f"{process_limit}, file size {limits.file_size_mb} MB")
     if mechanism == BUBBLEWRAP:
         head = (f"bubblewrap (network off, read-only system, writable only {workdir} and a "
                 f"private /tmp, no access to: {denied}; runs as {who}")
     elif mechanism == UNSHARE:
-        head = (f"unshare+setrlimit (network off, private /tmp, no access to: {denied}; "
-                f"runs as {who}; the rest of the file system is NOT hidden and is writable "
-                f"wherever {who} may write")
+        head = (f"unshare+setrlimit (network off, private /tmp, home folders hidden, "
+                f"no access to: {denied}; runs as {who}; the rest of the file system is "
+                f"visible and writable wherever {who} may write")
     else:
-        head = (f"setrlimit only (NO network isolation, NO file isolation: the kernel can "
-                f"read {denied if deny else 'everything'} if {who} may; runs as {who}")
-    return f"{head}; limits: {limits.describe()})"
+        head = (f"setrlimit only (NO network isolation, NO file isolation: the kernel may "
+                f"read and write whatever {who} may, {denied} included; runs as {who}")
+        if root_reason:
+            head += f" because {root_reason}"
+    return f"{head}; {limit_text})"
+
+
+def _reachable_by_others(paths: Iterable[str]) -> bool:
+    """다른 uid 가 이 경로들까지 내려갈 수 있는지 (모든 상위 폴더에 o+x 가 있는지)."""
+    for path in paths:
+        for folder in [*_ancestors(path), path]:
+            try:
+                if not os.stat(folder).st_mode & stat.S_IXOTH:
+                    return False
+            except OSError:
+                return False
+    return True
+
+
+def _kernel_python(km: AsyncKernelManager) -> str:
+    spec = km.kernel_spec
+    argv0 = spec.argv[0] if spec is not None and spec.argv else "python"
+    if argv0 in {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}:
+        return sys.executable
+    return shutil.which(argv0) or argv0
 
 
 def make_kernel_manager(
@@ -487,7 +542,9 @@ def make_kernel_manager(
         ``"bubblewrap"``, ``"unshare"``, ``"setrlimit"`` 중 하나를 강제한다. 없으면
         ``detect_isolation()`` 의 결과를 쓴다.
     ro_paths : iterable of Path
-        bubblewrap 방식에서 읽기 전용으로 더 보여 줄 경로(과제가 import 하는 공용 모듈 등).
+        읽기 전용으로 더 보여 줄 경로(과제가 import 하는 공용 모듈 등). 그 안의
+        ``deny_paths`` 는 여전히 가려진다. setrlimit 방식에서는 아무것도 가리지 않으므로
+        의미가 없다.
     env : mapping, optional
         커널에 더 넘길 환경 변수. 채점기의 환경 변수는 넘어가지 않는다.
 
@@ -497,6 +554,14 @@ def make_kernel_manager(
         ``NotebookClient(..., km=km)`` 에 넘길 관리자.
     description : str
         실제로 걸린 격리를 사람이 읽을 수 있게 적은 문장.
+
+    Notes
+    -----
+    ``km=`` 으로 관리자를 넘겨받은 nbclient 와 nbconvert 는 실행이 끝나도 커널을 끄지
+    않는다. 호출한 쪽이 ``finally`` 에서 ``await km.shutdown_kernel(now=True)`` (동기
+    코드에서는 ``jupyter_core.utils.run_sync(km.shutdown_kernel)(now=True)``) 를 불러야
+    커널과 임시 실행 폴더가 정리된다. 커널의 stdout/stderr 는 채점기로 흘러오지 않고,
+    끈 뒤 ``km.log_tail`` 에 끝부분이 남는다.
     """
     workdir = Path(workdir).resolve()
     if not workdir.is_dir():
@@ -508,11 +573,17 @@ def make_kernel_manager(
     for path in deny:
         if _under(str(workdir), path):
             raise ValueError(f"workdir {workdir} lies inside denied path {path}")
+    km = SandboxedKernelManager(kernel_name=kernel_name)
     uid = gid = None
+    root_reason = ""
     if _is_root():
         uid = gid = _allocate_uid()
-
-    km = SandboxedKernelManager(kernel_name=kernel_name)
+        python = _kernel_python(km)
+        needed = [*_python_roots(python), os.path.dirname(os.path.realpath(python))]
+        if mechanism == SETRLIMIT and not _reachable_by_others(needed):
+            # 마운트 이름공간 없이는 다른 uid 가 파이썬에 닿게 할 방법이 없다.
+            uid = gid = None
+            root_reason = f"{python} is not reachable by another uid"
     km._box = {
         "mechanism": mechanism,
         "workdir": workdir,
@@ -523,4 +594,4 @@ def make_kernel_manager(
         "uid": uid,
         "gid": gid,
     }
-    return km, _describe(mechanism, workdir, limits, deny, uid)
+    return km, _describe(mechanism, workdir, limits, deny, uid, root_reason)

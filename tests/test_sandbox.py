@@ -1,0 +1,353 @@
+"""샌드박스가 학생 커널을 정말로 가두는지 진짜 커널과 nbclient 로 확인한다.
+
+해가 없는 시도(정답 읽기, 네트워크, 바깥 쓰기, 메모리 폭탄 등)는 커널 하나에서 셀마다
+하나씩 실행하고, 테스트마다 해당 셀의 결과를 본다. 커널을 죽이는 시나리오(포크 폭탄,
+CPU 시간 초과)와 대체 방식(unshare, setrlimit)은 따로 커널을 띄운다.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+
+from autograder.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, Limits, detect_isolation, make_kernel_manager
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="샌드박스는 리눅스 전용입니다")
+
+needs_bwrap = pytest.mark.skipif(
+    shutil.which("bwrap") is None,
+    reason="bubblewrap 이 설치되어 있지 않습니다 (Debian: apt-get install -y bubblewrap)",
+)
+
+
+def _unshare_works() -> bool:
+    from autograder.sandbox import _probe, _unshare_args
+
+    return shutil.which("unshare") is not None and _probe(["unshare", *_unshare_args(), "true"])
+
+
+def _processes_of(uid: int) -> list[int]:
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if os.stat(f"/proc/{pid}").st_uid == uid:
+                    found.append(int(pid))
+            except OSError:
+                pass
+    return found
+
+
+def _run(cells: dict[str, str], workdir: Path, limits: Limits, *, isolation: str | None = None,
+         deny=(), ro_paths=(), cell_timeout=120):
+    """셀들을 격리된 커널에서 실행하고 (셀 이름 -> 셀, 설명, 커널 uid, 예외)를 돌려준다."""
+    km, description = make_kernel_manager(workdir, limits, deny_paths=list(deny),
+                                          isolation=isolation, ro_paths=list(ro_paths))
+    nb = nbformat.v4.new_notebook()
+    for name, source in cells.items():
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["name"] = name
+        nb.cells.append(cell)
+    client = NotebookClient(
+        nb, km=km, allow_errors=True, interrupt_on_timeout=True, startup_timeout=120,
+        timeout_func=lambda cell: cell_timeout if "time.sleep" in cell.source else 300,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+
+    async def go():
+        try:
+            await client.async_execute()
+        except DeadKernelError as exc:
+            return exc
+        finally:
+            # km 을 넘겨받은 nbclient 는 커널을 끄지 않는다. 끄는 것은 호출한 쪽의 몫이다.
+            if km.has_kernel:
+                await km.shutdown_kernel(now=True)
+        return None
+
+    error = asyncio.run(go())
+    by_name = {cell.metadata["name"]: cell for cell in nb.cells}
+    return by_name, description, km._box["uid"], error
+
+
+def _stdout(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def _error(cell) -> str | None:
+    for output in cell.outputs:
+        if output.output_type == "error":
+            return output.ename
+    return None
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """정답, 성적부, 다른 학생 제출물이 있는 과정 폴더와 앨리스 과제의 임시 복사본."""
+    root = tmp_path_factory.mktemp("course")
+    # pytest 의 임시 폴더는 0700 이라 학생 uid 가 공개 파일까지 못 읽는다.
+    root.chmod(0o755)
+    (root / "README.md").write_text("공개 안내문\n", encoding="utf-8")
+    (root / "solutions" / "ps1").mkdir(parents=True)
+    (root / "solutions" / "ps1" / "answer.py").write_text("ANSWER = 42\n")
+    (root / "gradebook.db").write_text("alice,100\n")
+    for student in ("alice", "bob"):
+        folder = root / "submitted" / student / "ps1"
+        folder.mkdir(parents=True)
+        (folder / "ps1.ipynb").write_text(f"{student}'s work\n")
+    workdir = tmp_path_factory.mktemp("work") / "앨리스 (alice) ps1"
+    shutil.copytree(root / "submitted" / "alice" / "ps1", workdir)
+    deny = [root / "solutions", root / "gradebook.db", root / "submitted"]
+    return {"root": root, "workdir": workdir, "deny": deny}
+
+
+@pytest.fixture(scope="module")
+def confined(course):
+    """bubblewrap 커널 하나에서 해롭지 않은 공격을 셀마다 하나씩 실행한 결과."""
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap 이 설치되어 있지 않습니다 (Debian: apt-get install -y bubblewrap)")
+    root = course["root"]
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    probe_name = f"ag-sandbox-probe-{uuid.uuid4().hex}"
+    os.environ["AG_SANDBOX_SECRET"] = "hunter2"
+    cells = {
+        "setup": "import os, socket, sys, time\nimport numpy as np",
+        "read_solution": f"open({str(root / 'solutions' / 'ps1' / 'answer.py')!r}).read()",
+        "list_submissions": f"os.listdir({str(root / 'submitted')!r})",
+        "read_other_student": f"open({str(root / 'submitted' / 'bob' / 'ps1' / 'ps1.ipynb')!r}).read()",
+        "read_gradebook": f"open({str(root / 'gradebook.db')!r}).read()",
+        "read_public": f"print(open({str(root / 'README.md')!r}, encoding='utf-8').read())",
+        "read_own_files": "print(open('ps1.ipynb').read())",
+        "unmount_mask": (
+            "import subprocess\n"
+            f"r = subprocess.run(['unshare', '-rm', 'sh', '-c', 'umount {root / 'solutions'}; "
+            f"cat {root / 'solutions' / 'ps1' / 'answer.py'}'], capture_output=True, text=True)\n"
+            "print(r.returncode, r.stdout, r.stderr)"
+        ),
+        "connect_loopback": f"socket.create_connection(('127.0.0.1', {port}), timeout=2)",
+        "connect_external": "socket.create_connection(('1.1.1.1', 80), timeout=2)",
+        "write_course": f"open({str(root / 'pwned.txt')!r}, 'w')",
+        "write_python_env": "open(os.path.join(sys.prefix, 'pwned.txt'), 'w')",
+        "write_usr": "open('/usr/pwned.txt', 'w')",
+        "write_tmp": f"open('/tmp/{probe_name}', 'w').write('x'); print('written')",
+        "write_workdir": "open('result.txt', 'w').write('ok'); print(os.getcwd())",
+        "big_file": "open('big.bin', 'wb').write(b'0' * (2 * 2**20))",
+        "memory_bomb": "x = bytearray(64 * 2**30)",
+        "memory_creep": "chunks = []\nwhile True:\n    chunks.append(np.empty(64 * 2**20, dtype=np.uint8))",
+        "after_memory": "del chunks\nprint('alive')",
+        "numpy_torch": (
+            "import torch\ntorch.manual_seed(0)\n"
+            "a = torch.ones(3, 3) @ torch.ones(3)\n"
+            "print(float(a.sum()), float(np.linalg.solve(np.eye(2) * 2, np.ones(2)).sum()))"
+        ),
+        "identity": "print(os.getuid())",
+        "become_root": "os.setuid(0)",
+        "environment": "print(sorted(k for k in os.environ if 'SECRET' in k))",
+        "interrupt": "time.sleep(60)",
+        "after_interrupt": "print('alive')",
+    }
+    limits = Limits(memory_mb=1024, file_size_mb=1, cpu_seconds=120)
+    try:
+        result = _run(cells, course["workdir"], limits, isolation=BUBBLEWRAP,
+                      deny=course["deny"], ro_paths=[root], cell_timeout=3)
+    finally:
+        del os.environ["AG_SANDBOX_SECRET"]
+    try:
+        listener.accept()
+        accepted = True
+    except BlockingIOError:
+        accepted = False
+    listener.close()
+    cells_out, description, uid, error = result
+    assert error is None, f"커널이 죽었습니다: {error}"
+    return {"cells": cells_out, "description": description, "uid": uid, "accepted": accepted,
+            "probe": Path("/tmp") / probe_name, "course": course}
+
+
+@needs_bwrap
+def test_bubblewrap_is_detected_when_installed():
+    assert detect_isolation() == BUBBLEWRAP
+
+
+@needs_bwrap
+@pytest.mark.parametrize("cell", ["read_solution", "list_submissions", "read_other_student", "read_gradebook"])
+def test_denied_paths_cannot_be_read(confined, cell):
+    assert _error(confined["cells"][cell]) in {"PermissionError", "FileNotFoundError"}
+
+
+@needs_bwrap
+def test_masks_cannot_be_unmounted_from_a_nested_namespace(confined):
+    # 학생이 새 사용자 이름공간에서 root 가 되어도 물려받은 가림막은 잠겨 있다.
+    assert "ANSWER" not in _stdout(confined["cells"]["unmount_mask"])
+
+
+@needs_bwrap
+def test_visible_course_files_and_own_folder_stay_readable(confined):
+    # 가림막이 정확히 금지한 경로에만 걸렸는지: 같은 폴더의 공개 파일과 자기 제출물은 읽힌다.
+    assert "공개 안내문" in _stdout(confined["cells"]["read_public"])
+    assert "alice's work" in _stdout(confined["cells"]["read_own_files"])
+
+
+@needs_bwrap
+def test_network_is_unreachable(confined):
+    assert _error(confined["cells"]["connect_loopback"]) in {"ConnectionRefusedError", "OSError"}
+    assert _error(confined["cells"]["connect_external"]) in {"OSError", "TimeoutError"}
+    assert not confined["accepted"], "샌드박스 안에서 채점기 쪽 포트에 접속했습니다"
+
+
+@needs_bwrap
+@pytest.mark.parametrize("cell", ["write_course", "write_python_env", "write_usr"])
+def test_writing_outside_workdir_fails(confined, cell):
+    assert _error(confined["cells"][cell]) in {"OSError", "PermissionError", "FileNotFoundError"}
+    assert not (confined["course"]["root"] / "pwned.txt").exists()
+    assert not (Path(sys.prefix) / "pwned.txt").exists()
+
+
+@needs_bwrap
+def test_tmp_is_private_and_workdir_is_writable(confined):
+    assert "written" in _stdout(confined["cells"]["write_tmp"])
+    assert not confined["probe"].exists()
+    workdir = confined["course"]["workdir"]
+    assert _stdout(confined["cells"]["write_workdir"]).strip() == str(workdir)
+    assert (workdir / "result.txt").read_text() == "ok"
+
+
+@needs_bwrap
+def test_file_size_limit(confined):
+    assert _error(confined["cells"]["big_file"]) == "OSError"
+    assert (confined["course"]["workdir"] / "big.bin").stat().st_size <= 2**20
+
+
+@needs_bwrap
+def test_memory_bomb_raises_memory_error_and_kernel_survives(confined):
+    assert _error(confined["cells"]["memory_bomb"]) == "MemoryError"
+    assert _error(confined["cells"]["memory_creep"]) == "MemoryError"
+    assert "alive" in _stdout(confined["cells"]["after_memory"])
+
+
+@needs_bwrap
+def test_numpy_and_torch_work(confined):
+    assert _stdout(confined["cells"]["numpy_torch"]).split() == ["9.0", "1.0"]
+
+
+@needs_bwrap
+def test_kernel_runs_unprivileged_with_a_clean_environment(confined):
+    assert int(_stdout(confined["cells"]["identity"])) != 0
+    assert _error(confined["cells"]["become_root"]) == "PermissionError"
+    assert _stdout(confined["cells"]["environment"]).strip() == "[]"
+
+
+@needs_bwrap
+def test_cell_timeout_interrupts_the_sandboxed_kernel(confined):
+    # SIGINT 는 bwrap 에 닿아 커널을 죽이므로 제어 채널 메시지로 중단한다.
+    assert _error(confined["cells"]["interrupt"]) == "KeyboardInterrupt"
+    assert "alive" in _stdout(confined["cells"]["after_interrupt"])
+
+
+@needs_bwrap
+def test_description_names_bubblewrap_and_denied_paths(confined):
+    description = confined["description"]
+    assert description.startswith("bubblewrap (network off, read-only system")
+    for path in confined["course"]["deny"]:
+        assert str(path) in description
+
+
+@needs_bwrap
+def test_fork_bomb_is_contained(tmp_path):
+    # 자식이 다시 포크하는 고전적인 폭탄은 자식마다 트레이스백을 만드느라 느리다. 여기서는
+    # 자식이 잠든 채 남는 폭탄으로 같은 한도(RLIMIT_NPROC)와 뒷정리를 빠르게 확인한다.
+    bomb = "import os, time\nwhile True:\n    if os.fork() == 0:\n        time.sleep(60)\n        os._exit(0)"
+    cells = {"bomb": bomb, "after": "print('alive')"}
+    cells_out, _, uid, error = _run(cells, tmp_path, Limits(max_processes=32), isolation=BUBBLEWRAP)
+    if error is None:
+        assert _error(cells_out["bomb"]) == "BlockingIOError"
+    # 채점기 쪽은 여전히 프로세스를 만들 수 있고, 커널이 끝나면 학생 uid 의 프로세스가 남지 않는다.
+    assert subprocess.run(["true"]).returncode == 0
+    if uid is not None:
+        deadline = time.monotonic() + 10
+        while _processes_of(uid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _processes_of(uid) == []
+
+
+@needs_bwrap
+def test_cpu_limit_ends_a_busy_loop(tmp_path):
+    start = time.monotonic()
+    cells = {"spin": "while True:\n    pass"}
+    _, _, _, error = _run(cells, tmp_path, Limits(cpu_seconds=2), isolation=BUBBLEWRAP)
+    assert isinstance(error, DeadKernelError)
+    assert time.monotonic() - start < 60
+
+
+@pytest.mark.skipif(not _unshare_works(), reason="unshare 로 네트워크·마운트 이름공간을 만들 수 없습니다")
+def test_unshare_fallback_hides_denied_paths_and_network(course, tmp_path):
+    root = course["root"]
+    probe = f"ag-sandbox-probe-{uuid.uuid4().hex}"
+    cells = {
+        "setup": "import os, socket",
+        "read_solution": f"open({str(root / 'solutions' / 'ps1' / 'answer.py')!r}).read()",
+        "read_gradebook": f"open({str(root / 'gradebook.db')!r}).read()",
+        "read_public": f"print(open({str(root / 'README.md')!r}, encoding='utf-8').read())",
+        "connect_external": "socket.create_connection(('1.1.1.1', 80), timeout=2)",
+        "write_tmp": f"open('/tmp/{probe}', 'w').write('x'); print('written')",
+        "identity": "print(os.getuid())",
+    }
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    # 과정 폴더는 /tmp 아래라 덮여 사라지므로 ro_paths 로 다시 보이게 해서 가림막을 시험한다.
+    cells_out, description, _, error = _run(cells, workdir, Limits(), isolation=UNSHARE,
+                                            deny=course["deny"], ro_paths=[root])
+    assert error is None
+    assert description.startswith("unshare+setrlimit (network off")
+    assert _error(cells_out["read_solution"]) == "PermissionError"
+    assert _error(cells_out["read_gradebook"]) == "PermissionError"
+    assert "공개 안내문" in _stdout(cells_out["read_public"])
+    assert _error(cells_out["connect_external"]) == "OSError"
+    assert "written" in _stdout(cells_out["write_tmp"]) and not Path("/tmp", probe).exists()
+    if os.geteuid() == 0:
+        assert int(_stdout(cells_out["identity"])) != 0
+
+
+def test_setrlimit_only_applies_limits_and_says_what_is_missing(tmp_path):
+    cells = {"limits": (
+        "import resource\nprint(*[resource.getrlimit(getattr(resource, 'RLIMIT_' + n))[0]"
+        " for n in ('CPU', 'DATA', 'NPROC', 'FSIZE')])"
+    )}
+    limits = Limits(cpu_seconds=100, memory_mb=2048, max_processes=300, file_size_mb=10)
+    cells_out, description, uid, error = _run(cells, tmp_path, limits, isolation=SETRLIMIT)
+    assert error is None
+    assert description.startswith("setrlimit only (NO network isolation, NO file isolation")
+    cpu, data, nproc, fsize = map(int, _stdout(cells_out["limits"]).split())
+    assert (cpu, data, fsize) == (100, 2048 * 2**20, 10 * 2**20)
+    if uid is None and os.geteuid() == 0:
+        assert "process limit NOT enforced" in description
+    else:
+        assert nproc >= 300
+
+
+def test_unknown_isolation_is_rejected(tmp_path):
+    with pytest.raises(ValueError):
+        make_kernel_manager(tmp_path, Limits(), isolation="chroot")
+
+
+def test_workdir_inside_a_denied_path_is_rejected(tmp_path):
+    (tmp_path / "submitted" / "alice").mkdir(parents=True)
+    with pytest.raises(ValueError):
+        make_kernel_manager(tmp_path / "submitted" / "alice", Limits(),
+                            deny_paths=[tmp_path / "submitted"])
