@@ -31,8 +31,9 @@ def setup_figures() -> None:
     if KOREAN_FONT not in names:
         for path in sorted(korean_font_dir().glob("*.ttf")):
             font_manager.fontManager.addfont(str(path))
-    # 나눔고딕에 없는 글자(수학 기호 −, ≥ 등)는 DejaVu Sans가 대신 그립니다.
-    mpl.rcParams["font.family"] = [KOREAN_FONT, "DejaVu Sans"]
+    # 라틴 글자·숫자·수학 기호(−, ≥)는 DejaVu Sans가, 한글은 나눔고딕이 그립니다.
+    # (로그 축 눈금처럼 mathtext로 그리는 글자는 첫 글꼴만 쓰므로 DejaVu Sans가 앞에 와야 합니다.)
+    mpl.rcParams["font.family"] = ["DejaVu Sans", KOREAN_FONT]
     mpl.rcParams["axes.unicode_minus"] = True
     mpl.rcParams["figure.dpi"] = 100
     mpl.rcParams["savefig.dpi"] = 100
