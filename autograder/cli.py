@@ -32,8 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("submissions", type=Path, help="<student_id>/<assignment_id>/<notebook>.ipynb 가 들어 있는 폴더")
     p.add_argument("--out", type=Path, required=True, help="grades.csv, tests.csv, feedback/ 를 쓸 폴더")
     p.add_argument("--assignment", action="append", metavar="ID", help="이 과제만 채점 (여러 번 쓸 수 있음)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="동시에 실행할 노트북 수 (기본: 코어 수)")
-    p.add_argument("--db", metavar="URL", help="성적부 주소 (기본: sqlite:///OUT/gradebook.db)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="이 컴퓨터에서 동시에 실행할 노트북 수 (기본: 코어 수)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="노트북 실행을 이 Dask 스케줄러(예: tcp://10.0.0.5:8786)의 작업자들에게 보냅니다")
+    p.add_argument("--db", metavar="URL",
+                   help="성적부 주소 (기본: sqlite:///OUT/gradebook.db; 여러 채점기가 함께 쓰려면 postgresql://...)")
 
     p = sub.add_parser("check", help="과제마다 정답 = 만점, 학생본 = 0점인지 실제 채점으로 확인합니다.")
     p.add_argument("assignments", nargs="*", metavar="ID")
@@ -67,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         if not jobs:
             print("채점할 제출물이 없습니다.", file=sys.stderr)
             return 2
-        reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs).run(jobs)
+        from . import dispatch
+        pool = dispatch.dask(args.scheduler) if args.scheduler else dispatch.local(args.jobs)
+        print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
+        reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs).run(jobs, pool)
         bad = sum(r.status not in ("ok", "cell_errors") for r in reports)
         print(f"{len(reports)}개 제출물 채점 완료 (문제 {bad}개). 결과: {args.out / 'grades.csv'}, 피드백: {args.out / 'feedback'}")
         return 0

@@ -16,7 +16,8 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 
 import nbformat
 import psutil
@@ -47,6 +48,8 @@ class ExecResult:
     status: str  # ok | timeout | kernel_died | grader_error
     detail: str = ""
     seconds: float = 0.0
+    #: 그중 커널이 셀을 실행하는 데 쓴 시간(셀마다 busy → idle의 합). 나머지는 채점기의 몫입니다.
+    kernel_seconds: float = 0.0
     isolation: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -98,9 +101,45 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
         seconds = time.monotonic() - start
         if status_file.exists() and dst.exists():
             info = json.loads(status_file.read_text(encoding="utf-8"))
-            return ExecResult(nbformat.read(str(dst), as_version=4), info["status"], info["detail"], seconds)
+            out = nbformat.read(str(dst), as_version=4)
+            return ExecResult(out, info["status"], info["detail"], seconds, kernel_seconds(out))
         tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
         return ExecResult(nb, "grader_error", "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)
+
+
+def run_files(nb: NotebookNode, files: dict[str, bytes], limits: Limits) -> ExecResult:
+    """``run`` 과 같지만, 작업 폴더를 경로 대신 내용(상대 경로 → 바이트)으로 받습니다.
+
+    Dask 작업자처럼 채점기의 디스크를 볼 수 없는 곳에서 부릅니다. 작업 폴더는 이 프로세스의
+    임시 폴더에 새로 만들고, 실행이 끝나면 지웁니다.
+    """
+    start = time.monotonic()
+    bad = [name for name in files if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts]
+    if bad:
+        return ExecResult(nb, "grader_error", f"작업 폴더 밖을 가리키는 파일 이름: {bad[0]!r}")
+    with tempfile.TemporaryDirectory(prefix="work-") as tmp:
+        workdir = Path(tmp)
+        for name, data in files.items():
+            path = workdir.joinpath(*PurePosixPath(name).parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        result = run(nb, workdir, limits)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def kernel_seconds(nb: NotebookNode) -> float:
+    """nbclient가 셀마다 적어 두는 시각(metadata.execution)으로 커널의 실행 시간을 더합니다."""
+    total = 0.0
+    for cell in nb.cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        busy, idle = timing.get("iopub.status.busy"), timing.get("iopub.status.idle")
+        if busy and idle:
+            try:
+                total += (datetime.fromisoformat(idle) - datetime.fromisoformat(busy)).total_seconds()
+            except ValueError:
+                pass
+    return total
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -12,14 +12,14 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import course, execute, feedback, guard, notebooks, report
+from . import course, dispatch, execute, feedback, guard, notebooks, report
 from .gradebook import Book
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class Prepared:
     job: Job
     nb: NotebookNode
     workdir: Path
+    prepare_seconds: float = 0.0
 
 
 class Grader:
@@ -82,6 +83,8 @@ class Grader:
         self._tmp = Path(tempfile.mkdtemp(prefix="grade-"))
         self._sources: dict[tuple[str, str], NotebookNode] = {}
         self._references: dict[tuple[str, str], NotebookNode] = {}
+        #: 노트북마다 든 시간 (timings.csv)
+        self.timings: list[dict] = []
 
     # ---------- 준비 (main thread)
     def _source(self, job: Job) -> NotebookNode:
@@ -145,34 +148,54 @@ class Grader:
         return self._report(job, "grader_error", f"{type(exc).__name__}: {exc}"[:300])
 
     # ---------- 전체
-    def run(self, jobs: list[Job]) -> list[feedback.Report]:
+    def run(self, jobs: list[Job], pool: dispatch.Pool | None = None) -> list[feedback.Report]:
+        """모든 제출물을 채점합니다. 노트북 실행은 ``pool`` (기본: 이 컴퓨터의 스레드 ``self.jobs`` 개)로 보내고,
+        정리와 기록은 이 스레드에서만 합니다. 정리되는 대로 보내므로 실행은 정리와 겹쳐 돕니다."""
         for aid in sorted({j.assignment_id for j in jobs}):
             self.book.prepare(aid)
         reports: list[feedback.Report] = []
         progress = _Progress(len(jobs), self.progress)
-        prepared: list[Prepared] = []
-        for job in jobs:
-            try:
-                prepared.append(self._prepare(job))
-            except Exception as exc:  # one broken submission never stops the batch
-                rep = self._failed(job, exc)
-                reports.append(rep)
-                progress.done(rep)
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            futures = {pool.submit(execute.run, p.nb, p.workdir, self.limits): p for p in prepared}
+        with pool or dispatch.local(self.jobs) as pool:
+            futures = {}
+            for job in jobs:
+                start = time.monotonic()
+                try:
+                    prep = self._prepare(job)
+                except Exception as exc:  # one broken submission never stops the batch
+                    rep = self._failed(job, exc)
+                    reports.append(rep)
+                    progress.done(rep)
+                    continue
+                prep.prepare_seconds = time.monotonic() - start
+                futures[pool.submit(prep.nb, prep.workdir, self.limits)] = prep
             for fut in as_completed(futures):
                 prep = futures[fut]
+                start = time.monotonic()
+                result = None
                 try:
-                    rep = self._finish(prep, fut.result())
+                    result = fut.result()
+                    rep = self._finish(prep, result)
                 except Exception as exc:
                     rep = self._failed(prep.job, exc)
                 reports.append(rep)
                 progress.done(rep)
+                self.timings.append(_timing(prep, result, rep, time.monotonic() - start))
         progress.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
         report.write_grades(reports, self.out / "grades.csv")
         report.write_tests(reports, self.out / "tests.csv")
+        report.write_timings(self.timings, self.out / "timings.csv")
         return reports
+
+
+def _timing(prep: Prepared, result: execute.ExecResult | None, rep: feedback.Report, record_seconds: float) -> dict:
+    """노트북 하나에 든 시간: 정리, 실행(그중 커널이 셀을 돌린 시간), 기록."""
+    return {"student_id": prep.job.student_id, "assignment_id": prep.job.assignment_id,
+            "notebook": prep.job.notebook, "status": rep.status,
+            "prepare_s": round(prep.prepare_seconds, 3),
+            "execute_s": round(result.seconds, 3) if result else "",
+            "kernel_s": round(result.kernel_seconds, 3) if result else "",
+            "record_s": round(record_seconds, 3)}
 
 
 def _mark_unexecuted(nb: NotebookNode) -> None:

@@ -32,3 +32,15 @@ def write_tests(reports: list[Report], path: Path) -> None:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with Path(path).open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+TIMING_COLUMNS = ["student_id", "assignment_id", "notebook", "status", "prepare_s", "execute_s", "kernel_s", "record_s"]
+
+
+def write_timings(timings: list[dict], path: Path) -> None:
+    """노트북마다 든 시간(초): 정리, 실행(그중 커널이 셀을 돌린 시간), 기록. 느린 제출물을 찾을 때 씁니다."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=TIMING_COLUMNS)
+        w.writeheader()
+        for t in sorted(timings, key=lambda t: (t["student_id"], t["assignment_id"], t["notebook"])):
+            w.writerow(t)

@@ -1,0 +1,119 @@
+"""노트북 실행을 어디로 보낼지 정합니다: 이 컴퓨터의 스레드, 또는 Dask 분산 클러스터.
+
+채점기는 제출물 정리와 성적부 기록을 한 프로세스에서만 하고, 노트북 실행만 여기서 고른 곳으로 보냅니다.
+어느 쪽이든 ``submit`` 은 ``concurrent.futures.Future`` 를 돌려주므로, 받는 쪽은
+``concurrent.futures.as_completed`` 로 똑같이 결과를 모읍니다.
+
+Dask 작업자는 다른 컴퓨터에 있을 수 있어 채점기의 디스크를 보지 못합니다. 그래서 작업 폴더를 경로가 아니라
+내용(상대 경로 → 바이트)으로 보내고, 작업자 쪽의 ``execute.run_files`` 가 제 임시 폴더에 되살립니다.
+작업자에는 이 저장소와 같은 파이썬 환경(nbgrader, 커널, 과제가 쓰는 라이브러리)이 있어야 합니다.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from . import execute
+
+log = logging.getLogger(__name__)
+
+#: 스케줄러에 연결하고 작업자를 기다리는 시간(초).
+CONNECT_TIMEOUT = 10
+WORKER_TIMEOUT = 60
+
+
+class Pool:
+    """노트북 실행을 받는 곳. ``with`` 블록이 끝나면 모든 실행이 끝나고 자원이 정리됩니다.
+
+    Parameters
+    ----------
+    executor : concurrent.futures.Executor
+        실행을 맡길 실행기.
+    remote : bool
+        실행기가 채점기의 디스크를 볼 수 없으면 True. 그때는 작업 폴더를 내용으로 보냅니다.
+    where : str
+        사람이 읽을 설명 (진행 기록에 씁니다).
+    """
+
+    def __init__(self, executor: Executor, *, remote: bool, where: str, client=None):
+        self.executor, self.remote, self.where = executor, remote, where
+        self._client = client
+
+    def submit(self, nb: NotebookNode, workdir: Path, limits: execute.Limits) -> Future:
+        if self.remote:
+            return self.executor.submit(execute.run_files, nb, pack(workdir), limits)
+        return self.executor.submit(execute.run, nb, workdir, limits)
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.executor.shutdown(wait=True)
+        if self._client is not None:
+            self._client.close()
+
+
+def local(jobs: int) -> Pool:
+    """이 컴퓨터에서 노트북 ``jobs`` 개를 동시에 실행합니다 (실행 자체는 노트북마다 자식 프로세스)."""
+    jobs = max(1, jobs)
+    return Pool(ThreadPoolExecutor(max_workers=jobs), remote=False, where=f"이 컴퓨터, 동시에 {jobs}개")
+
+
+def dask(address: str) -> Pool:
+    """``address`` 의 Dask 스케줄러(예: ``tcp://10.0.0.5:8786``)에 연결된 작업자들에게 실행을 보냅니다.
+
+    작업자마다 스레드 수만큼 노트북을 동시에 실행합니다. 연결할 수 없거나, 작업자가 없거나,
+    작업자가 이 채점기 패키지를 불러올 수 없으면 바로 멈추고 이유를 알려 줍니다.
+    """
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise SystemExit(f"Dask 스케줄러 {address} 에 연결할 수 없습니다: {exc}") from None
+    try:
+        client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+    except TimeoutError:
+        client.close()
+        raise SystemExit(f"Dask 스케줄러 {address} 에 {WORKER_TIMEOUT}초 동안 작업자가 하나도 붙지 않았습니다.") from None
+    try:
+        probes = client.run(_probe)
+    except Exception as exc:  # 작업자가 autograder 를 불러오지 못하면 역직렬화에서 실패합니다
+        client.close()
+        raise SystemExit(
+            f"Dask 작업자가 채점기를 실행할 수 없습니다 ({type(exc).__name__}: {exc}). "
+            "작업자를 이 저장소의 가상 환경에서, 저장소 폴더를 PYTHONPATH 에 두고 띄우세요."
+        ) from None
+    here = _probe()
+    for worker, info in probes.items():
+        if info != here:
+            log.warning("Dask 작업자 %s 의 환경이 채점기와 다릅니다: %s (채점기: %s)", worker, info, here)
+    threads = sum(client.nthreads().values())
+    return Pool(client.get_executor(pure=False), remote=True, client=client,
+                where=f"Dask {address}, 작업자 {len(probes)}개, 동시에 {threads}개")
+
+
+def pack(folder: Path) -> dict[str, bytes]:
+    """폴더 안의 일반 파일을 {상대 경로(/ 구분): 내용} 으로 읽습니다. 심볼릭 링크는 따라가지 않습니다."""
+    folder = Path(folder)
+    files = {}
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        for name in names:
+            path = Path(root, name)
+            if path.is_symlink() or not path.is_file():
+                continue
+            files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def _probe() -> dict[str, str]:
+    """작업자 쪽 환경 요약. 작업자가 이 함수를 불러올 수 있다는 것 자체가 첫째 확인입니다."""
+    import nbgrader
+
+    return {"python": sys.version.split()[0], "nbgrader": nbgrader.__version__}

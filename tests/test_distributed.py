@@ -1,0 +1,75 @@
+"""grade --scheduler: 노트북 실행을 Dask 클러스터(이 컴퓨터의 루프백에 띄운 작업자 2개)로 보내도,
+성적은 --jobs 로 이 컴퓨터에서 채점한 것과 한 줄도 다르지 않습니다. 작업 폴더는 경로가 아니라 내용으로 갑니다."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from autograder import notebooks
+from tests.conftest import autograder, grade, put
+
+distributed = pytest.importorskip("distributed")
+
+AID = "ch01_modeling"
+WRONG_SIGMOID = "def sigmoid(z):\n    return np.asarray(z, dtype=float) * 0 + 0.5\n"
+#: 제출 폴더의 데이터 파일을 읽는 학생 셀. 파일이 작업자에게 닿지 않으면 이 셀이 오류를 내 상태가 달라집니다.
+READS_DATA = (
+    "with open('data/측정값.csv', encoding='utf-8') as f:\n"
+    "    assert f.read() == '1,2,3\\n'\n"
+)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  scheduler_port=0, dashboard_address=None, memory_limit=None) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def subs(tmp_path_factory):
+    subs = tmp_path_factory.mktemp("dist") / "subs"
+    solution = notebooks.solution_submission(AID)
+    put(solution, subs, "solution", AID)
+    put(notebooks.release_notebook(AID), subs, "stub", AID)
+    put(notebooks.with_solutions(solution, {"sigmoid": WRONG_SIGMOID}), subs, "wrong_sigmoid", AID)
+    (subs / "invalid_json" / AID).mkdir(parents=True)
+    (subs / "invalid_json" / AID / f"{AID}.ipynb").write_text('{"cells": [', encoding="utf-8")
+    with_data = copy.deepcopy(solution)
+    cell = notebooks.nbformat.v4.new_code_cell(READS_DATA)
+    del cell["id"]  # 과제 노트북은 nbformat 4.4 (셀 id 없음)
+    with_data.cells.insert(1, cell)
+    put(with_data, subs, "extra_files", AID)
+    (subs / "extra_files" / AID / "data").mkdir()
+    (subs / "extra_files" / AID / "data" / "측정값.csv").write_text("1,2,3\n", encoding="utf-8")
+    return subs
+
+
+def _without_timings(tests):
+    return sorted(tuple(sorted(t.items())) for t in tests)
+
+
+def test_scheduler_gives_the_same_rows_as_local(cluster, subs, tmp_path):
+    limits = ("--cell-timeout", "60", "--notebook-timeout", "300")
+    local_rows, local_tests = grade(subs, tmp_path / "local", "--jobs", "2", *limits)
+    dask_rows, dask_tests = grade(subs, tmp_path / "dask", "--scheduler", cluster.scheduler_address, *limits)
+
+    assert dask_rows == local_rows
+    assert _without_timings(dask_tests) == _without_timings(local_tests)
+    # 이 배치가 아무것이나 같다고 말하는 배치가 아님을 확인합니다.
+    assert local_rows[("solution", AID)]["score"] == "20"
+    assert local_rows[("stub", AID)]["score"] == "0"
+    assert local_rows[("wrong_sigmoid", AID)]["score"] == "16"
+    assert local_rows[("invalid_json", AID)]["status"] == "invalid_notebook"
+    assert local_rows[("extra_files", AID)]["status"] == "ok", local_rows[("extra_files", AID)]
+    # 실행은 정말 작업자에서 일어났습니다: 스케줄러가 run_files 작업 4개(읽을 수 없는 노트북은 보내지 않음)를 끝냈습니다.
+    counts = cluster.scheduler.task_prefixes["run_files"].state_counts
+    assert counts["memory"] == 4, dict(counts)
+    assert (tmp_path / "dask" / "gradebook.db").is_file()
+
+
+def test_unreachable_scheduler_stops_with_a_reason(subs, tmp_path):
+    proc = autograder("grade", str(subs), "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9")
+    assert proc.returncode != 0
+    assert "Dask 스케줄러 tcp://127.0.0.1:9 에 연결할 수 없습니다" in proc.stderr
