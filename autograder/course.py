@@ -19,14 +19,20 @@ ASSIGNMENT_RE = re.compile(r"^ch\d\d_[a-z0-9_]+$")
 CODE_STUB = "# 여기에 코드를 작성하세요\nraise NotImplementedError()"
 
 
+def _assignment_root() -> Path:
+    """과제 목록의 기준: 원본(solutions/). 학생용 공개 저장소처럼 원본이 없으면 학생본(exercises/)."""
+    return SOLUTIONS if SOLUTIONS.is_dir() else EXERCISES
+
+
 def assignments() -> list[str]:
     """solutions/ 아래의 과제 id를 차례대로 돌려줍니다."""
-    return sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and ASSIGNMENT_RE.match(p.name))
+    root = _assignment_root()
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and ASSIGNMENT_RE.match(p.name))
 
 
 def notebook_names(assignment_id: str) -> list[str]:
     """과제에 속한 노트북 이름(확장자 없이)."""
-    return sorted(p.stem for p in (SOLUTIONS / assignment_id).glob("*.ipynb"))
+    return sorted(p.stem for p in (_assignment_root() / assignment_id).glob("*.ipynb"))
 
 
 def check_assignment_ids(ids: list[str] | None) -> list[str]:
