@@ -88,8 +88,11 @@ class Browser:
 
 
 @contextlib.contextmanager
-def open_browser(base_url: str, extra_routes: dict | None = None, **context_options):
+def open_browser(base_url: str, extra_routes: dict | None = None, playwright=None, **context_options):
     """chromium을 띄워 ``base_url``의 출처(origin) 밖으로 가는 요청을 모두 막은 문맥을 돌려줍니다.
+
+    ``playwright``: 이미 시작한 ``sync_playwright()``. 한 스레드에서 둘을 동시에 시작할 수 없으므로
+    브라우저를 여러 개 띄우는 쪽(테스트)이 하나를 시작해 넘깁니다.
 
     ``extra_routes``: ``{사이트 안 경로: (파일 경로, content-type)}``. 그 주소를 요청하면 사이트
     대신 이 파일로 답합니다(PDF의 한글 글꼴처럼 사이트에 없는 것을 브라우저에 줄 때).
@@ -102,7 +105,8 @@ def open_browser(base_url: str, extra_routes: dict | None = None, **context_opti
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
     routes = {origin + path: source for path, source in (extra_routes or {}).items()}
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as p:
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, contextlib.ExitStack() as stack:
+        p = playwright or stack.enter_context(sync_playwright())
         context = p.chromium.launch_persistent_context(
             profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS,
             chromium_sandbox=False, **context_options,

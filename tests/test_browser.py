@@ -1,0 +1,192 @@
+"""진짜 브라우저로 읽는 책: Debian의 chromium(Playwright 클라이언트)으로 만든 사이트를 엽니다.
+
+사이트는 127.0.0.1의 http.server에서 내보이고, 브라우저가 그 출처 밖으로 보내는 요청은 모두 막고
+적어 둡니다(book/_ext/site_browser.py). 확인하는 것:
+
+- 한국어 검색: ``경사``, ``회귀``, ``교차 검증``, ``역전파``, ``합성곱``이 맞는 장을 찾습니다.
+- 모든 쪽: 수식이 MathJax로 조판되고(``mjx-container``, 오류 없음), 모든 그림이 불러와지고
+  (``naturalWidth > 0``), 콘솔 오류가 없고, 사이트 밖으로 나가는 요청도, 사이트 안의 404도 없습니다.
+- 하위 경로(``/course/``)에 올린 사이트에서도 검색과 과제 노트북 내려받기가 됩니다(GitHub Pages).
+
+필요한 것은 테스트가 스스로 설치합니다: chromium이 없고 root이면 ``apt-get install -y chromium``,
+Playwright 클라이언트가 없으면 requirements.txt에 고정한 버전을 pip로(브라우저는 내려받지 않습니다).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from book._ext import site_browser
+from book._ext.pdf import toc_docnames
+from tests.book_build import REPO, built_book  # noqa: F401  (세션 픽스처)
+
+pytestmark = pytest.mark.book
+
+SEARCHES = [
+    ("경사", {"book/ch02_learning"}),
+    ("회귀", {"book/ch01_modeling", "book/ch02_learning"}),
+    ("교차 검증", {"book/ch03_evaluation"}),
+    ("역전파", {"book/ch04_neural_network"}),
+    ("합성곱", {"book/ch05_cnn"}),
+]
+PAGES = toc_docnames(REPO / "_toc.yml")
+MATH_PAGES = [d for d in PAGES if re.search(r"/ch\d\d_", d)]  # 장마다 수식이 있습니다
+
+
+def _pinned(package: str) -> str:
+    for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if line.split("==")[0].strip().lower() == package:
+            return line.strip()
+    return package
+
+
+def _install_browser_tools() -> None:
+    """chromium과 Playwright 클라이언트가 없으면 패키지 저장소에서 설치합니다."""
+    if site_browser.find_chromium() is None:
+        if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
+            pytest.skip("chromium이 없고 설치할 권한(root + apt-get)도 없습니다: apt-get install chromium")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True, timeout=900)
+        proc = subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
+                              env=env, capture_output=True, text=True, timeout=1800)
+        assert proc.returncode == 0, "apt-get install chromium 실패:\n" + proc.stdout[-3000:] + proc.stderr[-3000:]
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", _pinned("playwright")],
+                       check=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def playwright(built_book):
+    _install_browser_tools()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+class Session:
+    """사이트 하나(주소 하나)를 연 브라우저. 쪽마다 콘솔 오류와 사이트 안의 실패한 요청을 모읍니다."""
+
+    def __init__(self, browser: site_browser.Browser, base: str):
+        self.browser, self.base = browser, base
+        self.console_errors: list[str] = []
+        self.bad_responses: list[str] = []
+
+    def open(self, path: str):
+        page = self.browser.context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(f"{path}: {m.text}"))
+        page.on("pageerror", lambda e: self.console_errors.append(f"{path}: {e}"))
+        page.on("response", lambda r: r.status >= 400 and self.bad_responses.append(f"{path}: {r.status} {r.url}"))
+        page.goto(self.base + path, wait_until="load")
+        site_browser.wait_until_ready(page)
+        return page
+
+    def search(self, query: str) -> list[str]:
+        """검색 쪽에서 찾아 결과 쪽들(docname, 화면 순서, 중복 없이)을 돌려줍니다."""
+        page = self.open("search.html?q=" + query)
+        page.wait_for_function(
+            "() => { const s = document.querySelector('#search-results p.search-summary');"
+            " return s && s.innerText.trim().length > 0; }", timeout=60_000)
+        hrefs = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+        page.close()
+        root = urlsplit(self.base).path
+        found: list[str] = []
+        for href in hrefs:
+            path = unquote(urlsplit(href).path)
+            assert path.startswith(root), f"검색 결과가 사이트 밖을 가리킵니다: {href}"
+            docname = path[len(root):].removesuffix(".html")
+            if docname not in found:
+                found.append(docname)
+        return found
+
+
+@pytest.fixture(scope="module")
+def site(built_book, playwright):
+    with site_browser.serve(built_book) as base, site_browser.open_browser(base, playwright=playwright) as browser:
+        yield Session(browser, base)
+
+
+@pytest.fixture(scope="module")
+def sub_path_site(built_book, playwright):
+    with site_browser.serve(built_book, prefix="/course/") as base, \
+            site_browser.open_browser(base, playwright=playwright, accept_downloads=True) as browser:
+        yield Session(browser, base)
+
+
+@pytest.mark.parametrize(("query", "chapters"), SEARCHES, ids=[q for q, _ in SEARCHES])
+def test_korean_search_finds_the_chapter(site, query, chapters):
+    before = len(site.console_errors)
+    found = site.search(query)
+    assert chapters <= set(found), f"{query!r}의 검색 결과 {found}에 {sorted(chapters - set(found))}가 없습니다"
+    assert site.console_errors[before:] == [], site.console_errors[before:]
+    assert not site.browser.blocked and not site.bad_responses, (site.browser.blocked, site.bad_responses)
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_renders_offline_with_math_images_and_no_errors(site, built_book, docname):
+    if not (built_book / f"{docname}.html").is_file():
+        pytest.fail(f"목차의 {docname}이 사이트에 없습니다")
+    before = (len(site.console_errors), len(site.bad_responses), len(site.browser.blocked))
+    page = site.open(docname + ".html")
+    math = page.eval_on_selector_all("mjx-container", "els => els.length")
+    math_errors = page.eval_on_selector_all("mjx-merror, .MathJax_Error", "els => els.map(e => e.textContent)")
+    raw_tex = page.eval_on_selector_all(".math:not(:has(mjx-container))", "els => els.map(e => e.textContent)")
+    images = page.eval_on_selector_all(
+        "img", "imgs => imgs.map(i => ({src: i.currentSrc || i.src, w: i.naturalWidth}))")
+    page.close()
+    if docname in MATH_PAGES:
+        assert math > 0, f"{docname}: 조판된 수식(mjx-container)이 없습니다"
+    assert not math_errors, f"{docname}: MathJax 오류 {math_errors[:5]}"
+    assert not raw_tex, f"{docname}: 조판되지 않은 수식 {raw_tex[:5]}"
+    broken = [i["src"] for i in images if not i["w"]]
+    assert not broken, f"{docname}: 불러오지 못한 그림 {broken}"
+    assert site.console_errors[before[0]:] == [], "콘솔 오류:\n" + "\n".join(site.console_errors[before[0]:])
+    assert site.bad_responses[before[1]:] == [], "사이트 안의 실패한 요청:\n" + "\n".join(site.bad_responses[before[1]:])
+    assert site.browser.blocked[before[2]:] == [], "사이트 밖으로 나간 요청:\n" + "\n".join(site.browser.blocked[before[2]:])
+
+
+def test_search_works_under_a_sub_path(sub_path_site):
+    assert "book/ch02_learning" in sub_path_site.search("경사")
+    assert not sub_path_site.browser.blocked and not sub_path_site.bad_responses, \
+        (sub_path_site.browser.blocked, sub_path_site.bad_responses)
+
+
+def _chapters_with_exercises(built_book) -> list[str]:
+    return [d for d in PAGES if (REPO / "exercises" / Path(d).name).is_dir()
+            and (built_book / f"{d}.html").is_file()]
+
+
+def test_exercise_notebooks_download_under_a_sub_path(sub_path_site, built_book, tmp_path):
+    chapters = _chapters_with_exercises(built_book)
+    assert chapters, "과제가 있는 장이 사이트에 없습니다"
+    for docname in chapters:
+        aid = Path(docname).name
+        page = sub_path_site.open(docname + ".html")
+        link = page.locator(f".exercise-download a[download][href$='{aid}.ipynb']")
+        assert link.count() == 1, f"{docname}: 장 끝의 과제 노트북 링크가 없습니다"
+        with page.expect_download() as info:
+            link.click()
+        saved = tmp_path / f"{aid}.ipynb"
+        info.value.save_as(saved)
+        assert urlsplit(info.value.url).path == f"/course/exercises/{aid}/{aid}.ipynb"
+        committed = json.loads((REPO / "exercises" / aid / f"{aid}.ipynb").read_text(encoding="utf-8"))
+        assert json.loads(saved.read_text(encoding="utf-8")) == committed, f"{aid}: 내려받은 노트북이 exercises/와 다릅니다"
+        # 쪽 머리의 내려받기 메뉴에도 같은 노트북이 있습니다.
+        page.click(".dropdown-download-buttons button.dropdown-toggle")
+        with page.expect_download() as info:
+            page.click(".btn-download-exercise-button")
+        assert urlsplit(info.value.url).path == f"/course/exercises/{aid}/{aid}.ipynb"
+        page.close()
+    assert not sub_path_site.console_errors, sub_path_site.console_errors
+    assert not sub_path_site.browser.blocked and not sub_path_site.bad_responses, \
+        (sub_path_site.browser.blocked, sub_path_site.bad_responses)
