@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .numerics import sigmoid
+
 __all__ = [
     "sigmoid",
     "init_weights",
@@ -18,27 +20,11 @@ __all__ = [
     "cost_and_gradients",
     "predict_labels",
     "train",
-    "numerical_gradients",
-    "relative_difference",
+    "unroll",
+    "roll",
     "digits_split",
     "draw_network",
 ]
-
-
-def sigmoid(z):
-    """시그모이드 함수 g(z) = 1 / (1 + e^(−z)).
-
-    ``0.5·(1 + tanh(z/2))``로 계산해 |z|가 커도 넘침(overflow) 경고가 없습니다.
-
-    Parameters
-    ----------
-    z : float 또는 ndarray, 임의의 모양
-
-    Returns
-    -------
-    float 또는 ndarray, z와 같은 모양
-    """
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
 
 
 def init_weights(layer_sizes, epsilon=0.12, seed=None, zeros=False):
@@ -180,43 +166,38 @@ def train(thetas, X, Y, alpha=2.0, lambda_=1.0, num_iters=300, X_val=None, Y_val
     return thetas, history
 
 
-def numerical_gradients(cost, thetas, eps=1e-4):
-    """중앙 차분 (J(θ+ε) − J(θ−ε)) / 2ε 로 모든 가중치의 기울기를 어림합니다.
+def unroll(thetas):
+    """가중치 행렬들을 한 줄 벡터로 펼칩니다(기울기 검사처럼 매개변수 벡터 하나를 다루는 도구에 넘길 때).
 
     Parameters
     ----------
-    cost : callable
-        ``cost(thetas)`` → float.
     thetas : list of ndarray
-        바뀌지 않습니다(복사본을 흔듭니다).
-    eps : float
 
     Returns
     -------
-    list of ndarray, ``thetas``와 같은 모양들
+    ndarray, shape (전체 원소 수,)
     """
-    work = [np.array(t, dtype=float) for t in thetas]
-    grads = []
-    for T in work:
-        g = np.zeros_like(T)
-        for idx in np.ndindex(T.shape):
-            old = T[idx]
-            T[idx] = old + eps
-            plus = cost(work)
-            T[idx] = old - eps
-            minus = cost(work)
-            T[idx] = old
-            g[idx] = (plus - minus) / (2 * eps)
-        grads.append(g)
-    return grads
+    return np.concatenate([np.ravel(t) for t in thetas])
 
 
-def relative_difference(a, b):
-    """두 배열(또는 배열 목록)의 상대 차이 ‖a − b‖ / ‖a + b‖ (둘 다 0이면 0)."""
-    a = np.concatenate([np.ravel(x) for x in (a if isinstance(a, list) else [a])])
-    b = np.concatenate([np.ravel(x) for x in (b if isinstance(b, list) else [b])])
-    denom = np.linalg.norm(a + b)
-    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+def roll(vector, shapes):
+    """:func:`unroll`의 반대: 한 줄 벡터를 주어진 모양의 행렬들로 되접습니다.
+
+    Parameters
+    ----------
+    vector : ndarray, shape (전체 원소 수,)
+    shapes : list of tuple
+
+    Returns
+    -------
+    list of ndarray
+    """
+    out, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        out.append(np.reshape(vector[start:start + size], shape))
+        start += size
+    return out
 
 
 def digits_split(test_size=397, seed=0):
