@@ -12,7 +12,9 @@ from . import course, execute
 
 
 def _limits(args) -> execute.Limits:
-    return execute.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout)
+    return execute.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                          memory_mb=args.memory_mb,
+                          isolation=None if args.isolation == "auto" else args.isolation)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         if p.prog.split()[-1] in ("validate", "grade", "check"):
             p.add_argument("--cell-timeout", type=int, default=120, help="셀 하나의 시간 제한(초)")
             p.add_argument("--notebook-timeout", type=int, default=600, help="노트북 하나의 시간 제한(초)")
+            p.add_argument("--memory-mb", type=int, default=4096, help="커널 프로세스 하나의 메모리 한도(MB)")
+            p.add_argument("--isolation", default="auto", choices=["auto", "bubblewrap", "unshare", "setrlimit", "none"],
+                           help="커널 격리 방식 (기본: 쓸 수 있는 가장 강한 것)")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -76,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
         reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs).run(jobs, pool)
         bad = sum(r.status not in ("ok", "cell_errors") for r in reports)
+        for iso in sorted({r.isolation for r in reports if r.isolation}):
+            print(f"격리: {iso}")
         print(f"{len(reports)}개 제출물 채점 완료 (문제 {bad}개). 결과: {args.out / 'grades.csv'}, 피드백: {args.out / 'feedback'}")
         return 0
     if args.command == "check":

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -36,10 +36,21 @@ KERNEL_ENV = {
 
 @dataclass
 class Limits:
-    """실행 제한. 초 단위."""
+    """실행 제한과 격리 설정.
+
+    cell_timeout, notebook_timeout은 벽시계 초, cpu_seconds는 커널의 CPU 시간, memory_mb는 프로세스 하나의
+    메모리, max_processes는 커널 안의 프로세스·스레드 수. deny_paths는 커널이 읽으면 안 되는 경로
+    (정답 폴더, 성적부와 결과 폴더, 다른 학생의 제출물). isolation을 "none"으로 주면 샌드박스 없이 돕니다
+    (테스트나 디버깅용; 결과에 그렇게 적힙니다).
+    """
 
     cell_timeout: int = 120
     notebook_timeout: int = 600
+    cpu_seconds: int = 900
+    memory_mb: int = 4096
+    max_processes: int = 256
+    deny_paths: tuple[str, ...] = ()
+    isolation: str | None = None
 
 
 @dataclass
@@ -54,25 +65,49 @@ class ExecResult:
     extra: dict = field(default_factory=dict)
 
 
-def _execute_here(nb: NotebookNode, workdir: Path, cell_timeout: int) -> tuple[NotebookNode, str, str]:
-    """이 프로세스에서 nbgrader의 Execute로 노트북을 실행합니다 (자식 프로세스 안에서 부름)."""
+def _execute_here(nb: NotebookNode, workdir: Path, limits: Limits) -> tuple[NotebookNode, str, str, str]:
+    """이 프로세스에서 nbgrader의 Execute로 노트북을 실행합니다 (자식 프로세스 안에서 부름).
+
+    커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. 돌려주는 마지막 값은 실제로 걸린 격리의 설명.
+    """
+    from jupyter_core.utils import run_sync
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbgrader.preprocessors import Execute
 
+    from . import sandbox
+
     os.environ.update(KERNEL_ENV)
-    ep = Execute(timeout=cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
+    km, isolation = None, "없음 (격리하지 않음)"
+    if limits.isolation != "none":
+        # 커널에 matplotlib 글꼴 캐시를 복사해 주므로, 없으면 여기서 한 번 만들어 둡니다.
+        import matplotlib.font_manager  # noqa: F401
+
+        km, isolation = sandbox.make_kernel_manager(
+            workdir,
+            sandbox.Limits(cpu_seconds=limits.cpu_seconds, memory_mb=limits.memory_mb,
+                           max_processes=limits.max_processes),
+            deny_paths=[Path(p) for p in limits.deny_paths if Path(p).exists()],
+            isolation=limits.isolation, env=KERNEL_ENV,
+        )
+    ep = Execute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
     resources = {"metadata": {"path": str(workdir)}}
     try:
-        ep.preprocess(nb, resources)
+        ep.preprocess(nb, resources, km=km)
     except CellTimeoutError:
-        return nb, "timeout", f"한 셀이 {cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?)."
+        return nb, "timeout", f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?).", isolation
     except DeadKernelError:
-        return nb, "kernel_died", "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리 초과 등)."
+        return nb, "kernel_died", "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리·CPU 한도 초과 등).", isolation
     except RuntimeError as exc:  # nbclient: kernel died before replying, failed to start, ...
         if "kernel" in str(exc).lower():
-            return nb, "kernel_died", f"커널 오류: {exc}"[:300]
+            return nb, "kernel_died", f"커널 오류: {exc}"[:300], isolation
         raise
-    return nb, "ok", ""
+    finally:
+        if km is not None:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # the kernel may already be gone
+                pass
+    return nb, "ok", "", isolation
 
 
 def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
@@ -82,9 +117,10 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
         tmp = Path(tmp)
         src, dst, status_file = tmp / "in.ipynb", tmp / "out.ipynb", tmp / "status.json"
         nbformat.write(nb, str(src))
+        (tmp / "limits.json").write_text(json.dumps(asdict(limits)), encoding="utf-8")
         cmd = [
             sys.executable, "-m", "autograder.execute",
-            str(src), str(dst), str(status_file), str(workdir), str(limits.cell_timeout),
+            str(src), str(dst), str(status_file), str(workdir), str(tmp / "limits.json"),
         ]
         proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
@@ -102,7 +138,7 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
         if status_file.exists() and dst.exists():
             info = json.loads(status_file.read_text(encoding="utf-8"))
             out = nbformat.read(str(dst), as_version=4)
-            return ExecResult(out, info["status"], info["detail"], seconds, kernel_seconds(out))
+            return ExecResult(out, info["status"], info["detail"], seconds, kernel_seconds(out), info["isolation"])
         tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
         return ExecResult(nb, "grader_error", "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)
 
@@ -175,15 +211,19 @@ def _main(argv: list[str]) -> int:
     parser.add_argument("dst")
     parser.add_argument("status")
     parser.add_argument("workdir")
-    parser.add_argument("cell_timeout", type=int)
+    parser.add_argument("limits", help="Limits를 담은 JSON 파일")
     args = parser.parse_args(argv)
     nb = nbformat.read(args.src, as_version=4)
+    raw = json.loads(Path(args.limits).read_text(encoding="utf-8"))
+    limits = Limits(**{**raw, "deny_paths": tuple(raw.get("deny_paths", ()))})
+    isolation = ""
     try:
-        nb, status, detail = _execute_here(nb, Path(args.workdir), args.cell_timeout)
+        nb, status, detail, isolation = _execute_here(nb, Path(args.workdir), limits)
     except Exception as exc:  # report, never hang the batch
         status, detail = "grader_error", f"{type(exc).__name__}: {exc}"[:500]
     nbformat.write(nb, args.dst)
-    Path(args.status).write_text(json.dumps({"status": status, "detail": detail}), encoding="utf-8")
+    Path(args.status).write_text(
+        json.dumps({"status": status, "detail": detail, "isolation": isolation}), encoding="utf-8")
     return 0
 
 

@@ -6,6 +6,7 @@ SUBMISSIONS/<student_id>/<assignment_id>/<notebook>.ipynb 를 찾아, 제출물�
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import sys
@@ -123,7 +124,9 @@ class Grader:
         graded_path = self.out / "autograded" / job.student_id / job.assignment_id / f"{job.notebook}.ipynb"
         notebooks.write_notebook(nb, graded_path)
         code = {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.is_solution(c)}
-        return self._report(job, status, detail, nb, code)
+        rep = self._report(job, status, detail, nb, code)
+        rep.isolation = result.isolation
+        return rep
 
     def _report(self, job: Job, status: str, detail: str, nb: NotebookNode | None = None,
                 code: dict[str, str] | None = None) -> feedback.Report:
@@ -153,6 +156,10 @@ class Grader:
         정리와 기록은 이 스레드에서만 합니다. 정리되는 대로 보내므로 실행은 정리와 겹쳐 돕니다."""
         for aid in sorted({j.assignment_id for j in jobs}):
             self.book.prepare(aid)
+        # 커널이 읽지 못하게 가릴 곳: 정답, 결과 폴더(성적부·피드백), 제출물 폴더 전체(다른 학생), 저장소 기록.
+        roots = {str(j.path.resolve().parents[2]) for j in jobs if j.path is not None}
+        deny = [str(course.SOLUTIONS), str(self.out.resolve()), str(course.REPO / ".git"), *sorted(roots)]
+        self.limits = dataclasses.replace(self.limits, deny_paths=tuple(dict.fromkeys([*self.limits.deny_paths, *deny])))
         reports: list[feedback.Report] = []
         progress = _Progress(len(jobs), self.progress)
         with pool or dispatch.local(self.jobs) as pool:
