@@ -10,7 +10,7 @@
 
 빠지는 것: ``solutions/``(풀이와 숨은 테스트), ``tests/``(틀린 구현 목록과 맞는 다른 구현이 있음),
 ``book/mlbook/``(책의 실험 코드: 과제 함수의 구현이 들어 있어 공개하지 않습니다. 그래서 공개본에서는
-책을 다시 빌드하지 않고 ``site/``를 씁니다), ``CONTRIBUTING.md``, ``.ci/``, 이 내보내기 스크립트.
+책을 다시 빌드하지 않고 ``site/``를 씁니다), ``CONTRIBUTING.md``, ``.ci/``, 이 내보내기 스크립트와 들어가며의 그림을 찍는 스크립트.
 
 git이 추적하는 파일만 내보냅니다(빌드 결과나 개인 파일은 따라가지 않습니다). 대상 폴더가 이미
 이전에 내보낸 공개 저장소이면 ``.git``만 남기고 내용을 바꾼 뒤 새 커밋을 만듭니다. 그래서 공개
@@ -36,7 +36,7 @@ INCLUDE = (
     "_config.yml", "_toc.yml", "requirements.txt", ".gitignore", ".github/workflows/publish.yml",
 )
 # book/mlbook/: 과제 함수의 구현(풀이와 같은 코드)이 들어 있습니다.
-EXCLUDE = ("book/mlbook/", "book/_ext/export_public.py")
+EXCLUDE = ("book/mlbook/", "book/_ext/export_public.py", "book/_ext/jupyterlab_screenshot.py")
 MARKER = ".course-export"  # 이 스크립트가 만든 공개 저장소라는 표시(덮어쓰기 허락)
 
 STUDENT_README = """\
