@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -147,9 +147,14 @@ def run_files(nb: NotebookNode, files: dict[str, bytes], limits: Limits) -> Exec
     """``run`` 과 같지만, 작업 폴더를 경로 대신 내용(상대 경로 → 바이트)으로 받습니다.
 
     Dask 작업자처럼 채점기의 디스크를 볼 수 없는 곳에서 부릅니다. 작업 폴더는 이 프로세스의
-    임시 폴더에 새로 만들고, 실행이 끝나면 지웁니다.
+    임시 폴더에 새로 만들고, 실행이 끝나면 지웁니다. ``limits.deny_paths`` 는 채점기 쪽 경로이므로,
+    이 컴퓨터에 있는 저장소의 정답 폴더와 기록(.git)도 함께 가립니다.
     """
+    from . import course
+
     start = time.monotonic()
+    here = (str(course.SOLUTIONS), str(course.REPO / ".git"))
+    limits = replace(limits, deny_paths=tuple(dict.fromkeys([*limits.deny_paths, *here])))
     bad = [name for name in files if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts]
     if bad:
         return ExecResult(nb, "grader_error", f"작업 폴더 밖을 가리키는 파일 이름: {bad[0]!r}")

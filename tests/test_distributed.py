@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from autograder import notebooks
+from autograder import course, notebooks
 from tests.conftest import autograder, grade, put
 
 distributed = pytest.importorskip("distributed")
@@ -37,13 +37,21 @@ def subs(tmp_path_factory):
     (subs / "invalid_json" / AID).mkdir(parents=True)
     (subs / "invalid_json" / AID / f"{AID}.ipynb").write_text('{"cells": [', encoding="utf-8")
     with_data = copy.deepcopy(solution)
-    cell = notebooks.nbformat.v4.new_code_cell(READS_DATA)
-    del cell["id"]  # 과제 노트북은 nbformat 4.4 (셀 id 없음)
-    with_data.cells.insert(1, cell)
+    with_data.cells.insert(1, _code_cell(READS_DATA))
     put(with_data, subs, "extra_files", AID)
+    reads_solutions = copy.deepcopy(solution)
+    answer = course.SOLUTIONS / AID / f"{AID}.ipynb"
+    reads_solutions.cells.insert(1, _code_cell(f"print(open({str(answer)!r}, encoding='utf-8').read()[:100])\n"))
+    put(reads_solutions, subs, "reads_solutions", AID)
     (subs / "extra_files" / AID / "data").mkdir()
     (subs / "extra_files" / AID / "data" / "측정값.csv").write_text("1,2,3\n", encoding="utf-8")
     return subs
+
+
+def _code_cell(source):
+    cell = notebooks.nbformat.v4.new_code_cell(source)
+    del cell["id"]  # 과제 노트북은 nbformat 4.4 (셀 id 없음)
+    return cell
 
 
 def _without_timings(tests):
@@ -63,9 +71,12 @@ def test_scheduler_gives_the_same_rows_as_local(cluster, subs, tmp_path):
     assert local_rows[("wrong_sigmoid", AID)]["score"] == "16"
     assert local_rows[("invalid_json", AID)]["status"] == "invalid_notebook"
     assert local_rows[("extra_files", AID)]["status"] == "ok", local_rows[("extra_files", AID)]
-    # 실행은 정말 작업자에서 일어났습니다: 스케줄러가 run_files 작업 4개(읽을 수 없는 노트북은 보내지 않음)를 끝냈습니다.
+    # 작업자에서도 샌드박스가 정답 폴더를 가립니다: 학생 셀은 오류, 채점은 그대로.
+    assert dask_rows[("reads_solutions", AID)]["status"] == "cell_errors", dask_rows[("reads_solutions", AID)]
+    assert dask_rows[("reads_solutions", AID)]["score"] == "20"
+    # 실행은 정말 작업자에서 일어났습니다: 스케줄러가 run_files 작업 5개(읽을 수 없는 노트북은 보내지 않음)를 끝냈습니다.
     counts = cluster.scheduler.task_prefixes["run_files"].state_counts
-    assert counts["memory"] == 4, dict(counts)
+    assert counts["memory"] == 5, dict(counts)
     assert (tmp_path / "dask" / "gradebook.db").is_file()
 
 

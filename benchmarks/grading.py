@@ -1,0 +1,264 @@
+"""채점 속도 측정: 같은 제출물 묶음을 세 가지로 채점하고 벽시계 시간을 비교합니다.
+
+1. nbgrader 그대로: 임시 nbgrader 과정 폴더(nbgrader_config.py, source/ → generate_assignment, submitted/)에서
+   과제마다 ``nbgrader autograde <id>`` 를 차례로 실행합니다 (nbgrader는 노트북을 하나씩 채점합니다).
+2. ``python -m autograder grade --jobs 2``
+3. ``python -m autograder grade --scheduler ADDRESS``: 이 컴퓨터 루프백에 띄운 작업자 2개짜리 Dask LocalCluster
+
+그리고 노트북 하나마다 채점기가 더 쓰는 시간(정리 + 실행 중 커널 밖 + 기록)을 채점기의 timings.csv로 셉니다.
+커널이 셀을 돌린 시간은 nbclient가 셀마다 남기는 시각으로 재므로, 노트북 자체의 계산은 빠집니다.
+
+    python -m benchmarks.grading            # 제출물 20개 × solutions/ 의 모든 과제
+    python -m benchmarks.grading --n 2      # 빠른 확인
+
+결과 표를 출력하고 benchmarks/results-grading.json 에 씁니다.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder import course, execute, notebooks
+from autograder.report import read_csv
+from tests.catalogue import load as load_catalogue
+
+RESULTS = Path(__file__).resolve().with_name("results-grading.json")
+COURSE_ID = course.COURSE_ID
+
+
+def gradable_assignments() -> tuple[list[str], list[str]]:
+    """solutions/ 의 과제 중 학생본(exercises/)이 있어 채점할 수 있는 것과 없는 것."""
+    ids = course.assignments()
+    ok = [a for a in ids if (course.EXERCISES / a).is_dir()]
+    return ok, [a for a in ids if a not in ok]
+
+
+def make_submissions(root: Path, n: int, assignment_ids: list[str]) -> dict[tuple[str, str], str]:
+    """학생 n명 × 과제. 짝수 번째 학생은 정답, 홀수 번째는 틀린 구현 목록에서 차례로 하나 (없으면 학생본)."""
+    kinds = {}
+    for aid in assignment_ids:
+        solution = notebooks.solution_submission(aid)
+        catalogue = load_catalogue(aid)
+        wrong = list(catalogue.WRONG) if catalogue else []
+        for i in range(n):
+            student = f"s{i:03d}"
+            if i % 2 == 0:
+                nb, kind = solution, "solution"
+            elif wrong:
+                entry = wrong[(i // 2) % len(wrong)]
+                nb, kind = notebooks.with_solutions(solution, entry.cells()), f"wrong:{entry.name}"
+            else:
+                nb, kind = notebooks.release_notebook(aid), "stub"
+            notebooks.write_notebook(nb, root / student / aid / f"{aid}.ipynb")
+            kinds[(student, aid)] = kind
+    return kinds
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
+    """명령 하나의 벽시계 시간과, 그 명령(자손 포함)이 쓴 CPU 시간."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    start = time.monotonic()
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.run(cmd, cwd=cwd, env=_env(), stdout=out, stderr=subprocess.STDOUT)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"실패 ({proc.returncode}): {' '.join(cmd)}\n{log.read_text(encoding='utf-8')[-3000:]}")
+    return {"wall_s": round(wall, 2),
+            "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 2),
+            "load_before": round(load, 2)}
+
+
+# ---------- 1. nbgrader 그대로
+
+NBGRADER_CONFIG = """\
+c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.db_url = {db_url!r}
+c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+c.GenerateAssignment.create_assignment = True
+c.Execute.timeout = {timeout}
+"""
+
+
+def nbgrader_course(root: Path, subs: Path, assignment_ids: list[str], cell_timeout: int) -> None:
+    """nbgrader 문서대로의 과정 폴더: source/ 에서 generate_assignment, submitted/ 에 제출물."""
+    root.mkdir(parents=True)
+    (root / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(
+        root=str(root), course_id=COURSE_ID, db_url=f"sqlite:///{root / 'gradebook.db'}",
+        stub=course.CODE_STUB, timeout=cell_timeout), encoding="utf-8")
+    for aid in assignment_ids:
+        shutil.copytree(course.SOLUTIONS / aid, root / "source" / aid)
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", aid, "--force"],
+                              cwd=root, env=_env(), capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"nbgrader generate_assignment {aid} 실패:\n{proc.stderr[-3000:]}")
+    for student in sorted(p for p in subs.iterdir() if p.is_dir()):
+        for aid in assignment_ids:
+            shutil.copytree(student / aid, root / "submitted" / student.name / aid)
+
+
+def nbgrader_scores(root: Path) -> dict[tuple[str, str], float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        return {(s.student.id, s.assignment.name): float(s.score)
+                for a in gb.assignments for s in gb.assignment_submissions(a.name)}
+
+
+def nbgrader_kernel_seconds(root: Path) -> list[float]:
+    return [execute.kernel_seconds(nbformat.read(str(p), as_version=4))
+            for p in sorted((root / "autograded").glob("*/*/*.ipynb"))]
+
+
+# ---------- 2, 3. 이 채점기
+
+def grader_run(subs: Path, out: Path, where: list[str], cell_timeout: int, logs: Path, name: str) -> dict:
+    cmd = [sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(out), *where,
+           "--cell-timeout", str(cell_timeout)]
+    result = timed(cmd, course.REPO, logs / f"{name}.log")
+    timings = read_csv(out / "timings.csv")
+    result["overhead"] = overhead(timings)
+    result["kernel_s_total"] = round(sum(float(t["kernel_s"]) for t in timings if t["kernel_s"] != ""), 2)
+    result["scores"] = {(r["student_id"], r["assignment_id"]): float(r["score"]) for r in read_csv(out / "grades.csv")}
+    result["bad_status"] = [(r["student_id"], r["assignment_id"], r["status"])
+                            for r in read_csv(out / "grades.csv") if r["status"] not in ("ok", "cell_errors")]
+    return result
+
+
+def overhead(timings: list[dict]) -> dict:
+    """노트북 하나마다 채점기가 커널 밖에서 쓴 시간(초): 정리 + (실행 − 커널) + 기록."""
+    rows = [t for t in timings if t["execute_s"] != ""]
+    if not rows:
+        return {}
+    per = [float(t["prepare_s"]) + float(t["execute_s"]) - float(t["kernel_s"]) + float(t["record_s"]) for t in rows]
+    parts = {k: statistics.mean(float(t[k]) for t in rows) for k in ("prepare_s", "execute_s", "kernel_s", "record_s")}
+    return {"notebooks": len(rows), "mean_s": round(statistics.mean(per), 2),
+            "median_s": round(statistics.median(per), 2),
+            "p90_s": round(sorted(per)[max(0, int(0.9 * len(per)) - 1)], 2),
+            **{f"mean_{k}": round(v, 2) for k, v in parts.items()}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.grading", description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20, help="학생(제출물) 수 (기본 20)")
+    parser.add_argument("--assignment", action="append", metavar="ID", help="이 과제만 (기본: 채점할 수 있는 모든 과제)")
+    parser.add_argument("--cell-timeout", type=int, default=120)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--keep", type=Path, help="작업 폴더를 지우지 않고 여기에 둡니다")
+    args = parser.parse_args(argv)
+
+    ids, skipped = gradable_assignments()
+    if args.assignment:
+        ids = course.check_assignment_ids(args.assignment)
+    work = Path(tempfile.mkdtemp(prefix="bench-grading-")) if args.keep is None else args.keep
+    work.mkdir(parents=True, exist_ok=True)
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
+    subs = work / "submissions"
+    kinds = make_submissions(subs, args.n, ids)
+    notebooks_total = len(kinds)
+    print(f"제출물 {args.n}개 × 과제 {len(ids)}개 = 노트북 {notebooks_total}개 ({', '.join(ids)})"
+          + (f"; 학생본이 없어 뺀 과제: {', '.join(skipped)}" if skipped else ""), flush=True)
+
+    runs: dict[str, dict] = {}
+    nbg = work / "nbgrader-course"
+    nbgrader_course(nbg, subs, ids, args.cell_timeout)
+    print("1/3 nbgrader autograde (과제마다 차례로) ...", flush=True)
+    parts = [timed([sys.executable, "-m", "nbgrader", "autograde", aid], nbg, logs / f"nbgrader-{aid}.log")
+             for aid in ids]
+    kernel = nbgrader_kernel_seconds(nbg)
+    runs["nbgrader_sequential"] = {
+        "wall_s": round(sum(p["wall_s"] for p in parts), 2), "cpu_s": round(sum(p["cpu_s"] for p in parts), 2),
+        "load_before": parts[0]["load_before"], "per_assignment": dict(zip(ids, parts)),
+        "kernel_s_total": round(sum(kernel), 2),
+        "scores": nbgrader_scores(nbg),
+    }
+
+    print("2/3 grade --jobs 2 ...", flush=True)
+    runs["grade_jobs_2"] = grader_run(subs, work / "out-jobs", ["--jobs", "2"], args.cell_timeout, logs, "grade-jobs")
+
+    print("3/3 grade --scheduler (Dask LocalCluster, 작업자 2개) ...", flush=True)
+    from distributed import LocalCluster
+
+    start, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, memory_limit=None) as cluster:
+        cluster_start = time.monotonic() - start
+        runs["grade_scheduler_2_workers"] = grader_run(
+            subs, work / "out-dask", ["--scheduler", cluster.scheduler_address], args.cell_timeout, logs, "grade-dask")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    runs["grade_scheduler_2_workers"]["cluster_start_s"] = round(cluster_start, 2)
+    # 작업자 프로세스의 CPU 시간은 클러스터가 닫혀 거둬들인 뒤에야 잡히므로, 클러스터 수명 전체로 잽니다.
+    runs["grade_scheduler_2_workers"]["cpu_s"] = round(
+        after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 2)
+
+    base = runs["nbgrader_sequential"]["wall_s"]
+    for key, run in runs.items():
+        run["ratio_to_nbgrader"] = round(run["wall_s"] / base, 3)
+        # 실행 칸(코어) 수 × 벽시계에서 커널이 셀을 돌린 시간을 뺀 나머지를 노트북 수로 나눕니다.
+        slots = 1 if key == "nbgrader_sequential" else 2
+        run["amortized_overhead_s"] = round((slots * run["wall_s"] - run["kernel_s_total"]) / notebooks_total, 2)
+    ours = runs["grade_jobs_2"]["scores"]
+    disagreements = sorted(
+        f"{s}/{a}: nbgrader {runs['nbgrader_sequential']['scores'].get((s, a))} vs grade {v}"
+        for (s, a), v in ours.items() if runs["nbgrader_sequential"]["scores"].get((s, a)) != v)
+    same_dask = runs["grade_scheduler_2_workers"]["scores"] == ours
+
+    print()
+    print(f"{'실행':34} {'벽시계 s':>9} {'비율':>6} {'CPU s':>8} {'커널 s':>8} {'칸·벽시계−커널 /노트북':>22} "
+          f"{'노트북당 커널 밖 (평균/중앙값)':>30}")
+    labels = {"nbgrader_sequential": "nbgrader autograde (차례로)", "grade_jobs_2": "grade --jobs 2",
+              "grade_scheduler_2_workers": "grade --scheduler (Dask 작업자 2)"}
+    for key, run in runs.items():
+        ov = run.get("overhead", {})
+        per = f"{ov['mean_s']:.2f}/{ov['median_s']:.2f}" if ov else "-"
+        print(f"{labels[key]:34} {run['wall_s']:9.1f} {run['ratio_to_nbgrader']:6.2f} {run['cpu_s']:8.1f} "
+              f"{run['kernel_s_total']:8.1f} {run['amortized_overhead_s']:22.2f} {per:>30}")
+    ov = runs["grade_jobs_2"]["overhead"]
+    print(f"\n--jobs 2 노트북당: 정리 {ov['mean_prepare_s']} s, 실행 {ov['mean_execute_s']} s "
+          f"(그중 커널 {ov['mean_kernel_s']} s), 기록 {ov['mean_record_s']} s")
+    print(f"점수: nbgrader와 다른 곳 {len(disagreements)}개; --scheduler 와 --jobs 같음: {same_dask}")
+    for line in disagreements[:10]:
+        print("  ", line)
+
+    for run in runs.values():
+        run["scores"] = {f"{s}/{a}": v for (s, a), v in run["scores"].items()}
+    result = {
+        "n_submissions": args.n, "assignments": ids, "skipped_assignments": skipped,
+        "notebooks": notebooks_total, "mix": {k: sum(1 for v in kinds.values() if v.startswith(k))
+                                              for k in ("solution", "wrong", "stub")},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "cell_timeout": args.cell_timeout, "runs": runs,
+        "score_disagreements_with_nbgrader": disagreements, "scheduler_scores_equal_jobs": same_dask,
+        "targets": {"ratio_jobs_2": 0.55, "overhead_per_notebook_s": 1.5},
+    }
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\n결과: {args.out}" + ("" if args.keep else f" (작업 폴더 {work} 는 지웁니다)"))
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
