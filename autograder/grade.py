@@ -113,6 +113,7 @@ class Grader:
     def _finish(self, prep: Prepared, result: execute.ExecResult) -> feedback.Report:
         job = prep.job
         nb = guard.strip(result.nb)
+        _limit_output(nb)
         _mark_unexecuted(nb)
         nb = self.book.record(nb, job.assignment_id, job.notebook, job.student_id)
         status, detail = result.status, result.detail
@@ -203,6 +204,22 @@ def _timing(prep: Prepared, result: execute.ExecResult | None, rep: feedback.Rep
             "execute_s": round(result.seconds, 3) if result else "",
             "kernel_s": round(result.kernel_seconds, 3) if result else "",
             "record_s": round(record_seconds, 3)}
+
+
+#: 셀 하나의 텍스트 출력 상한(글자). nbgrader의 LimitOutput은 줄 수만 세므로, 아주 긴 줄은 여기서 자릅니다.
+MAX_OUTPUT_CHARS = 100_000
+
+
+def _limit_output(nb: NotebookNode) -> None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text")
+            if isinstance(text, str) and len(text) > MAX_OUTPUT_CHARS:
+                out["text"] = text[:MAX_OUTPUT_CHARS] + f"\n... (출력이 너무 길어 {len(text):,}자 가운데 앞부분만 남겼습니다)\n"
+            data = out.get("data", {})
+            plain = data.get("text/plain")
+            if isinstance(plain, str) and len(plain) > MAX_OUTPUT_CHARS:
+                data["text/plain"] = plain[:MAX_OUTPUT_CHARS] + "\n... (잘림)"
 
 
 def _mark_unexecuted(nb: NotebookNode) -> None:
