@@ -131,7 +131,7 @@ def external_resources(html_dir: str | Path) -> list[Resource]:
 
 # matplotlib이 한글(또는 다른) 글자를 그리지 못할 때 남기는 경고.
 FONT_WARNING = re.compile(
-    r"Glyph \d+ \([^)]*\) missing from (?:current )?font|findfont: ",
+    r"Glyph \d+ \([^)]*\) missing from (?:current )?font|findfont: |does not have a glyph for",
 )
 
 
