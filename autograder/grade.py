@@ -193,6 +193,9 @@ class Grader:
         report.write_grades(reports, self.out / "grades.csv")
         report.write_tests(reports, self.out / "tests.csv")
         report.write_timings(self.timings, self.out / "timings.csv")
+        report.write_class(reports, self.out / "class.csv")
+        report.write_summaries(reports, self.out / "summary")
+        report.write_overview(reports, self.out / "overview.html")
         return reports
 
 

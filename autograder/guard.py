@@ -93,6 +93,8 @@ def {maker}():
         for _k, _v in _prot.items():
             if _k in _ns and _ns[_k] is not _v:
                 del _ns[_k]
+    # 셀이 끝날 때마다(응답을 보내기 전에) 되돌립니다: builtins를 바꾸면 커널 자체가 멈출 수 있기 때문입니다.
+    _ip.events.register("post_execute", _restore)
     return _restore
 {guard} = {maker}()
 del {maker}

@@ -1,7 +1,15 @@
-"""강사용 표: grades.csv(학생 × 과제 한 줄)와 tests.csv(테스트 셀 한 줄)."""
+"""강사용 표와 개요.
+
+- grades.csv: 학생 × 과제 한 줄 / tests.csv: 테스트 셀 한 줄 / timings.csv: 노트북마다 든 시간
+- class.csv: 학생 한 줄, 과제마다 점수와 합계 (반 전체 성적표)
+- summary/<과제 id>.csv: 함수마다 평균 점수, 만점 비율, 가장 흔한 실패 메시지
+- overview.html: 위 내용을 한눈에 보는 쪽 (브라우저로 엽니다, 외부 자원 없음)
+"""
 from __future__ import annotations
 
 import csv
+import html
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from .feedback import Report
@@ -44,3 +52,111 @@ def write_timings(timings: list[dict], path: Path) -> None:
         w.writeheader()
         for t in sorted(timings, key=lambda t: (t["student_id"], t["assignment_id"], t["notebook"])):
             w.writerow(t)
+
+
+def write_class(reports: list[Report], path: Path) -> None:
+    """반 전체 성적표: 학생 한 줄, 과제마다 점수, 합계."""
+    aids = sorted({r.assignment_id for r in reports})
+    by_student: dict[str, dict[str, Report]] = defaultdict(dict)
+    for r in reports:
+        by_student[r.student_id][r.assignment_id] = r
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", *aids, "total", "max_total"])
+        for sid in sorted(by_student):
+            mine = by_student[sid]
+            scores = [f"{mine[a].score:g}" if a in mine else "" for a in aids]
+            total = sum(r.score for r in mine.values())
+            max_total = sum(r.max_score for r in mine.values())
+            w.writerow([sid, *scores, f"{total:g}", f"{max_total:g}"])
+
+
+def function_summary(reports: list[Report], assignment_id: str) -> list[dict]:
+    """과제의 함수마다: 제출 수, 평균 점수, 만점 비율, 가장 흔한 실패 메시지."""
+    got: dict[str, list[float]] = defaultdict(list)
+    full: dict[str, float] = {}
+    messages: dict[str, Counter] = defaultdict(Counter)
+    for r in reports:
+        if r.assignment_id != assignment_id:
+            continue
+        per_fn: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for t in r.tests:
+            per_fn[t.function][0] += t.score
+            per_fn[t.function][1] += t.max_score
+            if t.message:
+                messages[t.function][t.message] += 1
+        for fn, (score, max_score) in per_fn.items():
+            got[fn].append(score)
+            full[fn] = max_score
+    rows = []
+    for fn in got:
+        scores = got[fn]
+        common = messages[fn].most_common(1)
+        rows.append({
+            "function": fn, "submissions": len(scores), "mean_score": round(sum(scores) / len(scores), 2),
+            "max_score": full[fn], "full_marks_ratio": round(sum(s >= full[fn] for s in scores) / len(scores), 3),
+            "most_common_failure": common[0][0] if common else "",
+            "most_common_failure_count": common[0][1] if common else 0,
+        })
+    return rows
+
+
+def write_summaries(reports: list[Report], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for aid in sorted({r.assignment_id for r in reports}):
+        rows = function_summary(reports, aid)
+        with (folder / f"{aid}.csv").open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["function"])
+            w.writeheader()
+            w.writerows(rows)
+
+
+def write_overview(reports: list[Report], path: Path) -> None:
+    """강사용 개요 쪽: 과제별 상태 집계, 함수별 통과율, 학생별 점수와 피드백 링크."""
+    e = html.escape
+    aids = sorted({r.assignment_id for r in reports})
+    parts = []
+    for aid in aids:
+        mine = [r for r in reports if r.assignment_id == aid]
+        statuses = Counter(r.status for r in mine)
+        mean = sum(r.score for r in mine) / len(mine)
+        max_score = max(r.max_score for r in mine)
+        rows = ""
+        for x in function_summary(reports, aid):
+            failure = e(x["most_common_failure"])
+            if failure:
+                failure += f" ({x['most_common_failure_count']}명)"
+            rows += (f"<tr><td><code>{e(x['function'])}</code></td><td>{x['mean_score']:g} / {x['max_score']:g}</td>"
+                     f"<td>{x['full_marks_ratio'] * 100:.0f}%</td><td>{failure}</td></tr>")
+        parts.append(
+            f"<h2>{e(aid)}</h2><p>제출 {len(mine)}개 · 평균 {mean:.1f} / {max_score:g}점 · 상태: "
+            + ", ".join(f"{e(k)} {v}" for k, v in sorted(statuses.items()))
+            + "</p><table><tr><th>함수</th><th>평균</th><th>만점 비율</th><th>가장 흔한 실패</th></tr>"
+            + rows + "</table>"
+        )
+    students = sorted({r.student_id for r in reports})
+    cell = {(r.student_id, r.assignment_id): r for r in reports}
+    head = "".join(f"<th>{e(a)}</th>" for a in aids)
+    body = ""
+    for sid in students:
+        tds = ""
+        for aid in aids:
+            r = cell.get((sid, aid))
+            if r is None:
+                tds += "<td>-</td>"
+                continue
+            link = f"feedback/{sid}/{aid}/{aid}.html"
+            cls = "" if r.status in ("ok", "cell_errors") else ' class="bad"'
+            tds += (f'<td{cls}><a href="{e(link)}">{r.score:g} / {r.max_score:g}</a>'
+                    f'{"" if r.status == "ok" else " · " + e(r.status)}</td>')
+        body += f"<tr><td>{e(sid)}</td>{tds}</tr>"
+    path.write_text(f"""<!DOCTYPE html>
+<html lang="ko"><head><meta charset="utf-8"><title>채점 개요</title>
+<style>body{{font-family:sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}}
+table{{border-collapse:collapse;margin-bottom:1.5rem}}th,td{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}}
+th{{background:#f3f3f3}}.bad{{background:#fde8e6}}</style></head><body>
+<h1>채점 개요</h1><p>학생 {len(students)}명 · 과제 {len(aids)}개 · 제출물 {len(reports)}개.
+점수를 누르면 그 학생이 받을 피드백이 열립니다. 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
+{''.join(parts)}
+<h2>학생별 점수</h2><table><tr><th>학생</th>{head}</tr>{body}</table></body></html>
+""", encoding="utf-8")

@@ -195,3 +195,19 @@ def test_feedback_names_the_broken_property_in_korean(batch):
     assert any("sigmoid" in m and "값" in m for m in msgs), msgs
     passed = [t for t in tests if t["student_id"] == "edited_test_cell" and t["function"] != "sigmoid"]
     assert all(t["message"] == "" and t["score"] == t["max_score"] for t in passed)
+
+
+def test_class_summary_and_overview_for_the_instructor(batch):
+    from autograder.report import read_csv
+
+    rows, _, out = batch
+    klass = {r["student_id"]: r for r in read_csv(out / "class.csv")}
+    assert set(klass) == {s for s, _ in rows}
+    assert klass["correct"][AID] == "20" and klass["correct"]["total"] == "20"
+    summary = {r["function"]: r for r in read_csv(out / "summary" / f"{AID}.csv")}
+    assert set(summary) == {"add_intercept", "linear_hypothesis", "sigmoid", "logistic_hypothesis",
+                            "feature_normalize", "predict_binary"}
+    assert float(summary["sigmoid"]["full_marks_ratio"]) < float(summary["linear_hypothesis"]["full_marks_ratio"])
+    assert summary["sigmoid"]["most_common_failure"]
+    overview = (out / "overview.html").read_text(encoding="utf-8")
+    assert f'href="feedback/correct/{AID}/{AID}.html"' in overview and "invalid_notebook" in overview
