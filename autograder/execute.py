@@ -8,13 +8,17 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -118,16 +122,10 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
         src, dst, status_file = tmp / "in.ipynb", tmp / "out.ipynb", tmp / "status.json"
         nbformat.write(nb, str(src))
         (tmp / "limits.json").write_text(json.dumps(asdict(limits)), encoding="utf-8")
-        cmd = [
-            sys.executable, "-m", "autograder.execute",
-            str(src), str(dst), str(status_file), str(workdir), str(tmp / "limits.json"),
-        ]
-        proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-            cwd=str(Path(__file__).resolve().parent.parent),
-        )
+        argv = [str(src), str(dst), str(status_file), str(workdir), str(tmp / "limits.json")]
+        proc = _start_child(argv, tmp / "stderr.txt")
         try:
-            _, err = proc.communicate(timeout=limits.notebook_timeout)
+            proc.wait(timeout=limits.notebook_timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             return ExecResult(nb, "timeout", f"노트북 전체가 {limits.notebook_timeout}초 안에 끝나지 않았습니다.",
@@ -139,7 +137,8 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
             info = json.loads(status_file.read_text(encoding="utf-8"))
             out = nbformat.read(str(dst), as_version=4)
             return ExecResult(out, info["status"], info["detail"], seconds, kernel_seconds(out), info["isolation"])
-        tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
+        err = (tmp / "stderr.txt").read_bytes() if (tmp / "stderr.txt").exists() else b""
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
         return ExecResult(nb, "grader_error", "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)
 
 
@@ -183,7 +182,125 @@ def kernel_seconds(nb: NotebookNode) -> float:
     return total
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+#: 실행 프로세스가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다
+#: (jsonschema가 불러오는 rfc3987_syntax가 문법을 컴파일하는 데만 2초).
+_WARM_MODULES = ("autograder.sandbox", "nbgrader.preprocessors", "nbclient.exceptions", "jupyter_core.utils",
+                 "matplotlib.font_manager")
+
+
+def _start_child(argv: list[str], stderr_path: Path):
+    """실행 프로세스를 띄웁니다. ``pid`` 와 ``wait(timeout)`` 이 있는 객체를 돌려줍니다.
+
+    노트북마다 새 프로세스, 새 세션인 것은 같지만, 모듈을 미리 불러 둔 프로세스(_Zygote)에서 갈라 내므로
+    파이썬을 새로 띄우는 비용이 없습니다. 그것이 안 되면 새 파이썬을 띄웁니다.
+    """
+    try:
+        return _Zygote.shared().spawn(argv, stderr_path)
+    except OSError:
+        pass
+    with open(stderr_path, "wb") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "autograder.execute", *argv], stdout=subprocess.DEVNULL, stderr=err,
+            start_new_session=True, cwd=str(_REPO),
+        )
+
+
+_REPO = Path(__file__).resolve().parent.parent
+
+
+class _Zygote:
+    """``python -m autograder.execute --zygote``: 무거운 모듈을 한 번 불러 두고, 요청마다 fork 하는 프로세스.
+
+    이 프로세스(채점기나 Dask 작업자)마다 하나. 여러 스레드가 함께 쓰며, 요청 하나(한 줄)에 갈라 낸 자식의 pid
+    한 줄로 답합니다. 채점기가 끝나 입력이 닫히면 끝납니다.
+    """
+
+    _shared: _Zygote | None = None
+    _shared_lock = threading.Lock()
+
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "autograder.execute", "--zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, cwd=str(_REPO), text=True, start_new_session=True,
+        )
+        self.lock = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> _Zygote:
+        with cls._shared_lock:
+            if cls._shared is None or cls._shared.proc.poll() is not None:
+                cls._shared = cls()
+            return cls._shared
+
+    def spawn(self, argv: list[str], stderr_path: Path) -> _Child:
+        with self.lock:
+            try:
+                self.proc.stdin.write(json.dumps({"argv": argv, "stderr": str(stderr_path)}) + "\n")
+                self.proc.stdin.flush()
+                line = self.proc.stdout.readline()
+            except (OSError, ValueError) as exc:
+                raise OSError(f"zygote: {exc}") from None
+        if not line.strip().isdigit():
+            self.proc.kill()
+            raise OSError(f"zygote: {line!r}")
+        return _Child(int(line))
+
+
+class _Child:
+    """_Zygote가 갈라 낸 실행 프로세스. 이 프로세스의 자식이 아니므로 pidfd로 끝나기를 기다립니다."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        try:
+            self._fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # 벌써 끝났습니다
+            self._fd = None
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], timeout)
+            if not ready:
+                raise subprocess.TimeoutExpired("autograder.execute", timeout)
+            os.close(self._fd)
+            self._fd = None
+        return 0
+
+    def __del__(self):
+        if self._fd is not None:
+            os.close(self._fd)
+
+
+def _zygote() -> int:
+    for name in _WARM_MODULES:
+        importlib.import_module(name)
+    # 갈라 낸 자식은 알아서 거둬지게 합니다(채점기는 pidfd로 기다립니다). 자식 안에서는 되돌립니다.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.setsid()  # 커널과 그 자손까지 한 번에 끝낼 수 있도록 제 세션을 가집니다
+                null = os.open(os.devnull, os.O_RDWR)
+                err = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(null, 0)
+                os.dup2(null, 1)
+                os.dup2(err, 2)
+                code = _main(request["argv"])
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _kill_group(proc) -> None:
     """자식과 그 자손(커널, 커널이 띄운 프로세스)까지 모두 끝냅니다.
 
     jupyter_client는 커널을 새 세션(프로세스 그룹)으로 띄우므로, 자식의 그룹만 끝내서는 커널이 남습니다.
@@ -233,4 +350,4 @@ def _main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
+    sys.exit(_zygote() if sys.argv[1:] == ["--zygote"] else _main(sys.argv[1:]))
