@@ -14,8 +14,10 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
 
+from .numerics import relative_error
+
 __all__ = [
-    "rel_error",
+    "relative_error",
     "load_digits_data",
     "ResidualBlock",
     "build_cnn",
@@ -32,28 +34,6 @@ __all__ = [
 ]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
-
-
-def rel_error(a, b) -> float:
-    """두 배열의 상대 오차 ‖a − b‖ / (‖a‖ + ‖b‖)를 돌려줍니다.
-
-    기울기 검사에서 해석적 기울기와 수치 미분을 비교할 때 씁니다. float64에서 1e-7보다
-    작으면 같은 값으로 봅니다. 두 배열이 모두 0이면 0.0입니다.
-
-    Parameters
-    ----------
-    a, b : array_like 또는 torch.Tensor, 같은 모양
-
-    Returns
-    -------
-    float
-    """
-    a = np.asarray(a.detach() if isinstance(a, torch.Tensor) else a, dtype=np.float64)
-    b = np.asarray(b.detach() if isinstance(b, torch.Tensor) else b, dtype=np.float64)
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    if denom == 0.0:
-        return 0.0
-    return float(np.linalg.norm(a - b) / denom)
 
 
 def load_digits_data(val_ratio: float = 0.2, seed: int = 0, n_train: int | None = None):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .numerics import relative_error, sigmoid
+
 __all__ = [
     "with_intercept",
     "sigmoid",
@@ -19,7 +21,7 @@ __all__ = [
     "descend",
     "central_difference",
     "forward_difference",
-    "relative_difference",
+    "relative_error",
     "least_squares",
     "standardize",
     "polynomial_features",
@@ -43,20 +45,6 @@ def with_intercept(X):
     if X.ndim == 1:
         X = X[:, None]
     return np.column_stack([np.ones(len(X)), X])
-
-
-def sigmoid(z):
-    """시그모이드 함수 g(z) = 1 / (1 + e^(−z)), |z|가 커도 넘침(overflow) 경고가 없습니다.
-
-    Parameters
-    ----------
-    z : float 또는 ndarray, 임의의 모양
-
-    Returns
-    -------
-    float 또는 ndarray, z와 같은 모양
-    """
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
 
 
 def _penalty(theta, lambda_, m):
@@ -205,14 +193,6 @@ def forward_difference(cost, theta, eps=1e-4):
         step[idx] = eps
         grad[idx] = (cost(theta + step) - base) / eps
     return grad
-
-
-def relative_difference(a, b):
-    """두 기울기의 상대 차이 ‖a − b‖ / ‖a + b‖ (둘 다 0이면 0)."""
-    a = np.ravel(np.asarray(a, dtype=float))
-    b = np.ravel(np.asarray(b, dtype=float))
-    denom = np.linalg.norm(a + b)
-    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
 def least_squares(X, y, lambda_=0.0):

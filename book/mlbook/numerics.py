@@ -21,8 +21,20 @@ def sigmoid(z):
     return float(out) if out.ndim == 0 else out
 
 
-def relative_error(a, b, eps: float = 1e-12) -> float:
-    """두 배열의 상대 오차 max|a − b| / max(|a| + |b|, eps). 기울기 검사에 씁니다."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    return float(np.max(np.abs(a - b)) / max(float(np.max(np.abs(a) + np.abs(b))), eps))
+def relative_error(a, b) -> float:
+    """두 배열의 상대 오차 ‖a − b‖ / (‖a‖ + ‖b‖). 둘 다 0이면 0.0.
+
+    기울기 검사에서 해석적 기울기와 수치 미분을 비교할 때 씁니다. float64에서 1e-7보다 작으면 같은 값으로 봅니다.
+
+    Parameters
+    ----------
+    a, b : array_like 또는 torch.Tensor, 같은 모양
+
+    Returns
+    -------
+    float
+    """
+    a = np.ravel(np.asarray(a.detach() if hasattr(a, "detach") else a, dtype=np.float64))
+    b = np.ravel(np.asarray(b.detach() if hasattr(b, "detach") else b, dtype=np.float64))
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denom == 0.0 else float(np.linalg.norm(a - b) / denom)
