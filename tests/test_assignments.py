@@ -44,23 +44,24 @@ def _distinctive_lines(text: str) -> set[str]:
     return {ln.strip() for ln in text.splitlines() if len(ln.strip()) >= 12 and not ln.strip().startswith("#")}
 
 
-def hidden_test_lines(aid: str) -> set[str]:
-    """원본의 숨은 테스트 영역에 있는 코드 줄들(메시지 문자열만으로 된 줄은 뺍니다)."""
+def _region_lines(aid: str, region: str) -> set[str]:
+    """원본에서 ``### BEGIN <region>`` … ``### END <region>`` 사이에 있는 코드 줄들."""
     lines: set[str] = set()
     for name in course.notebook_names(aid):
         for cell in notebooks.source_notebook(aid, name).cells:
-            for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S):
+            for block in re.findall(rf"### BEGIN {region}\n(.*?)### END {region}", cell.source, re.S):
                 lines |= _distinctive_lines(block)
     return lines
+
+
+def hidden_test_lines(aid: str) -> set[str]:
+    """원본의 숨은 테스트 영역에 있는 코드 줄들."""
+    return _region_lines(aid, "HIDDEN TESTS")
 
 
 def solution_lines(aid: str) -> set[str]:
-    lines: set[str] = set()
-    for name in course.notebook_names(aid):
-        for cell in notebooks.source_notebook(aid, name).cells:
-            for block in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, re.S):
-                lines |= _distinctive_lines(block)
-    return lines
+    """원본의 풀이 영역에 있는 코드 줄들."""
+    return _region_lines(aid, "SOLUTION")
 
 
 def public_lines(aid: str) -> set[str]:
