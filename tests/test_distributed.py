@@ -43,6 +43,11 @@ def subs(tmp_path_factory):
     answer = course.SOLUTIONS / AID / f"{AID}.ipynb"
     reads_solutions.cells.insert(1, _code_cell(f"print(open({str(answer)!r}, encoding='utf-8').read()[:100])\n"))
     put(reads_solutions, subs, "reads_solutions", AID)
+    # 제출 폴더 안의 심볼릭 링크는 작업 폴더로 따라가 복사되지 않습니다 (링크가 정답을 가리켜도).
+    via_link = copy.deepcopy(solution)
+    via_link.cells.insert(1, _code_cell("print(open('answers.txt', encoding='utf-8').read()[:100])\n"))
+    put(via_link, subs, "symlink_to_solutions", AID)
+    (subs / "symlink_to_solutions" / AID / "answers.txt").symlink_to(answer)
     (subs / "extra_files" / AID / "data").mkdir()
     (subs / "extra_files" / AID / "data" / "측정값.csv").write_text("1,2,3\n", encoding="utf-8")
     return subs
@@ -74,9 +79,10 @@ def test_scheduler_gives_the_same_rows_as_local(cluster, subs, tmp_path):
     # 작업자에서도 샌드박스가 정답 폴더를 가립니다: 학생 셀은 오류, 채점은 그대로.
     assert dask_rows[("reads_solutions", AID)]["status"] == "cell_errors", dask_rows[("reads_solutions", AID)]
     assert dask_rows[("reads_solutions", AID)]["score"] == "20"
-    # 실행은 정말 작업자에서 일어났습니다: 스케줄러가 run_files 작업 5개(읽을 수 없는 노트북은 보내지 않음)를 끝냈습니다.
+    assert "FileNotFoundError" in local_rows[("symlink_to_solutions", AID)]["detail"], local_rows[("symlink_to_solutions", AID)]
+    # 실행은 정말 작업자에서 일어났습니다: 스케줄러가 run_files 작업 6개(읽을 수 없는 노트북은 보내지 않음)를 끝냈습니다.
     counts = cluster.scheduler.task_prefixes["run_files"].state_counts
-    assert counts["memory"] == 5, dict(counts)
+    assert counts["memory"] == 6, dict(counts)
     assert (tmp_path / "dask" / "gradebook.db").is_file()
 
 
