@@ -83,6 +83,7 @@ class Grader:
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.book = Book(self.db_url)
         self._tmp = Path(tempfile.mkdtemp(prefix="grade-"))
+        self._count = 0
         self._sources: dict[tuple[str, str], NotebookNode] = {}
         self._references: dict[tuple[str, str], NotebookNode] = {}
         #: 노트북마다 든 시간 (timings.csv)
@@ -101,12 +102,16 @@ class Grader:
         self.book.open_submission(job.assignment_id, job.student_id)
         if job.path is None:
             raise notebooks.SubmissionError("missing_notebook", f"{job.assignment_id}/{job.notebook}.ipynb 파일이 없습니다.")
+        if any(p.is_symlink() for p in (job.path, job.path.parent, job.path.parent.parent)):
+            # 링크를 따라가면 정답 폴더나 다른 학생의 파일을 '제출'할 수 있습니다.
+            raise notebooks.SubmissionError("invalid_notebook", "제출물이 링크(symlink)입니다. 실제 파일을 제출하세요.")
         nb = notebooks.read_notebook(job.path)
         nb, notes = notebooks.restore_structure(nb, self._references[(job.assignment_id, job.notebook)])
         job.notes.extend(notes)
         nb = self.book.sanitize(nb, job.assignment_id, job.notebook, job.student_id)
         nb = guard.inject(nb)
-        workdir = self._tmp / f"{len(list(self._tmp.iterdir())):05d}"
+        self._count += 1
+        workdir = self._tmp / f"{self._count:05d}"
         shutil.copytree(job.path.parent, workdir, ignore=_not_copied)
         return Prepared(job, nb, workdir)
 
@@ -159,7 +164,7 @@ class Grader:
         for aid in sorted({j.assignment_id for j in jobs}):
             self.book.prepare(aid)
         # 커널이 읽지 못하게 가릴 곳: 정답, 결과 폴더(성적부·피드백), 제출물 폴더 전체(다른 학생), 저장소 기록.
-        roots = {str(j.path.resolve().parents[2]) for j in jobs if j.path is not None}
+        roots = {os.path.abspath(j.path.parents[2]) for j in jobs if j.path is not None}
         deny = [str(course.SOLUTIONS), str(self.out.resolve()), str(course.REPO / ".git"), *sorted(roots)]
         self.limits = dataclasses.replace(self.limits, deny_paths=tuple(dict.fromkeys([*self.limits.deny_paths, *deny])))
         reports: list[feedback.Report] = []

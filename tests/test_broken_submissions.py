@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from autograder import notebooks
+from autograder import course, notebooks
 from tests.conftest import grade, put
 from tests.test_assignments import hidden_test_lines, public_lines
 
@@ -53,7 +53,9 @@ def batch(tmp_path_factory):
     put(_drop(solution, "feature_normalize"), subs, "deleted_solution_cell", AID)
     put(solution, subs, "renamed_notebook", AID, name="ch01_modeling (1)")
     fake = copy.deepcopy(stub)
-    fake.cells.append(notebooks.nbformat.v4.new_code_cell('print("모든 테스트 통과! 20/20")\n1e9'))
+    fake_cell = notebooks.nbformat.v4.new_code_cell('print("모든 테스트 통과! 20/20")\n1e9')
+    fake_cell.pop("id", None)  # nbformat 4.4 notebooks carry no cell ids
+    fake.cells.append(fake_cell)
     put(fake, subs, "fake_pass_output", AID)
     put(notebooks.with_solutions(solution, {"sigmoid": "import os\nos._exit(1)\n"}), subs, "kernel_exits", AID)
     leaky = notebooks.with_solutions(solution, {"sigmoid": (
@@ -62,6 +64,8 @@ def batch(tmp_path_factory):
         "    raise AssertionError('LEAK ' + repr(np.asarray(z)))\n")})
     put(leaky, subs, "exfiltrates_hidden_values", AID)
     put(solution, subs, "학생 김 01", AID)
+    (subs / "symlink_to_solutions").mkdir()
+    (subs / "symlink_to_solutions" / AID).symlink_to(course.SOLUTIONS / AID)
     tamper = (
         "import builtins, math\n"
         "import numpy.testing\n"
@@ -144,6 +148,12 @@ def test_renamed_notebook_is_graded(batch):
 
 def test_fake_pass_output_gains_nothing(batch):
     assert score(batch, "fake_pass_output") == (0, 20)
+    assert row(batch, "fake_pass_output")["status"] == "ok"
+
+
+def test_symlink_to_solutions_is_refused(batch):
+    assert score(batch, "symlink_to_solutions") == (0, 20)
+    assert row(batch, "symlink_to_solutions")["status"] == "invalid_notebook"
 
 
 def test_kernel_exit_scores_zero(batch):
@@ -167,7 +177,7 @@ def test_silenced_tracebacks_still_fail(batch):
 
 def test_every_student_has_one_row_and_feedback(batch):
     rows, _, out = batch
-    assert len(rows) == 16
+    assert len(rows) == 17
     for (student, aid) in rows:
         assert (out / "feedback" / student / aid / f"{AID}.html").is_file(), student
 
