@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import traceback
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -66,7 +66,6 @@ class ExecResult:
     #: 그중 커널이 셀을 실행하는 데 쓴 시간(셀마다 busy → idle의 합). 나머지는 채점기의 몫입니다.
     kernel_seconds: float = 0.0
     isolation: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _execute_here(nb: NotebookNode, workdir: Path, limits: Limits) -> tuple[NotebookNode, str, str, str]:
