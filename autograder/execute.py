@@ -22,6 +22,7 @@ import traceback
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 import nbformat
 import psutil
@@ -68,10 +69,16 @@ class ExecResult:
     isolation: str = ""
 
 
-def _execute_here(nb: NotebookNode, workdir: Path, limits: Limits) -> tuple[NotebookNode, str, str, str]:
+#: nbclient가 파이썬 커널에 주는 인자와 같습니다(미리 띄운 커널도 같은 커널이어야 합니다).
+_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
+
+
+def _execute_here(nb: NotebookNode, workdir: Path, limits: Limits,
+                  go: Callable[[], bool] | None = None) -> tuple[NotebookNode, str, str, str]:
     """이 프로세스에서 nbgrader의 Execute로 노트북을 실행합니다 (자식 프로세스 안에서 부름).
 
     커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. 돌려주는 마지막 값은 실제로 걸린 격리의 설명.
+    ``go`` 가 있으면 커널을 먼저 띄워 두고, ``go()`` 가 돌아온 뒤에 셀을 실행합니다(거짓이면 실행하지 않음).
     """
     from jupyter_core.utils import run_sync
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -95,6 +102,11 @@ def _execute_here(nb: NotebookNode, workdir: Path, limits: Limits) -> tuple[Note
     ep = Execute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
     resources = {"metadata": {"path": str(workdir)}}
     try:
+        if go is not None and km is not None:
+            # 커널이 뜨는 동안(0.5초 남짓) 앞 노트북이 실행 칸을 쓰고 있습니다. nbclient는 이미 뜬 커널을 그대로 씁니다.
+            run_sync(km.start_kernel)(extra_arguments=list(_KERNEL_ARGS), cwd=str(workdir))
+        if go is not None and not go():
+            return nb, "grader_error", "채점기가 실행을 취소했습니다.", isolation
         ep.preprocess(nb, resources, km=km)
     except CellTimeoutError:
         return nb, "timeout", f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?).", isolation
@@ -113,8 +125,13 @@ def _execute_here(nb: NotebookNode, workdir: Path, limits: Limits) -> tuple[Note
     return nb, "ok", "", isolation
 
 
-def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
-    """노트북을 자식 프로세스에서 실행하고 결과를 돌려줍니다. 예외를 던지지 않습니다."""
+def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaphore | None = None) -> ExecResult:
+    """노트북을 자식 프로세스에서 실행하고 결과를 돌려줍니다. 예외를 던지지 않습니다.
+
+    ``slots`` (동시에 실행할 노트북 수만큼의 세마포어)를 주면, 자식 프로세스와 커널은 바로 띄우되 셀 실행은
+    칸 하나를 얻은 뒤에 시작합니다. 그래서 커널이 뜨는 시간이 앞 노트북의 실행과 겹칩니다. 노트북 전체 시간
+    제한과 ``seconds`` 는 칸을 얻은 때부터 셉니다.
+    """
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="exec-") as tmp:
         tmp = Path(tmp)
@@ -122,8 +139,21 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
         nbformat.write(nb, str(src))
         (tmp / "limits.json").write_text(json.dumps(asdict(limits)), encoding="utf-8")
         argv = [str(src), str(dst), str(status_file), str(workdir), str(tmp / "limits.json")]
+        go_fd = None
+        if slots is not None:
+            # 출발 신호를 보낼 FIFO. 쓰는 쪽을 이 프로세스가 쥐고 있으므로, 채점기가 신호 없이 끝나면 자식은
+            # EOF를 읽고 실행 없이 끝납니다.
+            os.mkfifo(tmp / "go", 0o600)
+            go_fd = os.open(tmp / "go", os.O_RDWR)
+            argv += ["--go", str(tmp / "go")]
         proc = _start_child(argv, tmp / "stderr.txt")
+        held = False
         try:
+            if slots is not None:
+                slots.acquire()
+                held = True
+                start = time.monotonic()
+                os.write(go_fd, b"1")
             proc.wait(timeout=limits.notebook_timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
@@ -131,6 +161,10 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits) -> ExecResult:
                               time.monotonic() - start)
         finally:
             _kill_group(proc)
+            if held:
+                slots.release()
+            if go_fd is not None:
+                os.close(go_fd)
         seconds = time.monotonic() - start
         if status_file.exists() and dst.exists():
             info = json.loads(status_file.read_text(encoding="utf-8"))
@@ -205,6 +239,17 @@ def _start_child(argv: list[str], stderr_path: Path):
 
 
 _REPO = Path(__file__).resolve().parent.parent
+
+
+def warm_up() -> None:
+    """실행 프로세스를 갈라 낼 _Zygote를 미리 띄웁니다(모듈을 불러오는 3초 남짓이 첫 노트북과 겹치지 않게).
+
+    따로 도는 프로세스라 기다리지 않고 바로 돌아옵니다. 띄울 수 없으면 첫 실행 때 다시 해 봅니다.
+    """
+    try:
+        _Zygote.shared()
+    except OSError:
+        pass
 
 
 class _Zygote:
@@ -326,6 +371,11 @@ def _kill_group(proc) -> None:
         pass
 
 
+def _wait_for_go(fifo: str) -> bool:
+    with open(fifo, "rb") as f:
+        return f.read(1) == b"1"
+
+
 def _main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.execute")
     parser.add_argument("src")
@@ -333,13 +383,15 @@ def _main(argv: list[str]) -> int:
     parser.add_argument("status")
     parser.add_argument("workdir")
     parser.add_argument("limits", help="Limits를 담은 JSON 파일")
+    parser.add_argument("--go", help="커널을 띄운 뒤 셀 실행 전에 출발 신호(한 바이트)를 기다릴 FIFO")
     args = parser.parse_args(argv)
     nb = nbformat.read(args.src, as_version=4)
     raw = json.loads(Path(args.limits).read_text(encoding="utf-8"))
     limits = Limits(**{**raw, "deny_paths": tuple(raw.get("deny_paths", ()))})
     isolation = ""
     try:
-        nb, status, detail, isolation = _execute_here(nb, Path(args.workdir), limits)
+        nb, status, detail, isolation = _execute_here(
+            nb, Path(args.workdir), limits, go=(lambda: _wait_for_go(args.go)) if args.go else None)
     except Exception as exc:  # report, never hang the batch
         status, detail = "grader_error", f"{type(exc).__name__}: {exc}"[:500]
     nbformat.write(nb, args.dst)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,21 +70,25 @@ class Report:
         return seen
 
 
-def authored_messages(source: str) -> set[str]:
-    """테스트 셀 코드에 문자열 상수로 적힌 메시지들 (f-string은 값이 섞일 수 있어 빼냅니다)."""
+@functools.lru_cache(maxsize=256)
+def authored_messages(source: str) -> frozenset[str]:
+    """테스트 셀 코드에 문자열 상수로 적힌 메시지들 (f-string은 값이 섞일 수 있어 빼냅니다).
+
+    원본 테스트 셀은 과제마다 같으므로, 한 번 파싱한 결과를 제출물마다 다시 씁니다.
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
+        return frozenset()
     formatted = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
-    return {
+    return frozenset({
         node.value.strip()
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in formatted
-    }
+    })
 
 
-def failure_message(cell: NotebookNode, authored: set[str]) -> str:
+def failure_message(cell: NotebookNode, authored: frozenset[str]) -> str:
     """실패한 테스트 셀에서 학생에게 보여 줄 한 줄."""
     if cell.get("execution_count") is None and not cell.get("outputs"):
         return "실행되지 않았습니다 (앞에서 시간 초과나 커널 종료)."
@@ -112,7 +117,7 @@ def test_results(graded: NotebookNode, source: NotebookNode, cell_scores: dict[s
         if not gid or not notebooks.is_grade(cell) or gid not in cell_scores:
             continue
         score, max_score = cell_scores[gid]
-        message = "" if score >= max_score else failure_message(cell, authored.get(gid, set()))
+        message = "" if score >= max_score else failure_message(cell, authored.get(gid, frozenset()))
         results.append(TestResult(gid, notebooks.function_of(gid), notebooks.is_hidden_test(gid), score, max_score, message))
     return results
 

@@ -64,7 +64,7 @@ def validate(path: Path, limits: execute.Limits | None = None) -> int:
         fn = notebooks.function_of(gid)
         if bad:
             failed += 1
-            print(f"  ✘ {fn}: {feedback.failure_message(cell, authored.get(gid, set()))}")
+            print(f"  ✘ {fn}: {feedback.failure_message(cell, authored.get(gid, frozenset()))}")
         else:
             print(f"  ✔ {fn}: 공개 테스트 통과")
     if failed or result.status != "ok":

@@ -109,6 +109,7 @@ def course(tmp_path_factory):
         (folder / "ps1.ipynb").write_text(f"{student}'s work\n")
     workdir = tmp_path_factory.mktemp("work") / "앨리스 (alice) ps1"
     shutil.copytree(root / "submitted" / "alice" / "ps1", workdir)
+    (workdir / "helper_module.py").write_text("VALUE = '내 도우미 모듈'\n", encoding="utf-8")
     deny = [root / "solutions", root / "gradebook.db", root / "submitted"]
     return {"root": root, "workdir": workdir, "deny": deny}
 
@@ -156,6 +157,8 @@ def confined(course):
             "a = torch.ones(3, 3) @ torch.ones(3)\n"
             "print(float(a.sum()), float(np.linalg.solve(np.eye(2) * 2, np.ones(2)).sum()))"
         ),
+        "import_own_module": "import helper_module\nprint(helper_module.VALUE)",
+        "debugger": "import ipykernel.debugger\nprint(sys.modules.get('debugpy'), ipykernel.debugger._is_debugpy_available)",
         "identity": "print(os.getuid())",
         "become_root": "os.setuid(0)",
         "environment": "print(sorted(k for k in os.environ if 'SECRET' in k))",
@@ -247,6 +250,14 @@ def test_numpy_and_torch_work(confined):
 
 
 @needs_bwrap
+def test_student_modules_import_and_the_debugger_is_not_loaded(confined):
+    # 커널은 ipykernel_launcher 와 같은 sys.path 로 뜨므로 과제 폴더의 .py 를 import 할 수 있다.
+    assert _stdout(confined["cells"]["import_own_module"]).strip() == "내 도우미 모듈"
+    # 채점 커널은 debugpy 없이 뜬다(커널 시작이 0.2초 빨라진다).
+    assert _stdout(confined["cells"]["debugger"]).split() == ["None", "False"]
+
+
+@needs_bwrap
 def test_kernel_runs_unprivileged_with_a_clean_environment(confined):
     assert int(_stdout(confined["cells"]["identity"])) != 0
     assert _error(confined["cells"]["become_root"]) == "PermissionError"
@@ -306,6 +317,8 @@ def test_unshare_fallback_hides_denied_paths_and_network(course, tmp_path):
         "read_public": f"print(open({str(root / 'README.md')!r}, encoding='utf-8').read())",
         "connect_external": "socket.create_connection(('1.1.1.1', 80), timeout=2)",
         "write_tmp": f"open('/tmp/{probe}', 'w').write('x'); print('written')",
+        "import_own_module": "import helper_module\nprint(helper_module.VALUE)",
+        "debugger": "import ipykernel.debugger\nprint(sys.modules.get('debugpy'), ipykernel.debugger._is_debugpy_available)",
         "identity": "print(os.getuid())",
     }
     workdir = tmp_path / "work"

@@ -1,0 +1,187 @@
+"""채점 파이프라인을 빠르게 만든 장치들이 결과를 바꾸지 않는지 확인합니다.
+
+- 미리 띄운 커널: 실행 칸을 얻기 전에는 셀을 하나도 실행하지 않고, 채점기가 출발 신호 없이 사라지면
+  아무것도 실행하지 않고 커널과 함께 끝납니다.
+- 셀 메타데이터 검사: 스키마를 한 번만 검사하는 대역이 ``jsonschema.validate`` 와 같은 판정과 오류를 냅니다.
+- 점수 기록: 노트북 하나의 점수는 한 트랜잭션이라, 기록 도중 실패하면 이전 점수가 그대로 남습니다.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import os
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import jsonschema
+import nbformat
+import psutil
+import pytest
+from nbgrader.nbgraderformat import MetadataValidator
+
+from autograder import course, execute, gradebook, guard, notebooks
+
+AID = "ch01_modeling"
+
+
+def _notebook(*sources: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+
+
+def _first_busy(nb) -> float:
+    stamp = nb.cells[0].metadata["execution"]["iopub.status.busy"]
+    return datetime.fromisoformat(stamp).timestamp()
+
+
+def _leftover_processes(marker: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if any(marker in arg for arg in proc.info["cmdline"] or ()):
+                found.append(proc)
+        except psutil.Error:
+            pass
+    return found
+
+
+def test_prestarted_kernel_runs_no_cell_before_it_gets_a_slot(tmp_path):
+    """커널은 칸을 기다리는 동안 떠 있지만, 셀은 칸을 얻은 뒤에야 실행되고 시간도 그때부터 잽니다."""
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    nb = _notebook("import psutil, time\nprint(psutil.Process().create_time(), time.time())", "x = 1 + 1\nx")
+    slots = threading.Semaphore(0)  # 칸이 없습니다: 앞 노트북이 실행 중인 것과 같습니다
+    result: dict = {}
+    worker = threading.Thread(target=lambda: result.update(r=execute.run(nb, workdir, execute.Limits(), slots)))
+    worker.start()
+    time.sleep(6)
+    assert worker.is_alive(), "칸이 없는데 실행이 끝났습니다"
+    released = time.time()
+    slots.release()
+    worker.join(120)
+    r = result["r"]
+    assert r.status == "ok", r.detail
+    assert _first_busy(r.nb) >= released - 0.05, "칸을 얻기 전에 셀이 실행되었습니다"
+    created, first_cell = map(float, r.nb.cells[0].outputs[0].text.split())
+    assert created < released - 2, "커널이 칸을 기다리는 동안 미리 떠 있지 않았습니다"
+    assert first_cell >= released - 0.05
+    assert r.seconds < time.time() - released + 0.5  # 실행 시간은 칸을 얻은 때부터
+    assert r.nb.cells[1].outputs[0].data["text/plain"] == "2"
+    assert slots.acquire(blocking=False), "실행이 끝났는데 칸을 돌려주지 않았습니다"
+
+
+def test_child_without_a_go_signal_runs_nothing_and_leaves_no_kernel(tmp_path):
+    """채점기가 출발 신호를 보내지 않고 사라지면(FIFO의 쓰는 쪽이 닫히면) 셀은 실행되지 않고 커널도 남지 않습니다."""
+    workdir = tmp_path / "work-나간-채점기"
+    workdir.mkdir()
+    proof = workdir / "ran.txt"
+    src, dst, status, limits = (tmp_path / n for n in ("in.ipynb", "out.ipynb", "status.json", "limits.json"))
+    nbformat.write(_notebook(f"open({str(proof)!r}, 'w').write('ran')"), str(src))
+    limits.write_text(json.dumps(dataclasses.asdict(execute.Limits())), encoding="utf-8")
+    fifo = tmp_path / "go"
+    os.mkfifo(fifo, 0o600)
+    fd = os.open(fifo, os.O_RDWR)
+    child = execute._start_child([str(src), str(dst), str(status), str(workdir), str(limits), "--go", str(fifo)],
+                                 tmp_path / "stderr.txt")
+    deadline = time.monotonic() + 60
+    while not _leftover_processes(str(workdir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _leftover_processes(str(workdir)), "커널을 미리 띄우지 않았습니다"
+    os.close(fd)  # 채점기가 신호 없이 끝난 것과 같습니다
+    child.wait(timeout=60)
+    info = json.loads(status.read_text(encoding="utf-8"))
+    assert info["status"] == "grader_error" and "취소" in info["detail"]
+    assert not proof.exists()
+    deadline = time.monotonic() + 10
+    while _leftover_processes(str(workdir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _leftover_processes(str(workdir)), "커널이 남았습니다"
+
+
+@pytest.fixture(scope="module")
+def v3_schema():
+    return MetadataValidator().schema
+
+
+@pytest.mark.parametrize("meta", [
+    {"schema_version": 3, "grade": True, "solution": False, "locked": True, "points": 2, "grade_id": "t"},
+    {"schema_version": 3, "grade": True, "solution": False, "locked": True, "points": "많이", "grade_id": "t"},
+    {"schema_version": 3, "grade": True, "solution": False, "locked": True, "points": -1, "grade_id": "t"},
+    {"schema_version": 3, "grade": True, "solution": False, "locked": True, "grade_id": "t"},
+    {"schema_version": 3, "solution": True, "locked": False, "grade_id": "f"},
+])
+def test_cached_schema_check_matches_jsonschema(v3_schema, meta):
+    """nbgrader의 셀 검사에 끼운 대역은 jsonschema.validate 와 같은 것을 받아들이고 같은 오류를 냅니다."""
+    def outcome(validate):
+        try:
+            validate(copy.deepcopy(meta), v3_schema)
+            return None
+        except jsonschema.ValidationError as exc:
+            return (exc.message, list(exc.absolute_path), exc.validator)
+
+    assert outcome(gradebook._CheckedSchemas().validate) == outcome(jsonschema.validate)
+
+
+def test_nbgrader_cell_check_still_rejects_bad_metadata():
+    """대역을 끼운 뒤에도 nbgrader의 CheckCellMetadata 경로에서 잘못된 메타데이터가 거부됩니다."""
+    from nbgrader.nbgraderformat import common
+
+    assert isinstance(common.jsonschema, gradebook._CheckedSchemas)
+    nb = notebooks.source_notebook(AID)
+    MetadataValidator().validate_nb(nb)
+    cell = next(c for c in nb.cells if notebooks.is_grade(c))
+    cell.metadata.nbgrader["points"] = "많이"
+    with pytest.raises(jsonschema.ValidationError):
+        MetadataValidator().validate_nb(nb)
+
+
+def test_recording_a_notebook_is_one_transaction(tmp_path, monkeypatch):
+    """점수 기록이 도중에 실패하면 그 노트북의 점수는 하나도 바뀌지 않습니다(nbgrader는 셀마다 커밋)."""
+    book = gradebook.Book(f"sqlite:///{tmp_path / 'gradebook.db'}")
+    book.prepare(AID)
+    book.open_submission(AID, "student")
+    nb = book.sanitize(notebooks.solution_submission(AID), AID, AID, "student")
+    for cell in nb.cells:  # 실행한 셈 치기: 오류 없는 테스트 셀은 만점
+        if cell.cell_type == "code":
+            cell.execution_count = 1
+    book.record(copy.deepcopy(nb), AID, AID, "student")
+    full, max_score, before = book.scores(AID, "student")
+    assert full == max_score > 0
+
+    failing = copy.deepcopy(nb)
+    for cell in failing.cells:
+        if notebooks.is_grade(cell):
+            cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=[])]
+    from nbgrader import utils
+
+    real, calls = utils.determine_grade, []
+
+    def breaks_on_the_third(cell, log=None):
+        calls.append(cell)
+        if len(calls) == 3:
+            raise RuntimeError("기록 도중 실패")
+        return real(cell, log)
+
+    monkeypatch.setattr(utils, "determine_grade", breaks_on_the_third)
+    with pytest.raises(RuntimeError):
+        book.record(failing, AID, AID, "student")
+    assert len(calls) == 3
+    assert book.scores(AID, "student") == (full, max_score, before)
+
+    monkeypatch.setattr(utils, "determine_grade", real)
+    book.record(failing, AID, AID, "student")
+    assert book.scores(AID, "student")[0] == 0
+
+
+def test_guarded_solution_runs_through_a_prestarted_kernel(tmp_path):
+    """정답 제출물을 미리 띄운 커널(칸 하나)로 실행해도 모든 테스트 셀이 오류 없이 돕니다."""
+    nb = guard.inject(notebooks.solution_submission(AID))
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    r = execute.run(nb, workdir, execute.Limits(deny_paths=(str(course.SOLUTIONS),)), threading.Semaphore(1))
+    assert r.status == "ok", r.detail
+    errors = [c.source[:40] for c in r.nb.cells if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert errors == []
