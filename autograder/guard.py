@@ -126,10 +126,14 @@ def _imported_modules(source: str) -> tuple[list[str], list[str]]:
     return modules, names
 
 
-def _cell(source: str) -> NotebookNode:
+def _cell(source: str, with_id: bool) -> NotebookNode:
+    """끼워 넣을 셀. 셀 id는 노트북 형식(4.5부터 필수, 4.4에는 없음)에 맞춥니다."""
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata["autograder"] = {"guard": True}
-    cell.pop("id", None)
+    if with_id:
+        cell.id = f"ag-guard-{secrets.token_hex(6)}"
+    else:
+        cell.pop("id", None)
     return cell
 
 
@@ -144,10 +148,11 @@ def inject(nb: NotebookNode) -> NotebookNode:
         setup_names=sorted(set(names)), protected=PROTECTED_BUILTINS,
     )
     out = nbformat.from_dict(nb)
-    cells = [_cell(snapshot)]
+    with_id = (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5)
+    cells = [_cell(snapshot, with_id)]
     for cell in nb.cells:
         if cell.cell_type == "code" and notebooks.is_grade(cell):
-            cells.append(_cell(f"{guard}()"))
+            cells.append(_cell(f"{guard}()", with_id))
         cells.append(cell)
     out.cells = cells
     return out

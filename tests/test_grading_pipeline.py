@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -56,7 +57,11 @@ def test_prestarted_kernel_runs_no_cell_before_it_gets_a_slot(tmp_path):
     result: dict = {}
     worker = threading.Thread(target=lambda: result.update(r=execute.run(nb, workdir, execute.Limits(), slots)))
     worker.start()
-    time.sleep(6)
+    deadline = time.monotonic() + 60
+    while not _leftover_processes(str(workdir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _leftover_processes(str(workdir)), "칸을 기다리는 동안 커널을 미리 띄우지 않았습니다"
+    time.sleep(3)
     assert worker.is_alive(), "칸이 없는데 실행이 끝났습니다"
     released = time.time()
     slots.release()
@@ -65,7 +70,7 @@ def test_prestarted_kernel_runs_no_cell_before_it_gets_a_slot(tmp_path):
     assert r.status == "ok", r.detail
     assert _first_busy(r.nb) >= released - 0.05, "칸을 얻기 전에 셀이 실행되었습니다"
     created, first_cell = map(float, r.nb.cells[0].outputs[0].text.split())
-    assert created < released - 2, "커널이 칸을 기다리는 동안 미리 떠 있지 않았습니다"
+    assert created < released - 2, "셀을 실행한 커널이 미리 띄운 그 커널이 아닙니다"
     assert first_cell >= released - 0.05
     assert r.seconds < time.time() - released + 0.5  # 실행 시간은 칸을 얻은 때부터
     assert r.nb.cells[1].outputs[0].data["text/plain"] == "2"
@@ -185,3 +190,19 @@ def test_guarded_solution_runs_through_a_prestarted_kernel(tmp_path):
     errors = [c.source[:40] for c in r.nb.cells if c.cell_type == "code"
               for o in c.outputs if o.output_type == "error"]
     assert errors == []
+
+
+@pytest.mark.parametrize("minor", [4, 5])
+def test_guard_cells_keep_the_notebook_valid(minor):
+    """끼워 넣는 셀은 노트북 형식을 지킵니다: 4.5(JupyterLab이 저장한 것)는 셀 id가 필요하고 4.4에는 없어야 합니다."""
+    nb = notebooks.solution_submission(AID)
+    if minor == 5:
+        nb.nbformat_minor = 5
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"cell-{i}"
+    guarded = guard.inject(nb)
+    assert len(guarded.cells) > len(nb.cells)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nbformat.validate(guarded)
+    assert ("id" in guarded.cells[0]) == (minor == 5)
