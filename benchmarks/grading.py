@@ -146,6 +146,8 @@ def overhead(timings: list[dict]) -> dict:
 
     실행 − 커널에는 실행 프로세스와 격리된 커널을 띄우고 끄는 시간, 셀 사이의 메시지 왕복이 들어갑니다.
     커널 시간에는 변조 방지용으로 끼워 넣은 셀(스냅숏·복원)도 들어갑니다.
+    ``--jobs`` 는 다음 노트북의 커널을 앞 노트북이 실행되는 동안 미리 띄우고, 실행 시간을 칸을 얻은 때부터 잽니다.
+    그렇게 겹친 커널 시작의 CPU 몫까지 치는 값은 (칸 × 벽시계 − 커널)/노트북 (``amortized_overhead_s``) 입니다.
     """
     rows = [t for t in timings if t["execute_s"] != ""]
     if not rows:
