@@ -21,6 +21,8 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from book._ext.export_public import html_text
+
 SEARCH_HARNESS = Path(__file__).resolve().parent / "js" / "sphinx_search.js"
 
 # 자원을 불러오는 <link rel=…>. canonical, prev, next, search 같은 것은 불러오지 않습니다.
@@ -144,15 +146,6 @@ class FontWarning:
         return f"{self.page}: {self.text}"
 
 
-class _TextParser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.chunks: list[str] = []
-
-    def handle_data(self, data):
-        self.chunks.append(data)
-
-
 def font_warnings(html_dir: str | Path) -> list[FontWarning]:
     """쪽에 찍힌 셀 출력에서 matplotlib 글꼴 경고를 찾습니다(한 줄에 하나)."""
     root = Path(html_dir)
@@ -161,9 +154,7 @@ def font_warnings(html_dir: str | Path) -> list[FontWarning]:
         html = page.read_text(encoding="utf-8", errors="replace")
         if "Glyph" not in html and "findfont" not in html:
             continue
-        parser = _TextParser()
-        parser.feed(html)
-        for line in "".join(parser.chunks).splitlines():
+        for line in html_text(html).splitlines():
             if FONT_WARNING.search(line):
                 found.append(FontWarning(page.relative_to(root).as_posix(), line.strip()))
     return found

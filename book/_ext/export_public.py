@@ -157,10 +157,15 @@ def readable_text(path: Path) -> str | None:
     if path.suffix == ".ipynb":
         return "\n".join(_cell_sources(path))
     if path.suffix in (".html", ".htm"):
-        parser = _Text()
-        parser.feed(text)
-        return "".join(parser.parts)
+        return html_text(text)
     return text
+
+
+def html_text(html: str) -> str:
+    """HTML에서 태그를 뺀 글. 색칠한 코드처럼 태그로 잘린 줄도 한 줄로 이어집니다."""
+    parser = _Text()
+    parser.feed(html)
+    return "".join(parser.parts)
 
 
 def leaks(root: Path, blocks: list[frozenset[str]]) -> list[str]:
