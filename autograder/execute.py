@@ -69,10 +69,6 @@ class ExecResult:
     isolation: str = ""
 
 
-#: nbclient가 파이썬 커널에 주는 인자와 같습니다(미리 띄운 커널도 같은 커널이어야 합니다).
-_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
-
-
 def _execute_here(nb: NotebookNode, workdir: Path, limits: Limits,
                   go: Callable[[], bool] | None = None) -> tuple[NotebookNode, str, str, str]:
     """이 프로세스에서 nbgrader의 Execute로 노트북을 실행합니다 (자식 프로세스 안에서 부름).
@@ -103,8 +99,10 @@ def _execute_here(nb: NotebookNode, workdir: Path, limits: Limits,
     resources = {"metadata": {"path": str(workdir)}}
     try:
         if go is not None and km is not None:
-            # 커널이 뜨는 동안(0.5초 남짓) 앞 노트북이 실행 칸을 쓰고 있습니다. nbclient는 이미 뜬 커널을 그대로 씁니다.
-            run_sync(km.start_kernel)(extra_arguments=list(_KERNEL_ARGS), cwd=str(workdir))
+            # 커널이 뜨는 동안(0.5초 남짓) 앞 노트북이 실행 칸을 쓰고 있습니다. nbclient는 이미 뜬 커널을 그대로 쓰므로,
+            # nbclient가 파이썬 커널을 띄울 때와 같은 인자를 줍니다.
+            args = [*ep.extra_arguments, f"--HistoryManager.hist_file={ep.ipython_hist_file}"]
+            run_sync(km.start_kernel)(extra_arguments=args, cwd=str(workdir))
         if go is not None and not go():
             return nb, "grader_error", "채점기가 실행을 취소했습니다.", isolation
         ep.preprocess(nb, resources, km=km)
