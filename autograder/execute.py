@@ -12,6 +12,7 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -197,6 +198,19 @@ def run_files(nb: NotebookNode, files: dict[str, bytes], limits: Limits) -> Exec
         result = run(nb, workdir, limits)
     result.seconds = time.monotonic() - start
     return result
+
+
+def copy_workdir(folder: Path, workdir: Path) -> None:
+    """과제 폴더를 실행용 작업 폴더로 복사합니다. 노트북(정리한 것을 따로 실행)과 심볼릭 링크는 빼고 복사합니다.
+
+    링크를 따라 복사하면 링크가 가리키는 채점기 쪽 파일(정답 등)의 내용이 샌드박스 안으로 들어옵니다.
+    채점(grade)과 학생의 자가 점검(validate)이 같은 작업 폴더를 보도록 둘 다 이것을 씁니다.
+    """
+    def skipped(parent: str, names: list[str]) -> set[str]:
+        skip = set(shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")(parent, names))
+        return skip | {n for n in names if os.path.islink(os.path.join(parent, n))}
+
+    shutil.copytree(folder, workdir, ignore=skipped)
 
 
 def kernel_seconds(nb: NotebookNode) -> float:

@@ -112,7 +112,7 @@ class Grader:
         nb = guard.inject(nb)
         self._count += 1
         workdir = self._tmp / f"{self._count:05d}"
-        shutil.copytree(job.path.parent, workdir, ignore=_not_copied)
+        execute.copy_workdir(job.path.parent, workdir)
         return Prepared(job, nb, workdir)
 
     # ---------- 기록 (main thread)
@@ -203,15 +203,6 @@ class Grader:
         report.write_summaries(reports, self.out / "summary")
         report.write_overview(reports, self.out / "overview.html")
         return reports
-
-
-def _not_copied(folder: str, names: list[str]) -> set[str]:
-    """작업 폴더로 복사하지 않을 것: 노트북(정리한 것을 따로 보냄)과 심볼릭 링크.
-
-    링크를 따라 복사하면 링크가 가리키는 채점기 쪽 파일(정답 등)의 내용이 샌드박스 안으로 들어옵니다.
-    """
-    skip = set(shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")(folder, names))
-    return skip | {n for n in names if os.path.islink(os.path.join(folder, n))}
 
 
 def _timing(prep: Prepared, result: execute.ExecResult | None, rep: feedback.Report, record_seconds: float) -> dict:

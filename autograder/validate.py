@@ -1,7 +1,6 @@
 """학생의 자가 점검: 공개 테스트를 돌려 함수마다 통과 여부를 한국어로 알려 줍니다."""
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -47,7 +46,7 @@ def validate(path: Path, limits: execute.Limits | None = None) -> int:
         print(f"  참고: {note}")
     with tempfile.TemporaryDirectory(prefix="validate-") as tmp:
         workdir = Path(tmp) / "work"
-        shutil.copytree(path.parent, workdir, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+        execute.copy_workdir(path.parent, workdir)
         result = execute.run(nb, workdir, limits or execute.Limits())
     if result.status != "ok":
         print(f"실행을 끝내지 못했습니다: {result.detail}")
