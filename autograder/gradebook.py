@@ -84,10 +84,10 @@ class _SaveAutoGrades(SaveAutoGrades):
             try:
                 nb, resources = super(SaveAutoGrades, self).preprocess(nb, resources)
             except BaseException:
-                del session.commit
                 session.rollback()
                 raise
-            del session.commit
+            finally:
+                del session.commit
             session.commit()
         return nb, resources
 
