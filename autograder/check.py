@@ -4,11 +4,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from . import course, notebooks
+from . import course, execute, notebooks
 from .grade import Grader, discover
 
 
-def check(assignment_ids: list[str], jobs: int = 1) -> int:
+def check(assignment_ids: list[str], jobs: int = 1, limits: execute.Limits | None = None) -> int:
     """문제가 없으면 0, 있으면 1."""
     with tempfile.TemporaryDirectory(prefix="check-") as tmp:
         subs = Path(tmp) / "submissions"
@@ -16,11 +16,11 @@ def check(assignment_ids: list[str], jobs: int = 1) -> int:
             for name in course.notebook_names(aid):
                 notebooks.write_notebook(notebooks.solution_submission(aid, name), subs / "solution" / aid / f"{name}.ipynb")
                 notebooks.write_notebook(notebooks.release_notebook(aid, name), subs / "stub" / aid / f"{name}.ipynb")
-        reports = Grader(Path(tmp) / "out", jobs=jobs).run(discover(subs, assignment_ids))
+        reports = Grader(Path(tmp) / "out", limits=limits, jobs=jobs).run(discover(subs, assignment_ids))
     problems = 0
     for rep in sorted(reports, key=lambda r: (r.assignment_id, r.student_id)):
         expected = rep.max_score if rep.student_id == "solution" else 0.0
-        ok = rep.score == expected and rep.status in ("ok", "cell_errors") and rep.max_score > 0
+        ok = rep.score == expected and rep.scored and rep.max_score > 0
         problems += not ok
         mark = "ok " if ok else "FAIL"
         print(f"{mark} {rep.assignment_id:24} {rep.student_id:8} {rep.score:g}/{rep.max_score:g} ({rep.status})"

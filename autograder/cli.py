@@ -1,91 +1,172 @@
-"""명령줄: python -m autograder {release,validate,grade,check}."""
+"""명령줄: python -m autograder {release,validate,grade,check}.
+
+종료 상태는 모든 명령이 같습니다.
+
+- 0: 끝났고 문제가 없습니다.
+- 1: 끝났지만 문제가 있습니다 (validate: 통과하지 못한 공개 테스트, grade: 정상 채점되지 못한 제출물,
+  check: 기대와 다른 점수).
+- 2: 입력이나 사용법이 잘못되어 아무것도 하지 않았습니다 (없는 파일·과제, 잘못된 옵션 값).
+"""
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import subprocess
 import sys
 import warnings
 from pathlib import Path
 
 from . import course, execute
+from .sandbox import MECHANISMS
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+
+_DEFAULT_LIMITS = execute.Limits()
+
+EXAMPLES = {
+    "release": "예: python -m autograder release ch02_learning",
+    "validate": "예: python -m autograder validate ~/Downloads/ch02_learning.ipynb",
+    "grade": "예: python -m autograder grade submitted/ --out results/ --assignment ch02_learning --jobs 4",
+    "check": "예: python -m autograder check ch01_modeling ch02_learning",
+}
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """예시(epilog)는 줄을 그대로 두고, 옵션마다 기본값을 한국어로 붙입니다."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "%(default)" in text or "기본" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+            return text
+        return text + " (기본: %(default)s)"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"정수가 아닙니다: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"1 이상이어야 합니다: {value}")
+    return value
 
 
 def _limits(args) -> execute.Limits:
     return execute.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                          memory_mb=args.memory_mb,
+                          memory_mb=args.memory_mb, folder_mb=args.max_folder_mb,
                           isolation=None if args.isolation == "auto" else args.isolation)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m autograder",
+        prog="python -m autograder", formatter_class=_Formatter,
         description="머신러닝 다시 시작하기 과정의 채점기 (nbgrader 기반).",
+        epilog="종료 상태: 0 문제 없음, 1 끝났지만 문제가 있음, 2 입력이나 사용법이 잘못됨.\n"
+               + "\n".join(EXAMPLES.values()),
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,validate,grade,check}")
 
-    p = sub.add_parser("release", help="solutions/ 에서 학생용 exercises/ 를 다시 만듭니다.")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, epilog=EXAMPLES[name], formatter_class=_Formatter)
+
+    p = command("release", "solutions/ 에서 학생용 exercises/ 를 다시 만듭니다.")
     p.add_argument("assignments", nargs="*", metavar="ID", help="과제 id (없으면 모두)")
 
-    p = sub.add_parser("validate", help="학생 자가 점검: 공개 테스트를 돌립니다.")
-    p.add_argument("notebook", type=Path)
+    p = command("validate", "학생 자가 점검: 노트북의 공개 테스트를 돌립니다. 노트북은 어느 폴더에 있어도 됩니다.")
+    p.add_argument("notebook", type=Path, help="점검할 과제 노트북(.ipynb)")
 
-    p = sub.add_parser("grade", help="제출물 폴더 전체를 채점합니다.")
-    p.add_argument("submissions", type=Path, help="<student_id>/<assignment_id>/<notebook>.ipynb 가 들어 있는 폴더")
-    p.add_argument("--out", type=Path, required=True, help="grades.csv, tests.csv, feedback/ 를 쓸 폴더")
-    p.add_argument("--assignment", action="append", metavar="ID", help="이 과제만 채점 (여러 번 쓸 수 있음)")
+    p = command("grade", "제출물 폴더 전체를 채점합니다.")
+    p.add_argument("submissions", type=Path, help="<학생 id>/<과제 id>/<과제 id>.ipynb 가 들어 있는 폴더")
+    p.add_argument("--out", type=Path, required=True, help="grades.csv, tests.csv, feedback/ 등을 쓸 폴더")
+    p.add_argument("--assignment", action="append", metavar="ID", help="이 과제만 채점 (여러 번 쓸 수 있음; 기본: 모든 과제)")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="이 컴퓨터에서 동시에 실행할 노트북 수 (기본: 코어 수)")
+    where.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                       help="이 컴퓨터에서 동시에 실행할 노트북 수 (기본: 코어 수, 여기서는 %(default)s)")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="노트북 실행을 이 Dask 스케줄러(예: tcp://10.0.0.5:8786)의 작업자들에게 보냅니다")
     p.add_argument("--db", metavar="URL",
                    help="성적부 주소 (기본: sqlite:///OUT/gradebook.db; 여러 채점기가 함께 쓰려면 postgresql://...)")
 
-    p = sub.add_parser("check", help="과제마다 정답 = 만점, 학생본 = 0점인지 실제 채점으로 확인합니다.")
-    p.add_argument("assignments", nargs="*", metavar="ID")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p = command("check", "과제마다 정답 = 만점, 학생본 = 0점인지 실제 채점으로 확인합니다.")
+    p.add_argument("assignments", nargs="*", metavar="ID", help="과제 id (없으면 모두)")
+    p.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                   help="동시에 실행할 노트북 수 (기본: 코어 수, 여기서는 %(default)s)")
 
-    for p in sub.choices.values():
-        if p.prog.split()[-1] in ("validate", "grade", "check"):
-            p.add_argument("--cell-timeout", type=int, default=120, help="셀 하나의 시간 제한(초)")
-            p.add_argument("--notebook-timeout", type=int, default=600, help="노트북 하나의 시간 제한(초)")
-            p.add_argument("--memory-mb", type=int, default=4096, help="커널 프로세스 하나의 메모리 한도(MB)")
-            p.add_argument("--isolation", default="auto", choices=["auto", "bubblewrap", "unshare", "setrlimit", "none"],
-                           help="커널 격리 방식 (기본: 쓸 수 있는 가장 강한 것)")
+    for name in ("validate", "grade", "check"):
+        p = sub.choices[name]
+        p.add_argument("--cell-timeout", type=_positive, default=_DEFAULT_LIMITS.cell_timeout, help="셀 하나의 시간 제한(초)")
+        p.add_argument("--notebook-timeout", type=_positive, default=_DEFAULT_LIMITS.notebook_timeout,
+                       help="노트북 하나의 시간 제한(초)")
+        p.add_argument("--memory-mb", type=_positive, default=_DEFAULT_LIMITS.memory_mb, help="커널 프로세스 하나의 메모리 한도(MB)")
+        p.add_argument("--max-folder-mb", type=_positive, default=_DEFAULT_LIMITS.folder_mb,
+                       help="제출 폴더(노트북 옆의 파일들) 크기 한도(MB). 넘으면 채점하지 않고 too_large로 적습니다")
+        p.add_argument("--isolation", default="auto", choices=["auto", *MECHANISMS, "none"],
+                       help="커널 격리 방식 (auto: 쓸 수 있는 가장 강한 것)")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def _warn_if_committable(out: Path) -> None:
+    """결과 폴더가 저장소 안에 있는데 git이 무시하지 않으면, 성적이 커밋될 수 있다고 알립니다."""
+    try:
+        resolved = out.resolve()
+        inside = resolved.is_relative_to(course.REPO)
+    except OSError:
+        return
+    if not inside or resolved == course.REPO or not (course.REPO / ".git").exists():
+        return
+    try:
+        proc = subprocess.run(["git", "-C", str(course.REPO), "check-ignore", "-q", f"{resolved}/"],
+                              capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return
+    if proc.returncode == 1:
+        print(f"경고: 결과 폴더 {out}이(가) 저장소 안에 있는데 .gitignore에 없습니다. 학생의 성적과 피드백이 "
+              f"`git add`로 커밋될 수 있습니다. 저장소 밖의 폴더를 쓰거나 .gitignore에 더하세요.", file=sys.stderr)
+
+
+def _grade(args) -> int:
+    from . import dispatch
+    from .grade import Grader, discover
+
+    ids = course.check_assignment_ids(args.assignment) if args.assignment else None
+    jobs = discover(args.submissions, ids)
+    if not jobs:
+        raise course.UsageError(f"채점할 제출물이 없습니다: {args.submissions}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    _warn_if_committable(args.out)
+    pool = dispatch.dask(args.scheduler) if args.scheduler else dispatch.local(args.jobs)
+    print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
+    reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs).run(jobs, pool)
+    bad = sum(not r.scored for r in reports)
+    isolation = sorted({r.isolation for r in reports if r.isolation})
+    if isolation:
+        print("격리: " + " / ".join(isolation))
+    print(f"{len(reports)}개 제출물 채점 완료 (정상 채점되지 못한 제출물 {bad}개). "
+          f"결과: {args.out / 'grades.csv'}, 개요: {args.out / 'overview.html'}, 피드백: {args.out / 'feedback'}")
+    return PROBLEMS if bad else OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # nbgrader는 숨은 테스트 셀마다 checksum 경고를 냅니다(정상 동작). 강사에게 필요한 것만 남깁니다.
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="nbgrader")
     course.ensure_venv_on_path()
-
-    if args.command == "release":
-        from .release import release
-        ids = course.check_assignment_ids(args.assignments)
-        for path in release(ids):
-            print(f"학생본을 만들었습니다: {path.relative_to(course.REPO)}")
-        return 0
-    if args.command == "validate":
-        from .validate import validate
-        return validate(args.notebook, _limits(args))
-    if args.command == "grade":
-        from .grade import Grader, discover
-        ids = course.check_assignment_ids(args.assignment) if args.assignment else None
-        jobs = discover(args.submissions, ids)
-        if not jobs:
-            print("채점할 제출물이 없습니다.", file=sys.stderr)
-            return 2
-        from . import dispatch
-        pool = dispatch.dask(args.scheduler) if args.scheduler else dispatch.local(args.jobs)
-        print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
-        reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs).run(jobs, pool)
-        bad = sum(r.status not in ("ok", "cell_errors") for r in reports)
-        for iso in sorted({r.isolation for r in reports if r.isolation}):
-            print(f"격리: {iso}")
-        print(f"{len(reports)}개 제출물 채점 완료 (문제 {bad}개). 결과: {args.out / 'grades.csv'}, 피드백: {args.out / 'feedback'}")
-        return 0
-    if args.command == "check":
+    try:
+        if args.command == "release":
+            from .release import release
+            for path in release(course.check_assignment_ids(args.assignments)):
+                print(f"학생본을 만들었습니다: {path.relative_to(course.REPO)}")
+            return OK
+        if args.command == "validate":
+            from .validate import validate
+            return validate(args.notebook, _limits(args))
+        if args.command == "grade":
+            return _grade(args)
         from .check import check
-        return check(course.check_assignment_ids(args.assignments), jobs=args.jobs)
-    return 2
+        return check(course.check_assignment_ids(args.assignments), jobs=args.jobs, limits=_limits(args))
+    except course.UsageError as exc:
+        print(f"오류: {exc}", file=sys.stderr)
+        return USAGE

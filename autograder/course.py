@@ -15,6 +15,10 @@ COURSE_ID = "ml-restart"
 
 ASSIGNMENT_RE = re.compile(r"^ch\d\d_[a-z0-9_]+$")
 
+class UsageError(Exception):
+    """입력이나 사용법이 잘못되어 아무것도 하지 않았을 때(종료 상태 2). 메시지는 사용자에게 그대로 보입니다."""
+
+
 #: 학생본의 풀이 자리에 들어가는 코드 (nbgrader ClearSolutions.code_stub)
 CODE_STUB = "# 여기에 코드를 작성하세요\nraise NotImplementedError()"
 
@@ -35,6 +39,18 @@ def notebook_names(assignment_id: str) -> list[str]:
     return sorted(p.stem for p in (_assignment_root() / assignment_id).glob("*.ipynb"))
 
 
+def data_files(assignment_id: str) -> list[str]:
+    """과제가 노트북 옆에 두는 파일과 폴더의 이름: 학생본 폴더(exercises/<id>/)에서 노트북을 뺀 것.
+
+    자가 점검(validate)은 학생이 노트북을 어디에 저장했든 노트북 옆에서 이 이름들만 작업 폴더로 가져갑니다.
+    """
+    folder = EXERCISES / assignment_id
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if p.suffix != ".ipynb" and not p.name.startswith(".") and p.name != "__pycache__")
+
+
 def check_assignment_ids(ids: list[str] | None) -> list[str]:
     """사용자가 준 과제 id를 확인합니다. 없으면 모든 과제."""
     known = assignments()
@@ -42,7 +58,7 @@ def check_assignment_ids(ids: list[str] | None) -> list[str]:
         return known
     unknown = [a for a in ids if a not in known]
     if unknown:
-        raise SystemExit(
+        raise UsageError(
             f"알 수 없는 과제 id: {', '.join(unknown)} (있는 과제: {', '.join(known)})"
         )
     return list(ids)

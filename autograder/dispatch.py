@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from . import execute
+from . import course, execute
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +84,17 @@ def dask(address: str) -> Pool:
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise SystemExit(f"Dask 스케줄러 {address} 에 연결할 수 없습니다: {exc}") from None
+        raise course.UsageError(f"Dask 스케줄러 {address} 에 연결할 수 없습니다: {exc}") from None
     try:
         client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
     except TimeoutError:
         client.close()
-        raise SystemExit(f"Dask 스케줄러 {address} 에 {WORKER_TIMEOUT}초 동안 작업자가 하나도 붙지 않았습니다.") from None
+        raise course.UsageError(f"Dask 스케줄러 {address} 에 {WORKER_TIMEOUT}초 동안 작업자가 하나도 붙지 않았습니다.") from None
     try:
         probes = client.run(_probe)
     except Exception as exc:  # 작업자가 autograder 를 불러오지 못하면 역직렬화에서 실패합니다
         client.close()
-        raise SystemExit(
+        raise course.UsageError(
             f"Dask 작업자가 채점기를 실행할 수 없습니다 ({type(exc).__name__}: {exc}). "
             "작업자를 이 저장소의 가상 환경에서, 저장소 폴더를 PYTHONPATH 에 두고 띄우세요."
         ) from None

@@ -23,7 +23,7 @@ import traceback
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Callable, Iterable
 
 import nbformat
 import psutil
@@ -55,6 +55,8 @@ class Limits:
     cpu_seconds: int = 900
     memory_mb: int = 4096
     max_processes: int = 256
+    #: 노트북 옆의 파일(작업 폴더로 복사되는 것)의 크기 합 한도(MB). 넘으면 복사하지 않고 too_large로 채점합니다.
+    folder_mb: int = 200
     deny_paths: tuple[str, ...] = ()
     isolation: str | None = None
 
@@ -200,17 +202,55 @@ def run_files(nb: NotebookNode, files: dict[str, bytes], limits: Limits) -> Exec
     return result
 
 
-def copy_workdir(folder: Path, workdir: Path) -> None:
-    """과제 폴더를 실행용 작업 폴더로 복사합니다. 노트북(정리한 것을 따로 실행)과 심볼릭 링크는 빼고 복사합니다.
+def _copied(path: Path) -> bool:
+    """작업 폴더로 복사하는 것: 노트북(정리한 것을 따로 실행), 체크포인트, 심볼릭 링크가 아닌 파일과 폴더."""
+    return not path.is_symlink() and path.suffix != ".ipynb" and path.name != ".ipynb_checkpoints"
+
+
+def _walk_copied(path: Path):
+    """``path`` 아래에서 복사될 파일들(링크를 따라가지 않음)."""
+    if path.is_file():
+        yield path
+        return
+    for root, dirs, names in os.walk(path):
+        dirs[:] = [d for d in dirs if _copied(Path(root, d))]
+        yield from (Path(root, n) for n in names if _copied(Path(root, n)))
+
+
+def copy_workdir(folder: Path, workdir: Path, max_mb: int, only: Iterable[str] | None = None) -> None:
+    """노트북 옆의 파일을 실행용 작업 폴더로 복사합니다. 노트북과 심볼릭 링크는 빼고, ``only``가 있으면 그 이름만.
 
     링크를 따라 복사하면 링크가 가리키는 채점기 쪽 파일(정답 등)의 내용이 샌드박스 안으로 들어옵니다.
-    채점(grade)과 학생의 자가 점검(validate)이 같은 작업 폴더를 보도록 둘 다 이것을 씁니다.
+    채점(grade)과 학생의 자가 점검(validate)이 같은 규칙으로 작업 폴더를 만들도록 둘 다 이것을 씁니다.
+    복사할 파일의 크기 합이 ``max_mb``를 넘거나 작업 폴더가 복사할 폴더 안에 있으면(자기 안으로의 복사)
+    아무것도 복사하지 않고 ``SubmissionError("too_large")``를 냅니다.
     """
-    def skipped(parent: str, names: list[str]) -> set[str]:
-        skip = set(shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")(parent, names))
-        return skip | {n for n in names if os.path.islink(os.path.join(parent, n))}
+    from .notebooks import SubmissionError
 
-    shutil.copytree(folder, workdir, ignore=skipped)
+    folder, workdir = Path(folder).resolve(), Path(workdir)
+    names = sorted(p.name for p in folder.iterdir()) if only is None else list(only)
+    entries = [folder / n for n in names if (folder / n).exists() and _copied(folder / n)]
+    target = workdir.resolve()
+    if any(target.is_relative_to(p) for p in entries if p.is_dir()):
+        raise SubmissionError("too_large", f"작업 폴더 {target}이(가) 복사할 폴더 안에 있어 복사하지 않았습니다.")
+    limit, total = max_mb * 2**20, 0
+    for path in entries:
+        for f in _walk_copied(path):
+            try:
+                total += f.lstat().st_size
+            except OSError:
+                continue
+            if total > limit:
+                raise SubmissionError(
+                    "too_large", f"노트북 옆의 파일이 {total / 2**20:,.0f} MB를 넘어 한도 {max_mb} MB보다 큽니다. "
+                                 "노트북과 과제에 필요한 파일만 제출하세요.")
+    workdir.mkdir(parents=True)
+    for path in entries:
+        if path.is_dir():
+            shutil.copytree(path, workdir / path.name,
+                            ignore=lambda parent, names: {n for n in names if not _copied(Path(parent, n))})
+        else:
+            shutil.copy2(path, workdir / path.name)
 
 
 def kernel_seconds(nb: NotebookNode) -> float:

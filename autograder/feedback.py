@@ -24,8 +24,12 @@ STATUS_TEXT = {
     "kernel_died": "실행 중 커널 종료: 0점",
     "invalid_notebook": "노트북 파일을 읽을 수 없음: 0점",
     "missing_notebook": "제출된 노트북 없음: 0점",
+    "too_large": "제출 폴더가 너무 큼: 0점 (노트북과 필요한 파일만 제출하세요)",
     "grader_error": "채점기 오류: 0점 (강사에게 문의하세요)",
 }
+
+#: 테스트 결과대로 점수가 매겨지는 상태. 나머지는 모두 0점이고, 배치가 끝나면 '정상 채점되지 못한 제출물'로 셉니다.
+SCORED_STATUSES = frozenset({"ok", "cell_errors"})
 
 _EXCEPTION_HINTS = {
     "NotImplementedError": "아직 구현하지 않았습니다 (NotImplementedError).",
@@ -61,6 +65,11 @@ class Report:
     notes: list[str] = field(default_factory=list)
     code: dict[str, str] = field(default_factory=dict)
     isolation: str = ""
+
+    @property
+    def scored(self) -> bool:
+        """테스트 결과대로 채점되었는지 (아니면 상태 때문에 0점)."""
+        return self.status in SCORED_STATUSES
 
     def functions(self) -> list[str]:
         seen: list[str] = []

@@ -26,9 +26,6 @@ from .gradebook import Book
 
 log = logging.getLogger(__name__)
 
-ZERO_STATUSES = {"timeout", "kernel_died", "grader_error"}
-
-
 @dataclass
 class Job:
     student_id: str
@@ -42,7 +39,7 @@ def discover(root: Path, assignment_ids: list[str] | None) -> list[Job]:
     """제출물 폴더에서 (학생, 과제, 노트북) 목록을 만듭니다."""
     root = Path(root)
     if not root.is_dir():
-        raise SystemExit(f"제출물 폴더가 없습니다: {root}")
+        raise course.UsageError(f"제출물 폴더가 없습니다: {root}")
     students = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     if assignment_ids is None:
         known = course.assignments()
@@ -112,7 +109,7 @@ class Grader:
         nb = guard.inject(nb)
         self._count += 1
         workdir = self._tmp / f"{self._count:05d}"
-        execute.copy_workdir(job.path.parent, workdir)
+        execute.copy_workdir(job.path.parent, workdir, self.limits.folder_mb)
         return Prepared(job, nb, workdir)
 
     # ---------- 기록 (main thread)
@@ -137,7 +134,7 @@ class Grader:
 
     def _report(self, job: Job, status: str, detail: str, nb: NotebookNode | None = None,
                 code: dict[str, str] | None = None) -> feedback.Report:
-        if status in ZERO_STATUSES | {"missing_notebook", "invalid_notebook"}:
+        if status not in feedback.SCORED_STATUSES:
             self.book.set_zero(job.assignment_id, job.student_id)
         score, max_score, cells = self.book.scores(job.assignment_id, job.student_id)
         cell_scores = {c.grade_id: (c.score, c.max_score) for c in cells}
@@ -259,7 +256,7 @@ class _Progress:
 
     def done(self, rep: feedback.Report) -> None:
         self.n += 1
-        self.failed += rep.status not in ("ok", "cell_errors")
+        self.failed += not rep.scored
         elapsed = time.monotonic() - self.start
         eta = elapsed / self.n * (self.total - self.n)
         if self.tty:

@@ -72,7 +72,9 @@ def write_class(reports: list[Report], path: Path) -> None:
 
 
 def function_summary(reports: list[Report], assignment_id: str) -> list[dict]:
-    """과제의 함수마다: 제출 수, 평균 점수, 만점 비율, 가장 흔한 실패 메시지."""
+    """과제의 함수마다: 제출 수, 평균 점수, 만점 비율, 가장 흔한 실패 메시지와 그 메시지를 받은 학생 수.
+
+    한 학생이 같은 메시지를 공개·숨은 테스트 두 곳에서 받아도 한 명으로 셉니다."""
     got: dict[str, list[float]] = defaultdict(list)
     full: dict[str, float] = {}
     messages: dict[str, Counter] = defaultdict(Counter)
@@ -80,11 +82,14 @@ def function_summary(reports: list[Report], assignment_id: str) -> list[dict]:
         if r.assignment_id != assignment_id:
             continue
         per_fn: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        seen: dict[str, set[str]] = defaultdict(set)
         for t in r.tests:
             per_fn[t.function][0] += t.score
             per_fn[t.function][1] += t.max_score
             if t.message:
-                messages[t.function][t.message] += 1
+                seen[t.function].add(t.message)
+        for fn, texts in seen.items():
+            messages[fn].update(texts)
         for fn, (score, max_score) in per_fn.items():
             got[fn].append(score)
             full[fn] = max_score
@@ -96,7 +101,7 @@ def function_summary(reports: list[Report], assignment_id: str) -> list[dict]:
             "function": fn, "submissions": len(scores), "mean_score": round(sum(scores) / len(scores), 2),
             "max_score": full[fn], "full_marks_ratio": round(sum(s >= full[fn] for s in scores) / len(scores), 3),
             "most_common_failure": common[0][0] if common else "",
-            "most_common_failure_count": common[0][1] if common else 0,
+            "most_common_failure_students": common[0][1] if common else 0,
         })
     return rows
 
@@ -125,7 +130,7 @@ def write_overview(reports: list[Report], path: Path) -> None:
         for x in function_summary(reports, aid):
             failure = e(x["most_common_failure"])
             if failure:
-                failure += f" ({x['most_common_failure_count']}명)"
+                failure += f" ({x['most_common_failure_students']}명)"
             rows += (f"<tr><td><code>{e(x['function'])}</code></td><td>{x['mean_score']:g} / {x['max_score']:g}</td>"
                      f"<td>{x['full_marks_ratio'] * 100:.0f}%</td><td>{failure}</td></tr>")
         parts.append(
@@ -146,7 +151,7 @@ def write_overview(reports: list[Report], path: Path) -> None:
                 tds += "<td>-</td>"
                 continue
             link = f"feedback/{sid}/{aid}/{aid}.html"
-            cls = "" if r.status in ("ok", "cell_errors") else ' class="bad"'
+            cls = "" if r.scored else ' class="bad"'
             tds += (f'<td{cls}><a href="{e(link)}">{r.score:g} / {r.max_score:g}</a>'
                     f'{"" if r.status == "ok" else " · " + e(r.status)}</td>')
         body += f"<tr><td>{e(sid)}</td>{tds}</tr>"

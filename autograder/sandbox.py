@@ -471,32 +471,32 @@ def _allocate_uid() -> int:
     return _UID_BASE + ((os.getpid() & 0x3FFFFF) << 8) + next(_uid_counter) % 256
 
 
-def _describe(mechanism: str, workdir: Path, limits: Limits, deny: list[str],
-              uid: int | None, root_reason: str = "") -> str:
-    denied = ", ".join(deny) if deny else "nothing listed"
+def _describe(mechanism: str, limits: Limits, deny: list[str], uid: int | None, root_reason: str = "") -> str:
+    """실제로 걸린 격리를 강사가 읽을 한국어 한 문장으로. 커널마다 달라지는 것(작업 폴더, uid 번호)은 넣지 않으므로
+    배치 하나에서 같은 방식이면 같은 문장이 됩니다."""
+    denied = ", ".join(deny) if deny else "없음"
     if uid is not None:
-        who = f"uid {uid}"
+        who = "커널마다 전용 uid"
     elif _is_root():
         who = "root"
     else:
-        who = f"the grader's uid {os.getuid()}"
-    process_limit = f"{limits.max_processes} processes"
+        who = f"채점기와 같은 uid {os.getuid()}"
+    process_limit = f"프로세스 {limits.max_processes}개"
     if who == "root":
-        process_limit = "process limit NOT enforced for root"
-    limit_text = (f"limits: CPU {limits.cpu_seconds} s, memory {limits.memory_mb} MB, "
-                  f"{process_limit}, file size {limits.file_size_mb} MB")
+        process_limit = "프로세스 수 한도는 root에게 걸리지 않음"
+    limit_text = (f"한도: CPU {limits.cpu_seconds}초, 메모리 {limits.memory_mb} MB, "
+                  f"{process_limit}, 파일 하나 {limits.file_size_mb} MB")
     if mechanism == BUBBLEWRAP:
-        head = (f"bubblewrap (network off, read-only system, writable only {workdir} and a "
-                f"private /tmp, no access to: {denied}; runs as {who}")
+        head = (f"bubblewrap (네트워크 차단, 시스템은 읽기 전용, 쓸 수 있는 곳은 작업 폴더와 개인 /tmp뿐, "
+                f"가린 경로: {denied}; 실행: {who}")
     elif mechanism == UNSHARE:
-        head = (f"unshare+setrlimit (network off, private /tmp, home folders hidden, "
-                f"no access to: {denied}; runs as {who}; the rest of the file system is "
-                f"visible and writable wherever {who} may write")
+        head = (f"unshare+setrlimit (네트워크 차단, 개인 /tmp, 홈 폴더 가림, 가린 경로: {denied}; 실행: {who}; "
+                f"나머지 파일 시스템은 {who}의 권한만큼 보이고 쓸 수 있음")
     else:
-        head = (f"setrlimit only (NO network isolation, NO file isolation: the kernel may "
-                f"read and write whatever {who} may, {denied} included; runs as {who}")
+        head = (f"setrlimit만 (네트워크 격리 없음, 파일 격리 없음: 커널이 {who}의 권한으로 {denied}까지 "
+                f"읽고 쓸 수 있음; 실행: {who}")
         if root_reason:
-            head += f" because {root_reason}"
+            head += f"; 이유: {root_reason}"
     return f"{head}; {limit_text})"
 
 
@@ -605,7 +605,7 @@ def make_kernel_manager(
         if mechanism == SETRLIMIT and not _reachable_by_others(needed):
             # 마운트 이름공간 없이는 다른 uid 가 파이썬에 닿게 할 방법이 없다.
             uid = gid = None
-            root_reason = f"{python} is not reachable by another uid"
+            root_reason = f"다른 uid가 {python}에 닿을 수 없음"
     km._box = {
         "mechanism": mechanism,
         "workdir": workdir,
@@ -616,4 +616,4 @@ def make_kernel_manager(
         "uid": uid,
         "gid": gid,
     }
-    return km, _describe(mechanism, workdir, limits, deny, uid, root_reason)
+    return km, _describe(mechanism, limits, deny, uid, root_reason)

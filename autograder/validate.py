@@ -23,7 +23,8 @@ def find_assignment(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
             if n > overlap:
                 best, overlap = (aid, name), n
     if best is None:
-        raise SystemExit(f"'{path.name}'이(가) 어느 과제의 노트북인지 알 수 없습니다.")
+        raise course.UsageError(f"'{path.name}'이(가) 어느 과제의 노트북인지 알 수 없습니다. "
+                                f"과제 노트북의 이름은 {', '.join(a + '.ipynb' for a in course.assignments())} 가운데 하나입니다.")
     return best
 
 
@@ -44,10 +45,19 @@ def validate(path: Path, limits: execute.Limits | None = None) -> int:
     print(f"과제 {aid}의 공개 테스트를 실행합니다 ...")
     for note in notes:
         print(f"  참고: {note}")
+    limits = limits or execute.Limits()
+    data = course.data_files(aid)
+    missing = [f for f in data if not (path.parent / f).exists()]
+    if missing:
+        print(f"  참고: 과제의 데이터 파일 {', '.join(missing)}이(가) 노트북 옆에 없습니다. 과제 폴더째 내려받으세요.")
     with tempfile.TemporaryDirectory(prefix="validate-") as tmp:
         workdir = Path(tmp) / "work"
-        execute.copy_workdir(path.parent, workdir)
-        result = execute.run(nb, workdir, limits or execute.Limits())
+        try:
+            execute.copy_workdir(path.parent, workdir, limits.folder_mb, only=data)
+        except notebooks.SubmissionError as exc:
+            print(exc.detail)
+            return 1
+        result = execute.run(nb, workdir, limits)
     if result.status != "ok":
         print(f"실행을 끝내지 못했습니다: {result.detail}")
     authored = {notebooks.grade_id(c): feedback.authored_messages(c.source) for c in reference.cells}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograder import course, notebooks
+from autograder.feedback import SCORED_STATUSES
 from autograder.report import read_csv
 
 REPO = course.REPO
@@ -25,10 +26,14 @@ def autograder(*args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
 
 
 def grade(subs: Path, out: Path, *extra: str) -> tuple[dict, list[dict]]:
-    """제출물 폴더를 채점하고 (학생 → grades.csv 줄, tests.csv 줄들)을 돌려줍니다."""
+    """제출물 폴더를 채점하고 (학생 → grades.csv 줄, tests.csv 줄들)을 돌려줍니다.
+
+    종료 상태도 확인합니다: 모든 제출물이 정상 채점되었으면 0, 하나라도 아니면 1(README의 약속)."""
     proc = autograder("grade", str(subs), "--out", str(out), *extra)
-    assert proc.returncode == 0, f"grade failed:\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode in (0, 1), f"grade failed:\n{proc.stdout}\n{proc.stderr}"
     rows = {(r["student_id"], r["assignment_id"]): r for r in read_csv(out / "grades.csv")}
+    all_scored = all(r["status"] in SCORED_STATUSES for r in rows.values())
+    assert proc.returncode == (0 if all_scored else 1), (proc.returncode, {k: r["status"] for k, r in rows.items()})
     return rows, read_csv(out / "tests.csv")
 
 

@@ -88,5 +88,5 @@ def test_scheduler_gives_the_same_rows_as_local(cluster, subs, tmp_path):
 
 def test_unreachable_scheduler_stops_with_a_reason(subs, tmp_path):
     proc = autograder("grade", str(subs), "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9")
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     assert "Dask 스케줄러 tcp://127.0.0.1:9 에 연결할 수 없습니다" in proc.stderr

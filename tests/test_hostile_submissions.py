@@ -101,6 +101,7 @@ EXPECTED = {  # (점수, 상태)
     "nan_returning": (16, "ok"),
     "wrong_return_types": (17, "ok"),
     "slow_but_correct": (20, "ok"),
+    "gigabytes_beside_the_notebook": (0, "too_large"),
 }
 
 
@@ -115,6 +116,10 @@ def batch(tmp_path_factory):
     readme = (course.REPO / "README.md").read_bytes()
     for name, cells in scenarios(subs).items():
         put(notebooks.with_solutions(solution, cells), subs, name, AID)
+    # 정답 노트북 옆에 5 GB 파일 (성긴 파일이라 디스크는 쓰지 않지만 크기는 5 GB): 복사하지 않고 too_large.
+    put(solution, subs, "gigabytes_beside_the_notebook", AID)
+    with (subs / "gigabytes_beside_the_notebook" / AID / "dataset.bin").open("wb") as f:
+        f.truncate(5 * 2**30)
     rows, tests = grade(subs, tmp / "out", "--jobs", "2", "--cell-timeout", "60", "--memory-mb", "2048")
     return rows, tests, tmp / "out", subs, before, readme
 
@@ -135,6 +140,7 @@ def test_other_students_and_the_gradebook_are_untouched(batch):
     assert (subs / "correct" / AID / f"{AID}.ipynb").read_bytes() == before
     assert (course.REPO / "README.md").read_bytes() == readme
     assert "hacked" not in (out / "grades.csv").read_text(encoding="utf-8")
+    assert "한도 200 MB" in rows[("gigabytes_beside_the_notebook", AID)]["detail"]
     with sqlite3.connect(out / "gradebook.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         n = db.execute("SELECT COUNT(*) FROM submitted_assignment").fetchone()[0]

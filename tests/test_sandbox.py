@@ -274,7 +274,7 @@ def test_cell_timeout_interrupts_the_sandboxed_kernel(confined):
 @needs_bwrap
 def test_description_names_bubblewrap_and_denied_paths(confined):
     description = confined["description"]
-    assert description.startswith("bubblewrap (network off, read-only system")
+    assert description.startswith("bubblewrap (네트워크 차단, 시스템은 읽기 전용")
     for path in confined["course"]["deny"]:
         assert str(path) in description
 
@@ -327,7 +327,7 @@ def test_unshare_fallback_hides_denied_paths_and_network(course, tmp_path):
     cells_out, description, _, error = _run(cells, workdir, Limits(), isolation=UNSHARE,
                                             deny=course["deny"], ro_paths=[root])
     assert error is None
-    assert description.startswith("unshare+setrlimit (network off")
+    assert description.startswith("unshare+setrlimit (네트워크 차단")
     assert _error(cells_out["read_solution"]) == "PermissionError"
     assert _error(cells_out["read_gradebook"]) == "PermissionError"
     assert "공개 안내문" in _stdout(cells_out["read_public"])
@@ -345,11 +345,11 @@ def test_setrlimit_only_applies_limits_and_says_what_is_missing(tmp_path):
     limits = Limits(cpu_seconds=100, memory_mb=2048, max_processes=300, file_size_mb=10)
     cells_out, description, uid, error = _run(cells, tmp_path, limits, isolation=SETRLIMIT)
     assert error is None
-    assert description.startswith("setrlimit only (NO network isolation, NO file isolation")
+    assert description.startswith("setrlimit만 (네트워크 격리 없음, 파일 격리 없음")
     cpu, data, nproc, fsize = map(int, _stdout(cells_out["limits"]).split())
     assert (cpu, data, fsize) == (100, 2048 * 2**20, 10 * 2**20)
     if uid is None and os.geteuid() == 0:
-        assert "process limit NOT enforced" in description
+        assert "프로세스 수 한도는 root에게 걸리지 않음" in description
     else:
         assert nproc >= 300
 
