@@ -8,17 +8,17 @@
   (``naturalWidth > 0``), 콘솔 오류가 없고, 사이트 밖으로 나가는 요청도, 사이트 안의 404도 없습니다.
 - 하위 경로(``/course/``)에 올린 사이트에서도 검색과 과제 노트북 내려받기가 됩니다(GitHub Pages).
 
-필요한 것은 테스트가 스스로 설치합니다: chromium이 없고 root이면 ``apt-get install -y chromium``,
-Playwright 클라이언트가 없으면 requirements.txt에 고정한 버전을 pip로(브라우저는 내려받지 않습니다).
+- 한글 글꼴: 모든 쪽과 검색 쪽의 한글을 사이트에 든 나눔고딕 웹 글꼴이 그립니다(시스템 글꼴로 대신하지 않음).
+  Chromium에게 DevTools 프로토콜(``CSS.getPlatformFontsForNode``)로 직접 묻습니다.
+- 접근성: 쪽마다 axe-core로 WCAG 2 A/AA 위반이 하나도 없습니다.
+
+필요한 것(Debian의 chromium, npm의 axe-core)은 README의 설치 단계(``python3 tools/system_deps.py``)가 깝니다.
+테스트는 아무것도 설치하지 않습니다.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -27,6 +27,8 @@ import pytest
 from book._ext import site_browser
 from book._ext.pdf import toc_docnames
 from tests.book_build import REPO, built_book  # noqa: F401  (세션 픽스처)
+from tests.conftest import require
+from tools.system_deps import AXE
 
 pytestmark = pytest.mark.book
 
@@ -41,33 +43,9 @@ PAGES = toc_docnames(REPO / "_toc.yml")
 MATH_PAGES = [d for d in PAGES if re.search(r"/ch\d\d_", d)]  # 장마다 수식이 있습니다
 
 
-def _pinned(package: str) -> str:
-    for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        if line.split("==")[0].strip().lower() == package:
-            return line.strip()
-    return package
-
-
-def _install_browser_tools() -> None:
-    """chromium과 Playwright 클라이언트가 없으면 패키지 저장소에서 설치합니다."""
-    if site_browser.find_chromium() is None:
-        if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
-            pytest.skip("chromium이 없고 설치할 권한(root + apt-get)도 없습니다: apt-get install chromium")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True, timeout=900)
-        proc = subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
-                              env=env, capture_output=True, text=True, timeout=1800)
-        assert proc.returncode == 0, "apt-get install chromium 실패:\n" + proc.stdout[-3000:] + proc.stderr[-3000:]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", _pinned("playwright")],
-                       check=True, timeout=900)
-
-
 @pytest.fixture(scope="module")
 def playwright(built_book):
-    _install_browser_tools()
+    require("chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -190,3 +168,80 @@ def test_exercise_notebooks_download_under_a_sub_path(sub_path_site, built_book,
     assert not sub_path_site.console_errors, sub_path_site.console_errors
     assert not sub_path_site.browser.blocked and not sub_path_site.bad_responses, \
         (sub_path_site.browser.blocked, sub_path_site.bad_responses)
+
+
+HANGUL_PROBE = """
+() => {
+  // 본문에서 한글이 가장 많은 요소 하나에 표시를 하고, 그 요소의 바로 아래 글 노드에 든 한글 수를 돌려줍니다.
+  const hangul = t => (t.match(/[\\uac00-\\ud7a3]/g) || []).length;
+  const own = el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('');
+  let best = null, count = 0;
+  for (const el of document.querySelectorAll('main h1, main p, main li, #search-results p, #search-results a')) {
+    const n = hangul(own(el));
+    if (n > count) { best = el; count = n; }
+  }
+  if (best) best.setAttribute('data-hangul-probe', '1');
+  return count;
+}
+"""
+
+
+def _fonts_drawing_hangul(page) -> tuple[int, list[dict]]:
+    """(표시한 요소의 한글 글자 수, Chromium이 그 글을 그린 글꼴들)."""
+    count = page.evaluate(HANGUL_PROBE)
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "[data-hangul-probe]"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"] if node else []
+    finally:
+        cdp.detach()
+    return count, fonts
+
+
+FONT_PAGES = [d + ".html" for d in PAGES] + ["search.html?q=경사"]
+
+
+@pytest.mark.parametrize("path", FONT_PAGES)
+def test_hangul_is_drawn_by_the_shipped_web_font(site, path):
+    page = site.open(path)
+    if path.startswith("search.html"):
+        page.wait_for_selector("#search-results ul.search li", timeout=60_000)
+    count, fonts = _fonts_drawing_hangul(page)
+    page.close()
+    assert count >= 5, f"{path}: 한글이 있는 본문 요소를 찾지 못했습니다"
+    web = [f for f in fonts if f["isCustomFont"] and f["familyName"] == "NanumGothic"]
+    assert web and sum(f["glyphCount"] for f in web) >= count, \
+        f"{path}: 한글 {count}자를 그린 글꼴이 사이트의 나눔고딕이 아닙니다: {fonts}"
+
+
+def test_shipped_font_is_small_and_licensed(built_book):
+    fonts = built_book / "_static" / "fonts"
+    woff2 = sorted(fonts.glob("*.woff2"))
+    assert [p.name for p in woff2] == ["NanumGothic-hangul.woff2", "NanumGothicBold-hangul.woff2"]
+    assert all(p.read_bytes()[:4] == b"wOF2" for p in woff2)
+    assert sum(p.stat().st_size for p in woff2) < 1_000_000, [p.stat().st_size for p in woff2]
+    assert "Open Font License" in (fonts / "README.txt").read_text(encoding="utf-8")
+
+
+AXE_RUN = """
+async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
+  return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.length}곳, 예: `
+                                     + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+}
+"""
+
+
+@pytest.mark.requires("axe-core")
+@pytest.mark.parametrize("path", FONT_PAGES)
+def test_page_has_no_wcag2_a_or_aa_violations(site, path):
+    page = site.open(path)
+    if path.startswith("search.html"):
+        page.wait_for_selector("#search-results ul.search li", timeout=60_000)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_RUN)
+    page.close()
+    assert violations == [], f"{path}:\n" + "\n".join(violations)

@@ -7,7 +7,6 @@ language_data.js를 그대로 돌려(tests/site_checks.site_search) 검색 결�
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -16,7 +15,7 @@ from book._ext.glossary_lint import load_glossary
 from tests.site_checks import site_search as search
 from tests.tiny_book import REPO, tiny_book_html
 
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node가 없어 브라우저 쪽 검색을 돌릴 수 없습니다")
+needs_node = pytest.mark.requires("nodejs")
 
 
 @pytest.fixture(scope="module")

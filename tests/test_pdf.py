@@ -13,7 +13,7 @@ import pytest
 
 from book._ext.pdf import toc_docnames
 from tests.book_build import REPO, built_book  # noqa: F401  (세션 픽스처)
-from tests.test_browser import _install_browser_tools
+from tests.conftest import require
 
 pytestmark = pytest.mark.book
 
@@ -21,16 +21,21 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 @pytest.fixture(scope="module")
-def pdf(built_book, tmp_path_factory):
-    _install_browser_tools()
-    from pypdf import PdfReader
-
+def pdf_path(built_book, tmp_path_factory):
+    require("chromium", "poppler-utils")
     out = tmp_path_factory.mktemp("pdf") / "book.pdf"
     proc = subprocess.run([sys.executable, str(REPO / "book" / "_ext" / "pdf.py"),
                            "--html", str(built_book), "--out", str(out)],
                           cwd=REPO, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return PdfReader(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf(pdf_path):
+    from pypdf import PdfReader
+
+    return PdfReader(pdf_path)
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +51,15 @@ def test_pdf_has_a_bookmarked_part_for_every_page_of_the_toc(pdf):
     assert len(pdf.pages) >= 2 * len(titles)
 
 
-def test_pdf_pages_carry_hangul_text_in_an_embedded_korean_font(pdf, texts):
+def test_pdf_pages_carry_hangul_text_in_an_embedded_korean_font(pdf_path, texts):
     with_hangul = [i for i, text in enumerate(texts) if len(HANGUL.findall(text)) >= 20]
     assert len(with_hangul) >= 0.9 * len(texts), \
         f"한글이 20자 이상인 쪽이 {len(with_hangul)}/{len(texts)}뿐입니다"
-    fonts = set()
-    for page in pdf.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            fonts.add(str(font.get_object().get("/BaseFont", "")))
-    assert any("NanumGothic" in name for name in fonts), fonts
+    # poppler의 pdffonts: 쪽마다 쓴 글꼴과 PDF에 박혔는지(emb). 한글은 사이트가 싣고 다니는 나눔고딕이어야 합니다.
+    listing = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    nanum = [line.split() for line in listing.splitlines()[2:] if "NanumGothic" in line]
+    assert nanum, listing
+    assert all(cols[-5] == "yes" for cols in nanum), f"나눔고딕이 PDF에 박히지 않았습니다:\n{listing}"
 
 
 def test_pdf_math_is_typeset_not_raw_tex(texts):

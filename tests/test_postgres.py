@@ -17,23 +17,17 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import course, notebooks
-from tests.conftest import REPO, grade, put
+from tests.conftest import REPO, grade, put, require
 
 AID = "ch01_modeling"
 WRONG_SIGMOID = "def sigmoid(z):\n    return np.asarray(z, dtype=float) * 0 + 0.5\n"
 
 
-def _pg_bindir() -> Path | None:
-    """PostgreSQL 서버 프로그램 폴더. 없고 root 이면 Debian 패키지를 설치합니다."""
+def _pg_bindir() -> Path:
+    """PostgreSQL 서버 프로그램 폴더 (Debian 패키지 postgresql; tools/system_deps.py가 설치합니다)."""
+    require("postgresql")
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not found and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql"]
-        if subprocess.run(install, env=env, capture_output=True, timeout=900).returncode != 0:
-            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600)
-            subprocess.run(install, env=env, capture_output=True, timeout=900)
-        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
+    return found[-1].parent if found else Path(shutil.which("initdb")).parent
 
 
 def _free_port() -> int:
@@ -46,13 +40,11 @@ def _free_port() -> int:
 def pg_server():
     """임시 PostgreSQL 서버 하나. 주소 'postgresql://postgres@127.0.0.1:PORT' 를 돌려줍니다."""
     bindir = _pg_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL 서버 프로그램이 없고 설치할 수도 없습니다 (Debian 패키지 postgresql).")
     as_user: list[str] = []
     base = Path(tempfile.mkdtemp(prefix="pg-"))
     if os.geteuid() == 0:  # postgres 는 root 로 돌지 않습니다
         if subprocess.run(["id", "postgres"], capture_output=True).returncode != 0:
-            pytest.skip("root 로 실행 중인데 postgres 사용자가 없어 서버를 띄울 수 없습니다.")
+            pytest.fail("root 로 실행 중인데 postgres 사용자가 없어 서버를 띄울 수 없습니다 (postgresql 패키지가 만듭니다).")
         shutil.chown(base, "postgres", "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     data, port = base / "data", _free_port()
@@ -71,7 +63,7 @@ def pg_server():
         if proc.returncode != 0:
             log = (base / "server.log").read_text(errors="replace") if (base / "server.log").exists() else ""
             shutil.rmtree(base, ignore_errors=True)
-            pytest.skip(f"PostgreSQL 서버를 띄울 수 없습니다 ({step[0]}): {proc.stderr.strip()[-300:]} {log[-300:]}")
+            pytest.fail(f"PostgreSQL 서버를 띄울 수 없습니다 ({step[0]}): {proc.stderr.strip()[-300:]} {log[-300:]}")
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}", lambda name: pg("createdb", "-h", "127.0.0.1",
                                                                             "-p", str(port), "-U", "postgres", name)

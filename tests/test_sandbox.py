@@ -23,13 +23,11 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from autograder.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, Limits, detect_isolation, make_kernel_manager
+from tests.conftest import require
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="샌드박스는 리눅스 전용입니다")
 
-needs_bwrap = pytest.mark.skipif(
-    shutil.which("bwrap") is None,
-    reason="bubblewrap 이 설치되어 있지 않습니다 (Debian: apt-get install -y bubblewrap)",
-)
+needs_bwrap = pytest.mark.requires("bubblewrap")
 
 
 def _unshare_works() -> bool:
@@ -117,8 +115,7 @@ def course(tmp_path_factory):
 @pytest.fixture(scope="module")
 def confined(course):
     """bubblewrap 커널 하나에서 해롭지 않은 공격을 셀마다 하나씩 실행한 결과."""
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap 이 설치되어 있지 않습니다 (Debian: apt-get install -y bubblewrap)")
+    require("bubblewrap")
     root = course["root"]
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

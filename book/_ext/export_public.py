@@ -4,7 +4,8 @@
     cd ../ml-course-public && git remote add origin <공개 저장소 주소> && git push -u origin main
 
 들어가는 것: 책의 원고(``book/``), 학생본 과제(``exercises/``), 자가 점검(``autograder/``: 학생은
-``python -m autograder validate``만 씁니다), ``_config.yml``, ``_toc.yml``, ``requirements.txt``,
+``python -m autograder validate``만 씁니다), ``_config.yml``, ``_toc.yml``, ``requirements.txt``와 ``pyproject.toml``
+(설치하면 어느 폴더에서든 자가 점검이 됩니다),
 ``.gitignore``, 사이트 배포 워크플로(``.github/workflows/publish.yml``), 학생용 README, 그리고
 ``--site``를 주면 만든 사이트(``site/``: 공개 저장소의 워크플로는 이것을 그대로 GitHub Pages에 올립니다).
 
@@ -33,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 # 공개본에 들어가는 것(저장소 뿌리 기준, 폴더는 /로 끝남)
 INCLUDE = (
     "book/", "exercises/", "autograder/",
-    "_config.yml", "_toc.yml", "requirements.txt", ".gitignore", ".github/workflows/publish.yml",
+    "_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml", ".gitignore", ".github/workflows/publish.yml",
 )
 # book/mlbook/: 과제 함수의 구현(풀이와 같은 코드)이 들어 있습니다.
 EXCLUDE = ("book/mlbook/", "book/_ext/export_public.py", "book/_ext/jupyterlab_screenshot.py")
@@ -65,10 +66,12 @@ python3 -m venv .venv
    ```
 2. `# 여기에 코드를 작성하세요` 아래의 `raise NotImplementedError()`를 지우고 함수를 완성한 뒤, 바로 아래의
    공개 테스트 셀을 실행합니다. 테스트 셀은 잠겨 있습니다. 고치거나 지워도 채점할 때 원본으로 돌아갑니다.
-3. 저장한 뒤 스스로 점검합니다. 공개 테스트가 모두 통과해야 종료 상태가 0입니다.
+3. 저장한 뒤 스스로 점검합니다. 노트북은 어느 폴더에 저장했든 됩니다. 공개 테스트가 모두 통과해야 종료 상태가 0입니다.
    ```bash
    .venv/bin/python -m autograder validate exercises/ch01_modeling/ch01_modeling.ipynb
    ```
+   가상 환경을 켜 두었으면(`source .venv/bin/activate`) 노트북이 있는 폴더에서
+   `python -m autograder validate ch01_modeling.ipynb`로 충분합니다.
 4. 공개 테스트를 통과해도 숨은 테스트(무작위 입력으로 함수의 성질을 확인)에서 점수를 잃을 수 있습니다.
 
 ## 책을 내 컴퓨터에서 읽기

@@ -8,16 +8,14 @@
 ``playwright``(chromium을 부리는 클라이언트)와 ``pypdf``(합치기). 인쇄는 사이트의 수식(MathJax)이
 다 그려진 뒤에 하고, 사이트 바깥 주소로 가는 요청은 막습니다.
 
-한글 글꼴: 시스템에 한글 글꼴이 없어도 되도록, 인쇄할 때 koreanize-matplotlib에 든 나눔고딕을
-한글 음절 범위(unicode-range)에만 쓰는 웹 글꼴로 넣습니다. 그래서 PDF의 한글은 그림과 같은
-나눔고딕으로 찍히고, 라틴 글자와 코드는 사이트의 글꼴 그대로입니다.
+한글 글꼴: 사이트가 싣고 다니는 나눔고딕 웹 글꼴(book/_ext/korean_font.py)이 그대로 쓰이므로 시스템에
+한글 글꼴이 없어도 PDF의 한글은 그림과 같은 나눔고딕으로 찍히고, 라틴 글자와 코드는 사이트의 글꼴 그대로입니다.
 
 PDF는 쪽마다 장 제목으로 책갈피(outline)가 붙고, 아래쪽에 쪽 번호가 찍힙니다.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -32,36 +30,10 @@ except ImportError:  # python book/_ext/pdf.py 로 직접 실행할 때
 
 REPO = Path(__file__).resolve().parents[2]
 
-FONT_ROUTE = "/__pdf__/fonts/"
-HANGUL_RANGE = "U+1100-11FF, U+3130-318F, U+A960-A97F, U+AC00-D7A3, U+D7B0-D7FF"
-
-
-def korean_font_files() -> dict[str, Path]:
-    """나눔고딕 보통·굵게 파일: 그림(book/mlbook/figures.py)과 같은 koreanize-matplotlib의 글꼴."""
-    spec = importlib.util.find_spec("koreanize_matplotlib")  # import하지 않고 위치만(figures.py 참고)
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("한글 글꼴 패키지(koreanize-matplotlib)가 없습니다: pip install -r requirements.txt")
-    folder = Path(list(spec.submodule_search_locations)[0]) / "fonts"
-    return {"400": folder / "NanumGothic.ttf", "700": folder / "NanumGothicBold.ttf"}
-
-
-def print_css() -> str:
-    faces = "\n".join(
-        f'@font-face {{ font-family: "Book Hangul"; font-weight: {weight}; '
-        f'src: url("{FONT_ROUTE}{path.name}") format("truetype"); unicode-range: {HANGUL_RANGE}; }}'
-        for weight, path in korean_font_files().items()
-    )
-    return faces + """
-:root {
-  --pst-font-family-base: "Book Hangul", var(--pst-font-family-base-system);
-  --pst-font-family-heading: "Book Hangul", var(--pst-font-family-base-system);
-  --pst-font-family-monospace: "Book Hangul", var(--pst-font-family-monospace-system);
-}
-body { font-family: "Book Hangul", var(--pst-font-family-base-system), sans-serif; }
-/* 인쇄본에 필요 없는 화면 요소 */
+#: 인쇄본에만 더하는 CSS: 화면 요소를 감추고 긴 코드 줄을 접습니다(글꼴은 사이트의 것 그대로).
+PRINT_CSS = """
 .header-article, .prev-next-area, .bd-sidebar-primary, .bd-sidebar-secondary, #pst-back-to-top,
 .bd-header, .bd-footer, .bd-footer-article, .search-button-field { display: none !important; }
-/* 긴 코드 줄은 잘리지 않고 접힙니다 */
 div.highlight pre { white-space: pre-wrap; word-break: break-word; }
 """
 
@@ -99,16 +71,14 @@ def print_site(html_dir: Path, out: Path, toc_file: Path, timeout_ms: int = 120_
         print(f"경고: 목차에 있지만 사이트에 없는 쪽을 건너뜁니다: {', '.join(missing)}", file=sys.stderr)
     if not docnames:
         raise SystemExit(f"{html_dir}에 인쇄할 쪽이 없습니다. 먼저 책을 빌드하세요(--build).")
-    fonts = {FONT_ROUTE + p.name: (p, "font/ttf") for p in korean_font_files().values()}
-    css = print_css()
     parts: list[tuple[str, Path]] = []
     with tempfile.TemporaryDirectory(prefix="book-pdf-") as tmp, \
             site_browser.serve(html_dir) as base, \
-            site_browser.open_browser(base, extra_routes=fonts) as browser:
+            site_browser.open_browser(base) as browser:
         page = browser.context.new_page()
         for i, docname in enumerate(docnames):
             page.goto(base + docname + ".html", wait_until="load", timeout=timeout_ms)
-            page.add_style_tag(content=css)
+            page.add_style_tag(content=PRINT_CSS)
             page.emulate_media(media="print")
             site_browser.wait_until_ready(page, timeout_ms)
             title = page.evaluate("() => (document.querySelector('main h1') || {}).innerText || document.title")

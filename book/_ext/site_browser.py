@@ -88,14 +88,11 @@ class Browser:
 
 
 @contextlib.contextmanager
-def open_browser(base_url: str, extra_routes: dict | None = None, playwright=None, **context_options):
+def open_browser(base_url: str, playwright=None, **context_options):
     """chromium을 띄워 ``base_url``의 출처(origin) 밖으로 가는 요청을 모두 막은 문맥을 돌려줍니다.
 
     ``playwright``: 이미 시작한 ``sync_playwright()``. 한 스레드에서 둘을 동시에 시작할 수 없으므로
     브라우저를 여러 개 띄우는 쪽(테스트)이 하나를 시작해 넘깁니다.
-
-    ``extra_routes``: ``{사이트 안 경로: (파일 경로, content-type)}``. 그 주소를 요청하면 사이트
-    대신 이 파일로 답합니다(PDF의 한글 글꼴처럼 사이트에 없는 것을 브라우저에 줄 때).
     """
     from playwright.sync_api import sync_playwright  # 선택 의존성: 쓸 때만 불러옵니다
 
@@ -104,7 +101,6 @@ def open_browser(base_url: str, extra_routes: dict | None = None, playwright=Non
         raise RuntimeError("chromium이 없습니다. Debian에서는 `apt-get install -y chromium`으로 설치합니다.")
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    routes = {origin + path: source for path, source in (extra_routes or {}).items()}
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, contextlib.ExitStack() as stack:
         p = playwright or stack.enter_context(sync_playwright())
         context = p.chromium.launch_persistent_context(
@@ -115,10 +111,7 @@ def open_browser(base_url: str, extra_routes: dict | None = None, playwright=Non
 
         def handle(route):
             url = route.request.url
-            if url in routes:
-                path, content_type = routes[url]
-                route.fulfill(path=str(path), content_type=content_type)
-            elif url == origin or url.startswith(origin + "/"):
+            if url == origin or url.startswith(origin + "/"):
                 route.continue_()
             else:
                 browser.blocked.append(url)
