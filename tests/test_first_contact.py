@@ -127,3 +127,15 @@ def test_summaries_count_students_not_test_cells(tmp_path):
     assert row["most_common_failure"] == same and row["most_common_failure_students"] == 1
     report.write_overview(reports, tmp_path / "overview.html")
     assert "(1명)" in (tmp_path / "overview.html").read_text(encoding="utf-8")
+
+
+def test_system_deps_prints_the_apt_line_and_stops_without_privileges(monkeypatch, capsys):
+    from tools import system_deps
+
+    absent = system_deps.Need("fakepkg", "fakepkg-deb", lambda: False, "시험용")
+    monkeypatch.setattr(system_deps, "NEEDS", (absent,))
+    monkeypatch.setattr(system_deps, "_privilege", lambda: None)
+    assert system_deps.install() == 1
+    assert "sudo apt-get install -y --no-install-recommends fakepkg-deb" in capsys.readouterr().err
+    assert system_deps.main(["--check"]) == 1
+    assert "없음: fakepkg" in capsys.readouterr().out
