@@ -29,7 +29,6 @@ from nbgrader.preprocessors import (
 
 from . import course, release
 
-
 #: nbgrader 전처리기의 기록. 숨은 테스트 셀마다 나는 checksum 경고(정상 동작)는 강사에게 소음일 뿐입니다.
 _QUIET = logging.getLogger("autograder.nbgrader")
 _QUIET.setLevel(logging.ERROR)

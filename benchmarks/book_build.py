@@ -12,18 +12,19 @@ import os
 import platform
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from autograder import course
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def build(path_output: Path) -> float:
-    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    env = course.env_with_venv_bin()
     start = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(REPO),
+    subprocess.run([str(course.venv_bin() / "jupyter-book"), "build", str(REPO),
                     "--path-output", str(path_output), "-W", "--keep-going"],
                    cwd=REPO, env=env, check=True, capture_output=True)
     return time.perf_counter() - start

@@ -66,9 +66,7 @@ def make_submissions(root: Path, n: int, assignment_ids: list[str]) -> dict[tupl
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
+    return course.env_with_venv_bin()
 
 
 def timed(cmd: list[str], cwd: Path, log: Path) -> dict:

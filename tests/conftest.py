@@ -11,6 +11,8 @@ import pytest
 from autograder import course, notebooks
 from autograder.feedback import SCORED_STATUSES
 from autograder.report import read_csv
+from tests.book_build import built_site
+from tests.tiny_book import tiny_book_html
 from tools import system_deps
 
 REPO = course.REPO
@@ -46,11 +48,9 @@ def pytest_runtest_setup(item):
 
 def autograder(*args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
     """실제 명령줄 그대로 채점기를 실행합니다."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return subprocess.run(
         [sys.executable, "-m", "autograder", *args],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO, env=course.env_with_venv_bin(), capture_output=True, text=True, timeout=timeout,
     )
 
 
@@ -70,6 +70,18 @@ def put(nb, subs: Path, student: str, assignment_id: str, name: str | None = Non
     path = subs / student / assignment_id / f"{name or assignment_id}.ipynb"
     notebooks.write_notebook(nb, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """세션에 한 번 빌드한 책 전체의 html 폴더(``…/_build/html``). 실패했으면 쓰는 테스트마다 실패합니다."""
+    return built_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def tiny_html(tmp_path_factory) -> Path:
+    """세션에 한 번 빌드한 작은 책(tests/tiny_book.py)의 html 폴더: 검색, 오프라인, 용어집 확장을 빠르게 봅니다."""
+    return tiny_book_html(tmp_path_factory)[0]
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from book._ext.export_public import html_text
+from tools.export_public import html_text
 
 SEARCH_HARNESS = Path(__file__).resolve().parent / "js" / "sphinx_search.js"
 

@@ -8,6 +8,7 @@ import pytest
 
 from autograder import course, notebooks
 from autograder.release import release
+from tools import export_public
 
 NOTEBOOKS = sorted(course.SOLUTIONS.glob("*/*.ipynb")) + sorted(course.EXERCISES.glob("*/*.ipynb"))
 ALLOWED_CELL_METADATA = {"nbgrader", "deletable", "editable"}
@@ -40,49 +41,16 @@ def test_exercises_equal_a_fresh_release(tmp_path, assignment_ids):
             assert committed == fresh, f"exercises/{aid}/{name}.ipynb differs from a fresh release: run `python -m autograder release {aid}`"
 
 
-def _distinctive_lines(text: str) -> set[str]:
-    return {ln.strip() for ln in text.splitlines() if len(ln.strip()) >= 12 and not ln.strip().startswith("#")}
-
-
-def _region_lines(aid: str, region: str) -> set[str]:
-    """원본에서 ``### BEGIN <region>`` … ``### END <region>`` 사이에 있는 코드 줄들."""
-    lines: set[str] = set()
-    for name in course.notebook_names(aid):
-        for cell in notebooks.source_notebook(aid, name).cells:
-            for block in re.findall(rf"### BEGIN {region}\n(.*?)### END {region}", cell.source, re.S):
-                lines |= _distinctive_lines(block)
-    return lines
-
-
-def hidden_test_lines(aid: str) -> set[str]:
-    """원본의 숨은 테스트 영역에 있는 코드 줄들."""
-    return _region_lines(aid, "HIDDEN TESTS")
-
-
-def solution_lines(aid: str) -> set[str]:
-    """원본의 풀이 영역에 있는 코드 줄들."""
-    return _region_lines(aid, "SOLUTION")
-
-
-def public_lines(aid: str) -> set[str]:
-    """원본에서 숨은 테스트와 풀이 영역을 뺀 나머지 코드 줄들 (학생본에 있어도 되는 줄)."""
-    lines: set[str] = set()
-    for name in course.notebook_names(aid):
-        for cell in notebooks.source_notebook(aid, name).cells:
-            text = re.sub(r"### BEGIN (HIDDEN TESTS|SOLUTION)\n.*?### END (HIDDEN TESTS|SOLUTION)", "", cell.source, flags=re.S)
-            lines |= _distinctive_lines(text)
-    return lines
-
-
 def test_exercises_hold_no_hidden_tests_and_no_solutions(assignment_ids):
     for aid in assignment_ids:
-        hidden, solutions = hidden_test_lines(aid) - public_lines(aid), solution_lines(aid) - public_lines(aid)
+        found = export_public.regions(sorted((course.SOLUTIONS / aid).glob("*.ipynb")))
+        hidden, solutions = found["HIDDEN TESTS"] - found["public"], found["SOLUTION"] - found["public"]
         assert hidden, f"{aid}: no hidden tests found in the source"
         for name in course.notebook_names(aid):
             released = notebooks.release_notebook(aid, name)
             text = "\n".join(c.source for c in released.cells)
             assert "HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
-            code = _distinctive_lines("\n".join(c.source for c in released.cells if c.cell_type == "code"))
+            code = export_public.code_lines("\n".join(c.source for c in released.cells if c.cell_type == "code"))
             leaked = (hidden | solutions) & code
             assert not leaked, f"{aid}: hidden test or solution lines in exercises: {sorted(leaked)[:5]}"
 

@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from tests.book_build import REPO, built_book  # noqa: F401  (session fixture)
+from tests.conftest import REPO
 from tests.site_checks import external_resources, font_warnings
+from tools.pdf import toc_docnames
 
 pytestmark = pytest.mark.book
 
 
 def toc_files() -> list[str]:
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"]] + [c["file"] for c in toc.get("chapters", [])]
+    return toc_docnames(REPO / "_toc.yml")
 
 
 def test_every_toc_page_is_built(built_book):

@@ -1,7 +1,7 @@
 """진짜 브라우저로 읽는 책: Debian의 chromium(Playwright 클라이언트)으로 만든 사이트를 엽니다.
 
 사이트는 127.0.0.1의 http.server에서 내보이고, 브라우저가 그 출처 밖으로 보내는 요청은 모두 막고
-적어 둡니다(book/_ext/site_browser.py). 확인하는 것:
+적어 둡니다(tools/site_browser.py). 확인하는 것:
 
 - 한국어 검색: ``경사``, ``회귀``, ``교차 검증``, ``역전파``, ``합성곱``이 맞는 장을 찾습니다.
 - 모든 쪽: 수식이 MathJax로 조판되고(``mjx-container``, 오류 없음), 모든 그림이 불러와지고
@@ -24,10 +24,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from book._ext import site_browser
-from book._ext.pdf import toc_docnames
-from tests.book_build import REPO, built_book  # noqa: F401  (세션 픽스처)
-from tests.conftest import require
+from tests.conftest import REPO, require
+from tools import site_browser
+from tools.pdf import toc_docnames
 from tools.system_deps import AXE
 
 pytestmark = pytest.mark.book

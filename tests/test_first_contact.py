@@ -11,7 +11,6 @@ import pytest
 from autograder import cli, course, notebooks, report
 from autograder.feedback import Report
 from autograder.feedback import TestResult as Result
-from tests.conftest import autograder
 
 AID = "ch01_modeling"
 

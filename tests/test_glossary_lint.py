@@ -11,7 +11,13 @@ import pytest
 from docutils.nodes import make_id
 
 from book._ext.glossary_lint import (
-    IGNORE_MARKER, Term, glossary_problems, lint_course, lint_file, load_glossary, prose_lines,
+    IGNORE_MARKER,
+    Term,
+    glossary_problems,
+    lint_course,
+    lint_file,
+    load_glossary,
+    prose_lines,
 )
 from tests.tiny_book import REPO, tiny_book_html
 

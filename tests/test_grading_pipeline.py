@@ -15,7 +15,6 @@ import threading
 import time
 import warnings
 from datetime import datetime
-from pathlib import Path
 
 import jsonschema
 import nbformat

@@ -13,19 +13,14 @@ import pytest
 from book._ext import korean_search
 from book._ext.glossary_lint import load_glossary
 from tests.site_checks import site_search as search
-from tests.tiny_book import REPO, tiny_book_html
+from tests.tiny_book import REPO
 
 needs_node = pytest.mark.requires("nodejs")
 
 
 @pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    return tiny_book_html(tmp_path_factory)[0]
-
-
-@pytest.fixture(scope="module")
-def index(html):
-    text = (html / "searchindex.js").read_text(encoding="utf-8")
+def index(tiny_html):
+    text = (tiny_html / "searchindex.js").read_text(encoding="utf-8")
     return json.loads(text[text.index("(") + 1: text.rindex(")")])
 
 
@@ -74,8 +69,8 @@ def test_query_terms(query, terms):
 # --- 빌드한 색인 -----------------------------------------------------------------------
 
 
-def test_search_language_is_korean(html):
-    language_data = (html / "_static" / "language_data.js").read_text(encoding="utf-8")
+def test_search_language_is_korean(tiny_html):
+    language_data = (tiny_html / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "KOREAN_QUERY_PARTICLES" in language_data
     assert "EnglishPorterStemmer" in language_data
 
@@ -109,10 +104,10 @@ def test_index_has_no_particle_unigrams(index):
 
 
 @needs_node
-def test_browser_splitter_matches_python(html):
+def test_browser_splitter_matches_python(tiny_html):
     queries = ["경사", "경사하강법을", "교차 검증", "평가", "CNN에서", "층", "로지스틱 회귀는",
                "학습률 α", "F1 점수를", "원-핫 인코딩"]
-    results = search(html, *queries)
+    results = search(tiny_html, *queries)
     for query in queries:
         expected = [korean_search.SearchKorean({}).stem(t) for t in korean_search.query_terms(query)]
         expected = [t for t in expected if t not in korean_search.SearchKorean.stopwords]
@@ -131,16 +126,16 @@ def test_browser_splitter_matches_python(html):
     ("과적합", {"book/evaluation"}, {"book/network"}),
     ("cross", {"book/evaluation"}, set()),
 ])
-def test_browser_search_finds_pages(html, query, expected, not_expected):
-    results = set(search(html, query)[query]["results"])
+def test_browser_search_finds_pages(tiny_html, query, expected, not_expected):
+    results = set(search(tiny_html, query)[query]["results"])
     assert expected <= results, f"{query}: {sorted(results)}"
     assert not (not_expected & results), f"{query}: {sorted(results)}"
 
 
 @needs_node
-def test_every_glossary_term_is_findable(html):
+def test_every_glossary_term_is_findable(tiny_html):
     terms = load_glossary(REPO / "book" / "glossary.yml")
     queries = [t.ko for t in terms] + [t.en for t in terms]
-    results = search(html, *queries)
+    results = search(tiny_html, *queries)
     missing = [q for q in queries if "book/glossary" not in results[q]["results"]]
     assert not missing, f"용어집 쪽을 찾지 못한 검색어: {missing}"

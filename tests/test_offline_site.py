@@ -8,12 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests.site_checks import external_resources, is_remote
-from tests.tiny_book import tiny_book_html
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    return tiny_book_html(tmp_path_factory)[0]
 
 
 def test_checker_finds_each_kind_of_remote_resource(tmp_path):
@@ -53,27 +47,27 @@ def test_is_remote(url, remote):
     assert is_remote(url) is remote
 
 
-def test_built_pages_load_nothing_from_outside(html):
-    found = external_resources(html)
+def test_built_pages_load_nothing_from_outside(tiny_html):
+    found = external_resources(tiny_html)
     assert not found, "바깥 주소의 자원:\n" + "\n".join(map(str, found))
 
 
-def test_math_uses_mathjax_from_the_site(html):
-    page = (html / "book" / "evaluation.html").read_text(encoding="utf-8")
+def test_math_uses_mathjax_from_the_site(tiny_html):
+    page = (tiny_html / "book" / "evaluation.html").read_text(encoding="utf-8")
     assert 'src="../_static/mathjax/tex-mml-chtml.js"' in page
-    mathjax = html / "_static" / "mathjax"
+    mathjax = tiny_html / "_static" / "mathjax"
     assert (mathjax / "tex-mml-chtml.js").is_file()
     assert list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("MathJax_Main-Regular.woff"))
     assert (mathjax / "input" / "tex" / "extensions" / "ams.js").is_file()
     assert (mathjax / "LICENSE").is_file()
 
 
-def test_mathjax_is_not_injected_into_every_page(html):
+def test_mathjax_is_not_injected_into_every_page(tiny_html):
     # 원본 _static/에 두었다면 Jupyter Book이 MathJax 파일들을 모든 쪽에 <script>로 넣었을 것입니다.
-    page = (html / "book" / "evaluation.html").read_text(encoding="utf-8")
+    page = (tiny_html / "book" / "evaluation.html").read_text(encoding="utf-8")
     assert page.count("_static/mathjax/") == 1
 
 
-def test_thebe_loader_is_left_out_when_thebe_is_off(html):
-    page = (html / "book" / "network.html").read_text(encoding="utf-8")
+def test_thebe_loader_is_left_out_when_thebe_is_off(tiny_html):
+    page = (tiny_html / "book" / "network.html").read_text(encoding="utf-8")
     assert "THEBE_JS_URL" not in page and "sphinx-thebe.js" not in page

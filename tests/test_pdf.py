@@ -1,4 +1,4 @@
-"""책 전체의 PDF(``python book/_ext/pdf.py``): 목차의 모든 쪽이 한글과 조판된 수식으로 찍힙니다.
+"""책 전체의 PDF(``python -m tools.pdf``): 목차의 모든 쪽이 한글과 조판된 수식으로 찍힙니다.
 
 만든 사이트를 chromium으로 인쇄해 합치는 명령을 그대로 실행하고, pypdf로 읽어 확인합니다.
 눈으로 보려면 ``pdftoppm -png -r 80 -f 5 -l 5 _build/pdf/book.pdf page``(poppler-utils).
@@ -11,9 +11,8 @@ import sys
 
 import pytest
 
-from book._ext.pdf import toc_docnames
-from tests.book_build import REPO, built_book  # noqa: F401  (세션 픽스처)
-from tests.conftest import require
+from tests.conftest import REPO, require
+from tools.pdf import toc_docnames
 
 pytestmark = pytest.mark.book
 
@@ -24,8 +23,7 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 def pdf_path(built_book, tmp_path_factory):
     require("chromium", "poppler-utils")
     out = tmp_path_factory.mktemp("pdf") / "book.pdf"
-    proc = subprocess.run([sys.executable, str(REPO / "book" / "_ext" / "pdf.py"),
-                           "--html", str(built_book), "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "tools.pdf", "--html", str(built_book), "--out", str(out)],
                           cwd=REPO, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out

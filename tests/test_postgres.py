@@ -108,7 +108,7 @@ def test_two_graders_write_to_one_gradebook_at_once(pg_server, tmp_path):
     solution = notebooks.solution_submission(AID)
     put(solution, tmp_path / "a", "left_solution", AID)
     put(notebooks.release_notebook(AID), tmp_path / "b", "right_stub", AID)
-    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    env = course.env_with_venv_bin()
     procs = [
         subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(tmp_path / part), "--out",
                           str(tmp_path / f"out-{part}"), "--jobs", "1", "--db", db_url],

@@ -3,7 +3,7 @@
 - 만든 사이트(``book`` 표시): 모든 글 파일(HTML은 태그를 뺀 글, 노트북은 셀)에 원본의 풀이
   영역(``### BEGIN SOLUTION``)이나 숨은 테스트 영역(``### BEGIN HIDDEN TESTS``)의 줄이 없습니다.
   과제 노트북은 학생본 그대로 사이트의 ``exercises/``에 있습니다.
-- 공개본(``python book/_ext/export_public.py DEST``): ``solutions/``, ``tests/``, ``book/mlbook/``가
+- 공개본(``python -m tools.export_public DEST``): ``solutions/``, ``tests/``, ``book/mlbook/``가
   없고 어느 파일에도 풀이·숨은 테스트의 줄이 없으며, 그 안에서 ``python -m autograder validate``가
   동작합니다(학생본은 실패, 푼 노트북은 통과).
 - 배포 워크플로(``.github/workflows/publish.yml``): 빌드 → 검사 → Pages 올리기 → 배포.
@@ -20,26 +20,14 @@ import pytest
 import yaml
 
 from autograder import course, notebooks
-from book._ext import export_public
-from tests.book_build import REPO, built_book  # noqa: F401  (세션 픽스처)
-from tests.conftest import put
-from tests.test_assignments import hidden_test_lines, public_lines, solution_lines
+from tests.conftest import REPO, put
+from tools import export_public
 
 AID = "ch01_modeling"
 
 
 def secret_lines() -> set[str]:
-    """과제 원본의 풀이·숨은 테스트 영역에만 있는 줄(tests/test_assignments의 규칙).
-
-    어느 과제에서든 영역 밖(공개 테스트, 준비 코드)에 있는 줄은 공개해도 되는 줄입니다
-    (``import warnings``는 ch02의 숨은 테스트에도, ch01의 공개 테스트에도 있습니다).
-    """
-    secret: set[str] = set()
-    public: set[str] = set()
-    for aid in course.assignments():
-        secret |= hidden_test_lines(aid) | solution_lines(aid)
-        public |= public_lines(aid)
-    return secret - public
+    return export_public.secret_lines(course.SOLUTIONS)
 
 
 def lines_in(root: Path, lines: set[str], skip: tuple[str, ...] = ()) -> list[str]:
@@ -63,7 +51,7 @@ def test_checkers_find_a_solution_in_highlighted_html(tmp_path):
     solution = notebooks.source_notebook(AID, AID)
     block = next(c.source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
                  for c in solution.cells if "### BEGIN SOLUTION" in c.source and len(c.source.splitlines()) > 8)
-    lines = [ln for ln in block.splitlines() if len(ln.strip()) >= 12 and not ln.strip().startswith("#")][:2]
+    lines = [ln for ln in block.splitlines() if ln.strip() in export_public.code_lines(ln)][:2]
     assert len(lines) == 2, block
     # Pygments가 색칠한 코드처럼: 낱말마다 <span>, 기호는 HTML 엔터티.
     highlighted = "\n".join(
@@ -87,7 +75,7 @@ def test_export_refuses_a_folder_it_did_not_make(tmp_path):
 
 
 def run_export(dest: Path, *extra: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, str(REPO / "book" / "_ext" / "export_public.py"), str(dest), *extra],
+    proc = subprocess.run([sys.executable, "-m", "tools.export_public", str(dest), *extra],
                           cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
@@ -102,8 +90,7 @@ def public_repo(tmp_path_factory) -> Path:
 
 def _public_python(dest: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     """공개본 폴더에서 파이썬을 실행합니다. 이 저장소가 아니라 공개본의 autograder를 씁니다."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env = course.env_with_venv_bin({k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     return subprocess.run([sys.executable, *args], cwd=dest, env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -123,7 +110,7 @@ def test_public_repo_holds_the_student_part_only(public_repo):
 def test_public_repo_holds_no_solutions_or_hidden_tests(public_repo):
     # 도구 코드(채점기, 책 확장)에는 흔한 줄(`raise ValueError(`)이 숨은 테스트와 겹칠 수 있어
     # 줄 하나하나가 아니라 영역 단위(export_public.leaks)로만 봅니다.
-    leaked = lines_in(public_repo, secret_lines(), skip=("autograder/", "book/_ext/"))
+    leaked = lines_in(public_repo, secret_lines(), skip=("autograder/", "book/_ext/", "tools/"))
     assert not leaked, leaked
     assert not export_public.leaks(public_repo, export_public.secret_blocks(course.SOLUTIONS))
 

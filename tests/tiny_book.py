@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import yaml
+
+from autograder import course
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -126,9 +127,8 @@ def write_tiny_book(root: Path) -> None:
 def build_tiny_book(root: Path) -> tuple[Path, str]:
     """``root``에 작은 책을 쓰고 빌드해 (html 폴더, 빌드 로그)를 돌려줍니다."""
     write_tiny_book(root)
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
     proc = subprocess.run(
-        [str(jupyter_book), "build", str(root)],
+        [str(course.venv_bin() / "jupyter-book"), "build", str(root)],
         cwd=root, capture_output=True, text=True, timeout=600,
     )
     log = proc.stdout + proc.stderr

@@ -1,6 +1,6 @@
 """학생용 공개 저장소 내보내기: 이 (비공개) 저장소에서 학생이 볼 부분만 다른 폴더의 git 저장소로 씁니다.
 
-    python book/_ext/export_public.py ../ml-course-public --site _build/html
+    python -m tools.export_public ../ml-course-public --site _build/html
     cd ../ml-course-public && git remote add origin <공개 저장소 주소> && git push -u origin main
 
 들어가는 것: 책의 원고(``book/``), 학생본 과제(``exercises/``), 자가 점검(``autograder/``: 학생은
@@ -29,15 +29,15 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 # 공개본에 들어가는 것(저장소 뿌리 기준, 폴더는 /로 끝남)
 INCLUDE = (
-    "book/", "exercises/", "autograder/",
+    "book/", "exercises/", "autograder/", "tools/__init__.py", "tools/pdf.py", "tools/site_browser.py",
     "_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml", ".gitignore", ".github/workflows/publish.yml",
 )
 # book/mlbook/: 과제 함수의 구현(풀이와 같은 코드)이 들어 있습니다.
-EXCLUDE = ("book/mlbook/", "book/_ext/export_public.py", "book/_ext/jupyterlab_screenshot.py")
+EXCLUDE = ("book/mlbook/",)
 MARKER = ".course-export"  # 이 스크립트가 만든 공개 저장소라는 표시(덮어쓰기 허락)
 
 STUDENT_README = """\
@@ -83,7 +83,7 @@ python3 -m venv .venv
 ```
 
 브라우저로 <http://127.0.0.1:8000/>을 엽니다. PDF 한 권이 필요하면 (Debian/Ubuntu에서
-`sudo apt-get install chromium` 다음에) `.venv/bin/python book/_ext/pdf.py --html site`가
+`sudo apt-get install chromium` 다음에) `.venv/bin/python -m tools.pdf --html site`가
 `_build/pdf/book.pdf`를 만듭니다.
 
 `book/`은 책의 원고입니다. 그림을 그리는 실험 코드(`book/mlbook/`)에는 과제의 답이 들어 있어
@@ -115,12 +115,37 @@ def public_files(repo: Path = REPO) -> list[str]:
 
 # --- 새는 줄 찾기 ----------------------------------------------------------------------------
 
-_SECRET_BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+# 새는 것의 규칙은 여기 한곳에 있습니다. 학생본 검사(tests/test_assignments.py), 사이트·공개본 검사
+# (tests/test_publishing.py), 내보내기 자체가 모두 이 함수들을 씁니다.
+
+#: 원본의 비밀 영역: 풀이(``### BEGIN SOLUTION``)와 숨은 테스트(``### BEGIN HIDDEN TESTS``)
+SECRET_BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+#: 이보다 짧은 줄(``return x``, ``else:``)은 어디에나 있을 수 있어 비교하지 않습니다.
+MIN_LINE_CHARS = 12
 
 
-def _code_lines(text: str) -> set[str]:
-    """비교에 쓸 만큼 긴(12자 이상) 코드 줄. 주석 줄은 뺍니다."""
-    return {ln.strip() for ln in text.splitlines() if len(ln.strip()) >= 12 and not ln.strip().startswith("#")}
+def code_lines(text: str) -> set[str]:
+    """비교에 쓸 만큼 긴(:data:`MIN_LINE_CHARS`자 이상) 코드 줄. 주석 줄은 뺍니다."""
+    return {ln.strip() for ln in text.splitlines()
+            if len(ln.strip()) >= MIN_LINE_CHARS and not ln.strip().startswith("#")}
+
+
+def regions(notebooks: list[Path]) -> dict[str, set[str]]:
+    """노트북들의 코드 줄을 영역별로: ``"SOLUTION"``, ``"HIDDEN TESTS"``, 그리고 그 밖의 ``"public"``."""
+    found: dict[str, set[str]] = {"SOLUTION": set(), "HIDDEN TESTS": set(), "public": set()}
+    for notebook in notebooks:
+        for source in _cell_sources(notebook):
+            for kind, block in SECRET_BLOCK.findall(source):
+                found[kind] |= code_lines(block)
+            found["public"] |= code_lines(SECRET_BLOCK.sub("", source))
+    return found
+
+
+def secret_lines(solutions: Path) -> set[str]:
+    """원본의 풀이·숨은 테스트 영역에만 있는 줄. 어느 과제에서든 영역 밖(공개 테스트, 준비 코드)에도 있는 줄은
+    공개해도 되는 줄입니다(``import warnings``는 ch02의 숨은 테스트에도, ch01의 공개 테스트에도 있습니다)."""
+    found = regions(sorted(solutions.glob("*/*.ipynb")))
+    return (found["SOLUTION"] | found["HIDDEN TESTS"]) - found["public"]
 
 
 def _cell_sources(path: Path) -> list[str]:
@@ -137,8 +162,8 @@ def secret_blocks(solutions: Path) -> list[frozenset[str]]:
     public: set[str] = set()
     for notebook in sorted(solutions.glob("*/*.ipynb")):
         for source in _cell_sources(notebook):
-            blocks += [_code_lines(block) for _, block in _SECRET_BLOCK.findall(source)]
-            public |= _code_lines(_SECRET_BLOCK.sub("", source))
+            blocks += [code_lines(block) for _, block in SECRET_BLOCK.findall(source)]
+            public |= code_lines(SECRET_BLOCK.sub("", source))
     return [frozenset(b - public) for b in blocks if b - public]
 
 
@@ -182,7 +207,7 @@ def leaks(root: Path, blocks: list[frozenset[str]]) -> list[str]:
         text = readable_text(path)
         if text is None:
             continue
-        lines = _code_lines(text)
+        lines = code_lines(text)
         hits = set()
         for block in blocks:
             common = block & lines
@@ -245,7 +270,7 @@ def export(dest: Path, repo: Path = REPO, site: Path | None = None) -> list[str]
     source_commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo,
                                    capture_output=True, text=True).stdout.strip() or "?"
     (dest / MARKER).write_text(
-        f"이 저장소는 비공개 과정 저장소에서 book/_ext/export_public.py로 만든 공개본입니다(원본 {source_commit}).\n"
+        f"이 저장소는 비공개 과정 저장소에서 tools/export_public.py로 만든 공개본입니다(원본 {source_commit}).\n"
         "여기서 고치지 말고 원본에서 고친 뒤 다시 내보내세요.\n", encoding="utf-8")
     found = leaks(dest, secret_blocks(repo / "solutions")) if (repo / "solutions").is_dir() else []
     if found:

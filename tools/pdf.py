@@ -1,8 +1,8 @@
 """책 전체를 PDF 한 권으로: 만든 HTML 사이트를 chromium으로 쪽마다 인쇄해 목차 순서대로 합칩니다.
 
-    python book/_ext/pdf.py                   # _build/html을 인쇄해 _build/pdf/book.pdf로
-    python book/_ext/pdf.py --build           # 먼저 jupyter-book build로 사이트를 만들고
-    python book/_ext/pdf.py --html DIR --out FILE
+    python -m tools.pdf                       # _build/html을 인쇄해 _build/pdf/book.pdf로
+    python -m tools.pdf --build               # 먼저 jupyter-book build로 사이트를 만들고
+    python -m tools.pdf --html DIR --out FILE
 
 필요한 것: Debian 패키지 ``chromium``(브라우저를 따로 내려받지 않습니다), requirements.txt의
 ``playwright``(chromium을 부리는 클라이언트)와 ``pypdf``(합치기). 인쇄는 사이트의 수식(MathJax)이
@@ -23,12 +23,10 @@ from pathlib import Path
 
 import yaml
 
-try:
-    from . import site_browser
-except ImportError:  # python book/_ext/pdf.py 로 직접 실행할 때
-    import site_browser
+from autograder import course
+from tools import site_browser
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 #: 인쇄본에만 더하는 CSS: 화면 요소를 감추고 긴 코드 줄을 접습니다(글꼴은 사이트의 것 그대로).
 PRINT_CSS = """
@@ -107,7 +105,7 @@ def print_site(html_dir: Path, out: Path, toc_file: Path, timeout_ms: int = 120_
 
 
 def build_site(repo: Path) -> Path:
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    jupyter_book = course.venv_bin() / "jupyter-book"
     subprocess.run([str(jupyter_book), "build", str(repo)], cwd=repo, check=True)
     return repo / "_build" / "html"
 

@@ -1,6 +1,6 @@
 """들어가며의 그림 ``book/images/jupyterlab_exercise.png``를 다시 찍습니다: JupyterLab에서 연 과제 노트북.
 
-    python book/_ext/jupyterlab_screenshot.py
+    python -m tools.jupyterlab_screenshot
 
 학생이 보는 그대로 찍으려고 공개본(export_public.py, ``solutions/``가 없음)을 임시 폴더에 만들고, 그
 안에서 ``jupyter lab --no-browser``를 127.0.0.1과 토큰으로 띄워 headless chromium(site_browser)으로
@@ -17,13 +17,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-try:
-    from . import export_public, site_browser
-except ImportError:  # python book/_ext/jupyterlab_screenshot.py 로 직접 실행할 때
-    import export_public
-    import site_browser
+from autograder import course
+from tools import export_public, site_browser
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "book" / "images" / "jupyterlab_exercise.png"
 NOTEBOOK = "exercises/ch01_modeling/ch01_modeling.ipynb"
 FOCUS_CELL = "def sigmoid("  # 화면 가운데에 둘 셀(풀이 자리와 공개 테스트가 함께 보이게)
@@ -42,7 +39,7 @@ def main() -> int:
         public = Path(tmp) / "ml-course"
         export_public.export(public)
         home = Path(tmp) / "home"  # 사용자 설정(테마, 작업 공간)이 끼어들지 않게
-        env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "HOME": str(home),
+        env = {"PATH": str(course.venv_bin()) + ":/usr/bin:/bin", "HOME": str(home),
                "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "LANG": "C.UTF-8"}
         server = subprocess.Popen(
             [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
