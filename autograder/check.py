@@ -4,11 +4,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from . import course, execute, notebooks
+from . import course, notebooks
 from .grade import Grader, discover
+from .limits import Limits
 
 
-def check(assignment_ids: list[str], jobs: int = 1, limits: execute.Limits | None = None) -> int:
+def check(assignment_ids: list[str], jobs: int = 1, limits: Limits | None = None) -> int:
     """문제가 없으면 0, 있으면 1."""
     with tempfile.TemporaryDirectory(prefix="check-") as tmp:
         subs = Path(tmp) / "submissions"

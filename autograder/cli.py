@@ -17,12 +17,13 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import course, execute
+from . import course
+from .limits import Limits
 from .sandbox import MECHANISMS
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
-_DEFAULT_LIMITS = execute.Limits()
+_DEFAULT_LIMITS = Limits()
 
 EXAMPLES = {
     "release": "예: python -m autograder release ch02_learning",
@@ -52,8 +53,8 @@ def _positive(text: str) -> int:
     return value
 
 
-def _limits(args) -> execute.Limits:
-    return execute.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+def _limits(args) -> Limits:
+    return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                           memory_mb=args.memory_mb, folder_mb=args.max_folder_mb,
                           isolation=None if args.isolation == "auto" else args.isolation)
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from . import course, execute
+from . import course, execute, forkserver
+from .limits import Limits
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class Pool:
         self._client = client
         self._slots = slots
 
-    def submit(self, nb: NotebookNode, workdir: Path, limits: execute.Limits) -> Future:
+    def submit(self, nb: NotebookNode, workdir: Path, limits: Limits) -> Future:
         if self.remote:
             return self.executor.submit(execute.run_files, nb, pack(workdir), limits)
         return self.executor.submit(execute.run, nb, workdir, limits, self._slots)
@@ -68,7 +69,7 @@ def local(jobs: int) -> Pool:
     커널이 뜨는 0.5초 남짓이 앞 노트북의 실행과 겹치므로, 노트북 사이에 칸이 비는 시간이 줄어듭니다.
     """
     jobs = max(1, jobs)
-    execute.warm_up()  # 실행 프로세스를 갈라 낼 준비가 성적부 준비와 겹치게 합니다
+    forkserver.warm_up()  # 실행 프로세스를 갈라 낼 준비가 성적부 준비와 겹치게 합니다
     return Pool(ThreadPoolExecutor(max_workers=2 * jobs), remote=False, where=f"이 컴퓨터, 동시에 {jobs}개",
                 slots=threading.Semaphore(jobs))
 
@@ -102,7 +103,7 @@ def dask(address: str) -> Pool:
     for worker, info in probes.items():
         if info != here:
             log.warning("Dask 작업자 %s 의 환경이 채점기와 다릅니다: %s (채점기: %s)", worker, info, here)
-    client.run(execute.warm_up)  # 작업자마다 실행 프로세스를 미리 띄웁니다
+    client.run(forkserver.warm_up)  # 작업자마다 실행 프로세스를 미리 띄웁니다
     threads = sum(client.nthreads().values())
     return Pool(client.get_executor(pure=False), remote=True, client=client,
                 where=f"Dask {address}, 작업자 {len(probes)}개, 동시에 {threads}개")

@@ -21,8 +21,9 @@ from pathlib import Path
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import course, dispatch, execute, feedback, guard, notebooks, report
+from . import course, dispatch, execute, feedback, guard, notebooks, report, workdir
 from .gradebook import Book
+from .limits import Limits
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +71,12 @@ class Prepared:
 
 
 class Grader:
-    def __init__(self, out: Path, db_url: str | None = None, limits: execute.Limits | None = None,
+    def __init__(self, out: Path, db_url: str | None = None, limits: Limits | None = None,
                  jobs: int = 1, progress: bool | None = None):
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
-        self.limits = limits or execute.Limits()
+        self.limits = limits or Limits()
         self.jobs = max(1, jobs)
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.book = Book(self.db_url)
@@ -108,9 +109,9 @@ class Grader:
         nb = self.book.sanitize(nb, job.assignment_id, job.notebook, job.student_id)
         nb = guard.inject(nb)
         self._count += 1
-        workdir = self._tmp / f"{self._count:05d}"
-        execute.copy_workdir(job.path.parent, workdir, self.limits.folder_mb)
-        return Prepared(job, nb, workdir)
+        work = self._tmp / f"{self._count:05d}"
+        workdir.copy(job.path.parent, work, self.limits.folder_mb)
+        return Prepared(job, nb, work)
 
     # ---------- 기록 (main thread)
     def _finish(self, prep: Prepared, result: execute.ExecResult) -> feedback.Report:

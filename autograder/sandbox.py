@@ -33,11 +33,12 @@ import stat
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from jupyter_client.manager import AsyncKernelManager
+
+from .limits import Limits
 
 __all__ = ["Limits", "SandboxedKernelManager", "detect_isolation", "make_kernel_manager"]
 
@@ -68,39 +69,6 @@ _uid_counter = itertools.count()
 # RLIMIT_DATA 에 잡히지 않는 공유 메모리 매핑까지 막으려고 RLIMIT_AS 도 건다. torch 를
 # import 한 커널은 라이브러리 매핑과 예약 영역만으로 주소 공간을 약 1 GB 더 쓴다.
 _ADDRESS_SPACE_HEADROOM_MB = 4096
-
-
-@dataclass
-class Limits:
-    """커널 하나에 거는 자원 한도.
-
-    Attributes
-    ----------
-    cpu_seconds : int
-        커널이 평생 쓸 수 있는 CPU 시간(초). 모든 스레드의 합이다. 넘으면 커널이 끝난다.
-    memory_mb : int
-        프로세스 하나의 데이터 영역(RLIMIT_DATA) 한도. 넘는 할당은 ``MemoryError`` 가 된다.
-        주소 공간(RLIMIT_AS)은 이보다 4 GB 넉넉하게 잡는다. 프로세스마다 따로 세므로
-        커널 전체의 합은 ``max_processes`` 배까지 커질 수 있다.
-    max_processes : int
-        커널 안의 프로세스와 스레드 수의 합(RLIMIT_NPROC).
-    file_size_mb : int
-        쓸 수 있는 파일 하나의 최대 크기(RLIMIT_FSIZE).
-    open_files : int
-        동시에 열 수 있는 파일 기술자 수(RLIMIT_NOFILE).
-    tmp_mb : int
-        개인 /tmp 와 /dev/shm (메모리 위의 tmpfs) 각각의 크기.
-    threads : int
-        OpenMP·OpenBLAS·MKL 스레드 수. 여러 커널을 동시에 돌릴 때 코어를 나눠 쓰게 한다.
-    """
-
-    cpu_seconds: int = 600
-    memory_mb: int = 4096
-    max_processes: int = 256
-    file_size_mb: int = 1024
-    open_files: int = 1024
-    tmp_mb: int = 512
-    threads: int = 1
 
 
 def _is_root() -> bool:
@@ -332,8 +300,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             # 1 은 ipykernel 에게 "감시하지 말라"는 뜻이고, 부모가 죽으면 bwrap 이 커널을 끝낸다.
             "JPY_PARENT_PID": "1",
         }
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[var] = str(limits.threads)
+        env.update(limits.thread_env())
         spec = self.kernel_spec
         if spec is not None and spec.env:
             env.update(spec.env)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, execute, feedback, notebooks
+from . import course, execute, feedback, notebooks, workdir
+from .limits import Limits
 
 
 def find_assignment(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
@@ -28,7 +29,7 @@ def find_assignment(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
     return best
 
 
-def validate(path: Path, limits: execute.Limits | None = None) -> int:
+def validate(path: Path, limits: Limits | None = None) -> int:
     """공개 테스트가 모두 통과하면 0, 아니면 1을 돌려줍니다(종료 상태)."""
     path = Path(path)
     if not path.is_file():
@@ -45,19 +46,19 @@ def validate(path: Path, limits: execute.Limits | None = None) -> int:
     print(f"과제 {aid}의 공개 테스트를 실행합니다 ...")
     for note in notes:
         print(f"  참고: {note}")
-    limits = limits or execute.Limits()
+    limits = limits or Limits()
     data = course.data_files(aid)
     missing = [f for f in data if not (path.parent / f).exists()]
     if missing:
         print(f"  참고: 과제의 데이터 파일 {', '.join(missing)}이(가) 노트북 옆에 없습니다. 과제 폴더째 내려받으세요.")
     with tempfile.TemporaryDirectory(prefix="validate-") as tmp:
-        workdir = Path(tmp) / "work"
+        work = Path(tmp) / "work"
         try:
-            execute.copy_workdir(path.parent, workdir, limits.folder_mb, only=data)
+            workdir.copy(path.parent, work, limits.folder_mb, only=data)
         except notebooks.SubmissionError as exc:
             print(exc.detail)
             return 1
-        result = execute.run(nb, workdir, limits)
+        result = execute.run(nb, work, limits)
     if result.status != "ok":
         print(f"실행을 끝내지 못했습니다: {result.detail}")
     authored = {notebooks.grade_id(c): feedback.authored_messages(c.source) for c in reference.cells}

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from autograder import cli, course, notebooks, report
+from autograder import cli, course, notebooks, report, workdir
 from autograder.feedback import Report
 from autograder.feedback import TestResult as Result
 
@@ -43,23 +43,21 @@ def test_validate_stub_from_outside_the_repository_fails_with_korean_messages(tm
     assert "✘ add_intercept: 아직 구현하지 않았습니다" in proc.stdout
 
 
-def test_copy_workdir_takes_only_declared_files_and_never_copies_a_folder_into_itself(tmp_path):
-    from autograder.execute import copy_workdir
-
+def test_workdir_copy_takes_only_declared_files_and_never_copies_a_folder_into_itself(tmp_path):
     folder = tmp_path / "sub"
     folder.mkdir()
     (folder / "data.csv").write_text("1\n", encoding="utf-8")
     (folder / "other.txt").write_text("x", encoding="utf-8")
-    copy_workdir(folder, tmp_path / "w1", max_mb=1, only=["data.csv", "absent.csv"])
+    workdir.copy(folder, tmp_path / "w1", max_mb=1, only=["data.csv", "absent.csv"])
     assert sorted(p.name for p in (tmp_path / "w1").iterdir()) == ["data.csv"]
     with pytest.raises(notebooks.SubmissionError) as into_itself:
-        copy_workdir(tmp_path, tmp_path / "sub" / "work", max_mb=1)
+        workdir.copy(tmp_path, tmp_path / "sub" / "work", max_mb=1)
     assert into_itself.value.status == "too_large"
     assert not (tmp_path / "sub" / "work").exists()
     with (folder / "big.bin").open("wb") as f:
         f.truncate(2 * 2**20)
     with pytest.raises(notebooks.SubmissionError, match="한도 1 MB"):
-        copy_workdir(folder, tmp_path / "w2", max_mb=1)
+        workdir.copy(folder, tmp_path / "w2", max_mb=1)
     assert not (tmp_path / "w2").exists()
 
 

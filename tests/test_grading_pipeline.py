@@ -23,6 +23,7 @@ import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder import course, execute, gradebook, guard, notebooks
+from autograder.limits import Limits
 
 AID = "ch01_modeling"
 
@@ -54,7 +55,7 @@ def test_prestarted_kernel_runs_no_cell_before_it_gets_a_slot(tmp_path):
     nb = _notebook("import psutil, time\nprint(psutil.Process().create_time(), time.time())", "x = 1 + 1\nx")
     slots = threading.Semaphore(0)  # 칸이 없습니다: 앞 노트북이 실행 중인 것과 같습니다
     result: dict = {}
-    worker = threading.Thread(target=lambda: result.update(r=execute.run(nb, workdir, execute.Limits(), slots)))
+    worker = threading.Thread(target=lambda: result.update(r=execute.run(nb, workdir, Limits(), slots)))
     worker.start()
     deadline = time.monotonic() + 60
     while not _leftover_processes(str(workdir)) and time.monotonic() < deadline:
@@ -83,7 +84,7 @@ def test_child_without_a_go_signal_runs_nothing_and_leaves_no_kernel(tmp_path):
     proof = workdir / "ran.txt"
     src, dst, status, limits = (tmp_path / n for n in ("in.ipynb", "out.ipynb", "status.json", "limits.json"))
     nbformat.write(_notebook(f"open({str(proof)!r}, 'w').write('ran')"), str(src))
-    limits.write_text(json.dumps(dataclasses.asdict(execute.Limits())), encoding="utf-8")
+    limits.write_text(json.dumps(dataclasses.asdict(Limits())), encoding="utf-8")
     fifo = tmp_path / "go"
     os.mkfifo(fifo, 0o600)
     fd = os.open(fifo, os.O_RDWR)
@@ -184,7 +185,7 @@ def test_guarded_solution_runs_through_a_prestarted_kernel(tmp_path):
     nb = guard.inject(notebooks.solution_submission(AID))
     workdir = tmp_path / "work"
     workdir.mkdir()
-    r = execute.run(nb, workdir, execute.Limits(deny_paths=(str(course.SOLUTIONS),)), threading.Semaphore(1))
+    r = execute.run(nb, workdir, Limits(deny_paths=(str(course.SOLUTIONS),)), threading.Semaphore(1))
     assert r.status == "ok", r.detail
     errors = [c.source[:40] for c in r.nb.cells if c.cell_type == "code"
               for o in c.outputs if o.output_type == "error"]
@@ -205,3 +206,22 @@ def test_guard_cells_keep_the_notebook_valid(minor):
         warnings.simplefilter("error")
         nbformat.validate(guarded)
     assert ("id" in guarded.cells[0]) == (minor == 5)
+
+
+def test_fork_server_failure_is_said_once_and_notebooks_still_run(tmp_path, monkeypatch, caplog):
+    """포크 서버를 쓸 수 없으면 새 파이썬으로 실행하고, 그 사실을 채점 한 번에 한 번만 알립니다."""
+    from autograder import forkserver
+
+    def broken():
+        raise OSError("시험용으로 막음")
+
+    monkeypatch.setattr(forkserver.ForkServer, "shared", staticmethod(broken))
+    monkeypatch.setattr(execute, "_said", set())
+    nb = notebooks.solution_submission("ch01_modeling")
+    with caplog.at_level("WARNING", logger="autograder.execute"):
+        for i in range(2):
+            (tmp_path / str(i)).mkdir()
+            result = execute.run(nb, tmp_path / str(i), Limits())
+            assert result.status == "ok", result.detail
+    warnings_ = [r for r in caplog.records if "포크 서버를 쓸 수 없어" in r.getMessage()]
+    assert len(warnings_) == 1 and "시험용으로 막음" in warnings_[0].getMessage()

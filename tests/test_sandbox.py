@@ -22,7 +22,8 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from autograder.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, Limits, detect_isolation, make_kernel_manager
+from autograder.limits import Limits
+from autograder.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, detect_isolation, make_kernel_manager
 from tests.conftest import require
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="샌드박스는 리눅스 전용입니다")

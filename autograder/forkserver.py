@@ -1,0 +1,134 @@
+"""포크 서버: 무거운 모듈을 한 번 불러 둔 프로세스에서 노트북마다 실행 프로세스를 갈라 냅니다 (the fork server).
+
+노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다. 채점기 프로세스(또는 Dask 작업자)마다
+포크 서버 하나가 그 비용을 한 번만 치르고, 요청마다 ``fork`` 한 자식에서 :func:`autograder.runner.main` 을 부릅니다.
+포크 서버를 쓸 수 없으면 ``autograder.execute`` 가 새 파이썬으로 대신하고, 그 사실을 한 번 알립니다.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from . import runner
+
+_REPO = Path(__file__).resolve().parent.parent
+
+#: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다
+#: (jsonschema가 불러오는 rfc3987_syntax가 문법을 컴파일하는 데만 2초).
+_WARM_MODULES = ("autograder.sandbox", "nbgrader.preprocessors", "nbclient.exceptions", "jupyter_core.utils",
+                 "matplotlib.font_manager")
+
+
+def warm_up() -> None:
+    """실행 프로세스를 갈라 낼 포크 서버를 미리 띄웁니다(모듈을 불러오는 3초 남짓이 첫 노트북과 겹치지 않게).
+
+    따로 도는 프로세스라 기다리지 않고 바로 돌아옵니다. 띄울 수 없으면 첫 실행 때 다시 해 봅니다.
+    """
+    try:
+        ForkServer.shared()
+    except OSError:
+        pass
+
+
+class ForkServer:
+    """``python -m autograder.forkserver``: 무거운 모듈을 한 번 불러 두고, 요청마다 fork 하는 프로세스.
+
+    이 프로세스(채점기나 Dask 작업자)마다 하나. 여러 스레드가 함께 쓰며, 요청 하나(한 줄)에 갈라 낸 자식의 pid
+    한 줄로 답합니다. 채점기가 끝나 입력이 닫히면 끝납니다.
+    """
+
+    _shared: ForkServer | None = None
+    _shared_lock = threading.Lock()
+
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "autograder.forkserver"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, cwd=str(_REPO), text=True, start_new_session=True,
+        )
+        self.lock = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> ForkServer:
+        with cls._shared_lock:
+            if cls._shared is None or cls._shared.proc.poll() is not None:
+                cls._shared = cls()
+            return cls._shared
+
+    def spawn(self, argv: list[str], stderr_path: Path) -> _Child:
+        with self.lock:
+            try:
+                self.proc.stdin.write(json.dumps({"argv": argv, "stderr": str(stderr_path)}) + "\n")
+                self.proc.stdin.flush()
+                line = self.proc.stdout.readline()
+            except (OSError, ValueError) as exc:
+                raise OSError(f"zygote: {exc}") from None
+        if not line.strip().isdigit():
+            self.proc.kill()
+            raise OSError(f"zygote: {line!r}")
+        return _Child(int(line))
+
+
+class _Child:
+    """ForkServer가 갈라 낸 실행 프로세스. 이 프로세스의 자식이 아니므로 pidfd로 끝나기를 기다립니다."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        try:
+            self._fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # 벌써 끝났습니다
+            self._fd = None
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], timeout)
+            if not ready:
+                raise subprocess.TimeoutExpired("autograder.runner", timeout)
+            os.close(self._fd)
+            self._fd = None
+        return 0
+
+    def __del__(self):
+        if self._fd is not None:
+            os.close(self._fd)
+
+
+def serve() -> int:
+    for name in _WARM_MODULES:
+        importlib.import_module(name)
+    # 갈라 낸 자식은 알아서 거둬지게 합니다(채점기는 pidfd로 기다립니다). 자식 안에서는 되돌립니다.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.setsid()  # 커널과 그 자손까지 한 번에 끝낼 수 있도록 제 세션을 가집니다
+                null = os.open(os.devnull, os.O_RDWR)
+                err = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(null, 0)
+                os.dup2(null, 1)
+                os.dup2(err, 2)
+                code = runner.main(request["argv"])
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve())

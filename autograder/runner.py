@@ -1,0 +1,115 @@
+"""실행 프로세스 쪽: 노트북 하나를 격리된 커널에서 실행하고 결과를 파일로 남깁니다 (the child side).
+
+채점기(``autograder.execute``)가 노트북마다 이 모듈의 :func:`main` 을 새 프로세스에서 부릅니다. 보통은
+``autograder.forkserver`` 가 갈라 낸 프로세스이고, 그것이 안 되면 ``python -m autograder.runner`` 입니다.
+무슨 일이 있어도 예외를 밖으로 내지 않고 상태 파일에 ``grader_error`` 로 적습니다.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+from nbformat import NotebookNode
+
+from .limits import Limits
+
+#: 노트북이 실행되는 커널에 주는 환경 변수(스레드 수는 Limits.thread_env가 더합니다).
+KERNEL_ENV = {
+    "MPLBACKEND": "Agg",
+    "NBGRADER_EXECUTION": "autograde",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning",
+}
+
+
+
+def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
+                  go: Callable[[], bool] | None = None) -> tuple[NotebookNode, str, str, str]:
+    """이 프로세스에서 nbgrader의 Execute로 노트북을 실행합니다 (자식 프로세스 안에서 부름).
+
+    커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. 돌려주는 마지막 값은 실제로 걸린 격리의 설명.
+    ``go`` 가 있으면 커널을 먼저 띄워 두고, ``go()`` 가 돌아온 뒤에 셀을 실행합니다(거짓이면 실행하지 않음).
+    """
+    from jupyter_core.utils import run_sync
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbgrader.preprocessors import Execute
+
+    from . import sandbox
+
+    env = {**KERNEL_ENV, **limits.thread_env()}
+    os.environ.update(env)
+    km, isolation = None, "없음 (격리하지 않음)"
+    if limits.isolation != "none":
+        # 커널에 matplotlib 글꼴 캐시를 복사해 주므로, 없으면 여기서 한 번 만들어 둡니다.
+        import matplotlib.font_manager  # noqa: F401
+
+        km, isolation = sandbox.make_kernel_manager(
+            workdir,
+            limits,
+            deny_paths=[Path(p) for p in limits.deny_paths if Path(p).exists()],
+            isolation=limits.isolation, env=env,
+        )
+    ep = Execute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
+    resources = {"metadata": {"path": str(workdir)}}
+    try:
+        if go is not None and km is not None:
+            # 커널이 뜨는 동안(0.5초 남짓) 앞 노트북이 실행 칸을 쓰고 있습니다. nbclient는 이미 뜬 커널을 그대로 쓰므로,
+            # nbclient가 파이썬 커널을 띄울 때와 같은 인자를 줍니다.
+            args = [*ep.extra_arguments, f"--HistoryManager.hist_file={ep.ipython_hist_file}"]
+            run_sync(km.start_kernel)(extra_arguments=args, cwd=str(workdir))
+        if go is not None and not go():
+            return nb, "grader_error", "채점기가 실행을 취소했습니다.", isolation
+        ep.preprocess(nb, resources, km=km)
+    except CellTimeoutError:
+        return nb, "timeout", f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?).", isolation
+    except DeadKernelError:
+        return nb, "kernel_died", "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리·CPU 한도 초과 등).", isolation
+    except RuntimeError as exc:  # nbclient: kernel died before replying, failed to start, ...
+        if "kernel" in str(exc).lower():
+            return nb, "kernel_died", f"커널 오류: {exc}"[:300], isolation
+        raise
+    finally:
+        if km is not None:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # the kernel may already be gone
+                pass
+    return nb, "ok", "", isolation
+
+
+def _wait_for_go(fifo: str) -> bool:
+    with open(fifo, "rb") as f:
+        return f.read(1) == b"1"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.runner")
+    parser.add_argument("src")
+    parser.add_argument("dst")
+    parser.add_argument("status")
+    parser.add_argument("workdir")
+    parser.add_argument("limits", help="Limits를 담은 JSON 파일")
+    parser.add_argument("--go", help="커널을 띄운 뒤 셀 실행 전에 출발 신호(한 바이트)를 기다릴 FIFO")
+    args = parser.parse_args(argv)
+    nb = nbformat.read(args.src, as_version=4)
+    raw = json.loads(Path(args.limits).read_text(encoding="utf-8"))
+    limits = Limits(**{**raw, "deny_paths": tuple(raw.get("deny_paths", ()))})
+    isolation = ""
+    try:
+        nb, status, detail, isolation = execute_notebook(
+            nb, Path(args.workdir), limits, go=(lambda: _wait_for_go(args.go)) if args.go else None)
+    except Exception as exc:  # report, never hang the batch
+        status, detail = "grader_error", f"{type(exc).__name__}: {exc}"[:500]
+    nbformat.write(nb, args.dst)
+    Path(args.status).write_text(
+        json.dumps({"status": status, "detail": detail, "isolation": isolation}), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
