@@ -33,6 +33,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -40,7 +41,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from .limits import Limits
 
-__all__ = ["Limits", "SandboxedKernelManager", "detect_isolation", "make_kernel_manager"]
+__all__ = ["Box", "SandboxedKernelManager", "bwrap_args", "command", "detect_isolation", "make_kernel_manager"]
 
 BUBBLEWRAP = "bubblewrap"
 UNSHARE = "unshare"
@@ -86,10 +87,10 @@ def _probe(cmd: list[str]) -> bool:
     return done.returncode == 0
 
 
-def _bwrap_namespace_args() -> list[str]:
+def _bwrap_namespace_args(as_root: bool) -> list[str]:
     args = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
-    if _is_root():
+    if as_root:
         # root 가 만든 사용자 이름공간 안의 uid 는 바깥에서 여전히 root 라 RLIMIT_NPROC 가
         # 먹히지 않는다. 그래서 사용자 이름공간 없이 띄우고, 런처가 uid 를 바꿀
         # 권한만 남긴다. 런처는 uid 를 바꾸는 순간 이 권한을 모두 잃는다.
@@ -99,10 +100,10 @@ def _bwrap_namespace_args() -> list[str]:
     return args
 
 
-def _unshare_args() -> list[str]:
+def _unshare_args(as_root: bool) -> list[str]:
     args = ["--net", "--mount", "--pid", "--ipc", "--uts", "--fork", "--kill-child",
             "--mount-proc", "--propagation", "private"]
-    if not _is_root():
+    if not as_root:
         args = ["--user", "--map-root-user"] + args
     return args
 
@@ -118,11 +119,11 @@ def detect_isolation() -> str:
         보고 정하므로 설치만 되어 있고 권한이 막힌 경우는 다음 방식으로 내려간다.
     """
     bwrap = shutil.which("bwrap")
-    if bwrap and _probe([bwrap, *_bwrap_namespace_args(), "--ro-bind", "/", "/",
+    if bwrap and _probe([bwrap, *_bwrap_namespace_args(_is_root()), "--ro-bind", "/", "/",
                          "--proc", "/proc", "--dev", "/dev", "true"]):
         return BUBBLEWRAP
     unshare = shutil.which("unshare")
-    if unshare and _probe([unshare, *_unshare_args(), "true"]):
+    if unshare and _probe([unshare, *_unshare_args(_is_root()), "true"]):
         return UNSHARE
     return SETRLIMIT
 
@@ -172,37 +173,191 @@ def _matplotlib_cache_dir() -> Path:
     return Path(xdg) / "matplotlib"
 
 
-class SandboxedKernelManager(AsyncKernelManager):
-    """격리된 커널을 띄우는 ``AsyncKernelManager``.
+@dataclass(frozen=True)
+class Box:
+    """격리된 커널 하나의 설명. :func:`command` 가 이것만 보고 커널 명령줄을 만듭니다(파일 시스템을 묻지 않음).
 
-    직접 만들지 말고 ``make_kernel_manager`` 를 쓴다. 시작은 nbclient 가 한다.
+    파일 시스템에 물어야 하는 것(가릴 경로가 폴더인지, /bin이 링크인지, 파이썬이 어디 있는지)은
+    :func:`make_kernel_manager` 가 미리 알아 와 여기에 적습니다. 그래서 명령줄은 커널을 띄우지 않고 시험할 수 있습니다.
     """
 
-    _box: dict | None = None
-    _rundir: Path | None = None
+    mechanism: str
+    workdir: str
+    #: 채점기 소유(0711)의 실행 폴더. 커널은 그 안의 ``run/`` 에만 씁니다(연결 파일, ipc 소켓, HOME).
+    rundir: str
+    limits: Limits
+    #: 가릴 경로와 그것이 폴더인지. 없는 경로는 빠져 있습니다.
+    deny: tuple[tuple[str, bool], ...] = ()
+    #: 읽기 전용으로 보여 줄 경로: 파이썬 환경과 ``ro_paths``.
+    visible: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    uid: int | None = None
+    gid: int | None = None
+    as_root: bool = False
+    #: setrlimit 방식에서 일반 사용자로 돌 때, 그 사용자가 이미 돌리고 있는 프로세스·스레드 수(RLIMIT_NPROC에 더함).
+    running_tasks: int = 0
+    #: /bin, /lib처럼 시스템 최상위 항목: (경로, 링크이면 그 대상, 아니면 None). 없는 것은 빠져 있습니다.
+    system_top: tuple[tuple[str, str | None], ...] = ()
+    #: 쓰는 프로그램들의 경로
+    bwrap: str | None = None
+    unshare: str | None = None
+    setpriv: str | None = None
+
+    @property
+    def run(self) -> str:
+        return os.path.join(self.rundir, "run")
+
+    def mask(self, is_dir: bool) -> str:
+        """가림막: 아무도 읽을 수 없는 빈 폴더나 빈 파일."""
+        return os.path.join(self.rundir, "deny-dir" if is_dir else "deny-file")
+
+
+def kernel_env(box: Box, python: str, home: str, spec_env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """커널에 주는 환경 변수 전부. 채점기의 환경 변수는 넘어가지 않습니다."""
+    env = {
+        "PATH": f"{os.path.dirname(python)}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "USER": "student",
+        "LOGNAME": "student",
+        "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp",
+        "IPYTHONDIR": f"{home}/.ipython",
+        "MPLCONFIGDIR": os.path.join(box.run, "mpl"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        # 부모 감시는 바깥의 PID 를 쓰므로 PID 이름공간 안에서는 커널을 바로 끝냅니다.
+        # 1 은 ipykernel 에게 "감시하지 말라"는 뜻이고, 부모가 죽으면 bwrap 이 커널을 끝냅니다.
+        "JPY_PARENT_PID": "1",
+        **box.limits.thread_env(),
+    }
+    env.update(spec_env or {})
+    env.update(dict(box.env))
+    return env
+
+
+def launcher_args(box: Box, env: Mapping[str, str]) -> list[str]:
+    """_kernel_launcher.py 에 주는 인자: 자원 한도, 작업 폴더, uid, 환경 변수."""
+    limits = box.limits
+    args = [
+        "--cpu", str(limits.cpu_seconds),
+        "--data-mb", str(limits.memory_mb),
+        "--as-mb", str(limits.memory_mb + _ADDRESS_SPACE_HEADROOM_MB),
+        # 이름공간 없이 일반 사용자로 돌면 RLIMIT_NPROC 가 그 사용자의 모든 프로세스를 셉니다.
+        "--nproc", str(limits.max_processes + box.running_tasks),
+        "--fsize-mb", str(limits.file_size_mb),
+        "--nofile", str(limits.open_files),
+        "--chdir", box.workdir,
+    ]
+    if box.uid is not None:
+        args += ["--uid", str(box.uid), "--gid", str(box.gid)]
+    for key, value in env.items():
+        args += ["--env", f"{key}={value}"]
+    return args
+
+
+def command(box: Box, kernel_cmd: list[str], spec_env: Mapping[str, str] | None = None) -> list[str]:
+    """격리된 커널을 띄우는 명령줄: ``kernel_cmd`` (jupyter_client가 만든 커널 명령)를 방식에 맞게 감쌉니다."""
+    python = kernel_cmd[0]
+    if box.mechanism == BUBBLEWRAP:
+        env = kernel_env(box, python, "/tmp", spec_env)
+        return [box.bwrap, *bwrap_args(box), "--",
+                python, "-I", "-S", _LAUNCHER_IN_BOX, *launcher_args(box, env), "--", *kernel_cmd]
+    if box.mechanism == UNSHARE:
+        env = kernel_env(box, python, "/tmp", spec_env)
+        mount_args = []
+        for path, is_dir in box.deny:
+            mount_args += ["--mask", box.mask(is_dir), path]
+        for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
+            mount_args += ["--cover", tmp, "1777", str(box.limits.tmp_mb)]
+        # 홈 폴더에는 채점자의 비밀이 있을 수 있고, pyenv 처럼 파이썬이 그 아래에 있으면
+        # 학생 uid 가 지나갈 수 없습니다. 덮은 뒤 파이썬만 다시 보이게 합니다.
+        for home in _HOME_DIRS:
+            mount_args += ["--cover", home, "0755", "1"]
+        mount_args += ["--keep", box.workdir, "--keep", box.run]
+        for root in box.visible:
+            mount_args += ["--keep-ro", root]
+        # unshare 에는 bwrap 의 --die-with-parent 가 없어 setpriv 로 대신합니다.
+        guard = [box.setpriv, "--pdeathsig", "KILL", "--"] if box.setpriv else []
+        return [*guard, box.unshare, *_unshare_args(box.as_root), "--",
+                python, "-I", "-S", str(_LAUNCHER), *mount_args, *launcher_args(box, env), "--", *kernel_cmd]
+    env = kernel_env(box, python, os.path.join(box.run, "home"), spec_env)
+    return [python, "-I", "-S", str(_LAUNCHER), *launcher_args(box, env), "--", *kernel_cmd]
+
+
+def bwrap_args(box: Box) -> list[str]:
+    """bubblewrap 의 인자: 이름공간, 읽기 전용 시스템, 작업 폴더와 실행 폴더, 가린 경로, 런처."""
+    limits = box.limits
+    args = [*_bwrap_namespace_args(box.as_root), "--hostname", "sandbox", "--clearenv"]
+    made = {"/"}
+
+    def parents(path: str) -> None:
+        # bwrap 이 스스로 만드는 중간 폴더는 0700 이라 uid 를 바꾼 커널이 지나가지 못합니다.
+        for parent in _ancestors(path):
+            if parent not in made:
+                args.extend(["--perms", "0755", "--dir", parent])
+                made.add(parent)
+
+    args += ["--ro-bind", "/usr", "/usr"]
+    made.add("/usr")
+    for path, target in box.system_top:
+        args += ["--symlink", target, path] if target is not None else ["--ro-bind", path, path]
+        made.add(path)
+    for name in _ETC_ALLOWED:
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    made.add("/etc")
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
+             "--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/dev/shm"]
+    made.update({"/proc", "/dev", "/tmp", "/dev/shm"})
+
+    # 바깥 폴더가 먼저 붙어야 그 안을 가리거나 다시 여는 마운트가 의미가 있으므로
+    # 깊이 순서로 적용합니다. 가린 폴더 안의 작업 폴더는 그 뒤에 다시 보입니다.
+    mounts: list[tuple[str, str, str]] = [(root, "ro", root) for root in box.visible]
+    mounts += [(box.workdir, "rw", box.workdir), (box.run, "rw", box.run)]
+    shown = [m[0] for m in mounts] + ["/usr", "/etc"]
+    for path, is_dir in box.deny:
+        if any(_under(path, v) for v in shown):
+            mounts.append((path, "mask", box.mask(is_dir)))
+    mounts.sort(key=lambda m: (m[0].count("/"), m[1] == "mask"))
+    for path, kind, source in mounts:
+        parents(path)
+        args += ["--bind" if kind == "rw" else "--ro-bind", source, path]
+        made.add(path)
+
+    parents(_LAUNCHER_IN_BOX)
+    args += ["--ro-bind", str(_LAUNCHER), _LAUNCHER_IN_BOX, "--chdir", "/"]
+    return args
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """격리된 커널을 띄우는 ``AsyncKernelManager``: jupyter_client 에 끼어드는 지점만 있습니다.
+
+    직접 만들지 말고 ``make_kernel_manager`` 를 씁니다. 시작은 nbclient 가 합니다. 명령줄은 :func:`command` 가,
+    실행 폴더는 :meth:`_prepare_rundir` 가 만듭니다.
+    """
+
+    box: Box | None = None
     _log_file = None
     #: 커널이 끝난 뒤 남는 커널 stdout/stderr 의 끝부분(시작 실패 원인 등). 없으면 "".
     log_tail: str = ""
 
-    # --- jupyter_client 에 끼어드는 지점 ---------------------------------------------
-
     @property
     def kernel_spec(self):
         spec = super().kernel_spec
-        # SIGINT 로 중단하면 신호가 커널이 아니라 bwrap/unshare 에게 가서 커널이 죽는다.
-        # 제어 채널의 interrupt_request 는 샌드박스 안의 커널에 그대로 닿는다.
+        # SIGINT 로 중단하면 신호가 커널이 아니라 bwrap/unshare 에게 가서 커널이 죽습니다.
+        # 제어 채널의 interrupt_request 는 샌드박스 안의 커널에 그대로 닿습니다.
         if spec is not None and spec.interrupt_mode != "message":
             spec.interrupt_mode = "message"
         return spec
 
     async def _async_pre_start_kernel(self, **kw):
         self._prepare_rundir()
-        # 커널의 작업 폴더는 런처가 정한다. Popen 의 cwd 는 채점기 쪽에서 존재하기만 하면 된다.
-        kw["cwd"] = str(self._box["workdir"])
+        # 커널의 작업 폴더는 런처가 정합니다. Popen 의 cwd 는 채점기 쪽에서 존재하기만 하면 됩니다.
+        kw["cwd"] = self.box.workdir
         kw.pop("env", None)
         # 커널의 stdout/stderr 가 채점기의 것을 물려받으면 학생 코드가 채점기 로그에 마음껏
-        # 쓸 수 있다. 파일로 돌리면 RLIMIT_FSIZE 가 크기를 막는다.
-        self._log_file = open(self._rundir / "kernel.log", "ab")
+        # 쓸 수 있습니다. 파일로 돌리면 RLIMIT_FSIZE 가 크기를 막습니다.
+        self._log_file = open(os.path.join(self.box.rundir, "kernel.log"), "ab")
         kw["stdout"] = kw["stderr"] = self._log_file
         return await super()._async_pre_start_kernel(**kw)
 
@@ -216,214 +371,70 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         kernel_cmd = _without_debugger(super().format_kernel_cmd(extra_arguments))
-        box = self._box
-        if box["uid"] is not None:
-            # 연결 파일은 이 메서드 직전에 쓰이므로 소유자를 여기서 바꾼다.
-            _chown_tree(self._rundir / "run", box["uid"], box["gid"])
-            _chown_tree(box["workdir"], box["uid"], box["gid"])
-        return self._wrap(kernel_cmd)
+        box = self.box
+        if box.uid is not None:
+            # 연결 파일은 이 메서드 직전에 쓰이므로 소유자를 여기서 바꿉니다.
+            _chown_tree(Path(box.run), box.uid, box.gid)
+            _chown_tree(Path(box.workdir), box.uid, box.gid)
+        spec = self.kernel_spec
+        return command(box, kernel_cmd, spec.env if spec is not None else None)
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        # 끌 때는 SIGKILL 이라 커널은 곧바로 끝난다. jupyter_client 의 0.1초 간격으로 물으면
-        # 노트북마다 0.1초를 그냥 기다린다.
+        # 끌 때는 SIGKILL 이라 커널은 곧바로 끝납니다. jupyter_client 의 0.1초 간격으로 물으면
+        # 노트북마다 0.1초를 그냥 기다립니다.
         await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if restart:
             return
-        if self._box["mechanism"] == SETRLIMIT and self._box["uid"] is not None:
-            # PID 이름공간이 없으면 학생 코드가 남긴 자식 프로세스가 커널보다 오래 산다.
-            # 그 uid 로 kill(-1) 을 보내면 같은 uid 의 프로세스만 모두 끝난다.
+        box = self.box
+        if box.mechanism == SETRLIMIT and box.uid is not None:
+            # PID 이름공간이 없으면 학생 코드가 남긴 자식 프로세스가 커널보다 오래 삽니다.
+            # 그 uid 로 kill(-1) 을 보내면 같은 uid 의 프로세스만 모두 끝납니다.
             subprocess.run(
                 [sys.executable, "-I", "-S", "-c",
                  "import os, sys; u = int(sys.argv[1]); os.setgroups([]); os.setgid(u);"
-                 " os.setuid(u); os.kill(-1, 9)", str(self._box["uid"])],
+                 " os.setuid(u); os.kill(-1, 9)", str(box.uid)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
             )
-        if self._rundir is not None:
+        rundir = Path(box.rundir)
+        if rundir.exists():
             try:
-                with open(self._rundir / "kernel.log", "rb") as log:
+                with open(rundir / "kernel.log", "rb") as log:
                     log.seek(0, os.SEEK_END)
                     log.seek(max(0, log.tell() - 4096))
                     self.log_tail = log.read().decode("utf-8", "replace")
             except OSError:
                 self.log_tail = ""
-            shutil.rmtree(self._rundir, ignore_errors=True)
-            self._rundir = None
-
-    # --- 준비 ----------------------------------------------------------------------
+            shutil.rmtree(rundir, ignore_errors=True)
 
     def _prepare_rundir(self) -> None:
-        """연결 파일, ipc 소켓, 커널의 HOME 을 둘 폴더를 만든다.
+        """연결 파일, ipc 소켓, 커널의 HOME 을 둘 폴더를 만듭니다.
 
-        ``rundir`` 자체는 채점기 소유(0711)이고, 커널은 그 안의 ``run/`` 에만 쓴다.
-        ``deny-file``, ``deny-dir`` 은 아무도 읽을 수 없는 가림막이다.
+        ``rundir`` 자체는 채점기 소유(0711)이고, 커널은 그 안의 ``run/`` 에만 씁니다.
+        ``deny-file``, ``deny-dir`` 은 아무도 읽을 수 없는 가림막입니다.
         """
-        if self._rundir is None or not self._rundir.exists():
-            self._rundir = Path(tempfile.mkdtemp(prefix="ag-kernel-"))
-            self._rundir.chmod(0o711)
-            run = self._rundir / "run"
-            (run / "home").mkdir(parents=True)
-            (run / "mpl").mkdir()
-            # 폰트 캐시를 새로 만들면 matplotlib import 가 몇 초씩 걸린다. 채점기의 캐시를
-            # 복사해 주되, 커널이 바꾼 캐시를 되가져오지는 않는다.
-            for cached in glob.glob(str(_matplotlib_cache_dir() / "fontlist-*.json")):
-                shutil.copy(cached, run / "mpl")
-            deny_file = self._rundir / "deny-file"
-            deny_file.touch()
-            deny_file.chmod(0)
-            deny_dir = self._rundir / "deny-dir"
-            deny_dir.mkdir()
-            deny_dir.chmod(0)
-            self.connection_file = str(run / "kernel.json")
-            self.transport = "ipc"
-            self.ip = str(run / "ipc")
-
-    def _kernel_env(self, python: str, home: str) -> dict[str, str]:
-        box = self._box
-        limits: Limits = box["limits"]
-        run = self._rundir / "run"
-        python_bin = os.path.dirname(python)
-        env = {
-            "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin",
-            "HOME": home,
-            "USER": "student",
-            "LOGNAME": "student",
-            "LANG": "C.UTF-8",
-            "TMPDIR": "/tmp",
-            "IPYTHONDIR": f"{home}/.ipython",
-            "MPLCONFIGDIR": str(run / "mpl"),
-            "JUPYTER_PLATFORM_DIRS": "1",
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-            # 부모 감시는 바깥의 PID 를 쓰므로 PID 이름공간 안에서는 커널을 바로 끝낸다.
-            # 1 은 ipykernel 에게 "감시하지 말라"는 뜻이고, 부모가 죽으면 bwrap 이 커널을 끝낸다.
-            "JPY_PARENT_PID": "1",
-        }
-        env.update(limits.thread_env())
-        spec = self.kernel_spec
-        if spec is not None and spec.env:
-            env.update(spec.env)
-        env.update(box["env"])
-        return env
-
-    def _launcher_args(self, env: Mapping[str, str]) -> list[str]:
-        box = self._box
-        limits: Limits = box["limits"]
-        nproc = limits.max_processes
-        if box["mechanism"] == SETRLIMIT and not _is_root():
-            # 이름공간 없이 일반 사용자로 돌면 RLIMIT_NPROC 가 그 사용자의 모든 프로세스를
-            # 센다. 이미 돌고 있는 만큼을 더해 주지 않으면 커널이 스레드조차 못 만든다.
-            nproc += _count_tasks_of(os.getuid())
-        args = [
-            "--cpu", str(limits.cpu_seconds),
-            "--data-mb", str(limits.memory_mb),
-            "--as-mb", str(limits.memory_mb + _ADDRESS_SPACE_HEADROOM_MB),
-            "--nproc", str(nproc),
-            "--fsize-mb", str(limits.file_size_mb),
-            "--nofile", str(limits.open_files),
-            "--chdir", str(box["workdir"]),
-        ]
-        if box["uid"] is not None:
-            args += ["--uid", str(box["uid"]), "--gid", str(box["gid"])]
-        for key, value in env.items():
-            args += ["--env", f"{key}={value}"]
-        return args
-
-    def _wrap(self, kernel_cmd: list[str]) -> list[str]:
-        box = self._box
-        mechanism = box["mechanism"]
-        python = kernel_cmd[0]
-        if mechanism == BUBBLEWRAP:
-            env = self._kernel_env(python, home="/tmp")
-            return [
-                shutil.which("bwrap"), *self._bwrap_args(python), "--",
-                python, "-I", "-S", _LAUNCHER_IN_BOX, *self._launcher_args(env), "--",
-                *kernel_cmd,
-            ]
-        if mechanism == UNSHARE:
-            env = self._kernel_env(python, home="/tmp")
-            tmp_mb = str(box["limits"].tmp_mb)
-            mount_args = []
-            for path in box["deny"]:
-                source = self._rundir / ("deny-dir" if os.path.isdir(path) else "deny-file")
-                mount_args += ["--mask", str(source), path]
-            for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
-                mount_args += ["--cover", tmp, "1777", tmp_mb]
-            # 홈 폴더에는 채점자의 비밀이 있을 수 있고, pyenv 처럼 파이썬이 그 아래에 있으면
-            # 학생 uid 가 지나갈 수 없다. 덮은 뒤 파이썬만 다시 보이게 한다.
-            for home in _HOME_DIRS:
-                mount_args += ["--cover", home, "0755", "1"]
-            mount_args += ["--keep", str(box["workdir"]), "--keep", str(self._rundir / "run")]
-            for root in [*_python_roots(python), *box["ro_paths"]]:
-                mount_args += ["--keep-ro", root]
-            # unshare 에는 bwrap 의 --die-with-parent 가 없어 setpriv 로 대신한다.
-            setpriv = shutil.which("setpriv")
-            guard = [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
-            return [
-                *guard, shutil.which("unshare"), *_unshare_args(), "--",
-                python, "-I", "-S", str(_LAUNCHER), *mount_args,
-                *self._launcher_args(env), "--", *kernel_cmd,
-            ]
-        env = self._kernel_env(python, home=str(self._rundir / "run" / "home"))
-        return [python, "-I", "-S", str(_LAUNCHER), *self._launcher_args(env), "--",
-                *kernel_cmd]
-
-    def _bwrap_args(self, python: str) -> list[str]:
-        box = self._box
-        limits: Limits = box["limits"]
-        args = [*_bwrap_namespace_args(), "--hostname", "sandbox", "--clearenv"]
-        made = {"/"}
-
-        def parents(path: str) -> None:
-            # bwrap 이 스스로 만드는 중간 폴더는 0700 이라 uid 를 바꾼 커널이 지나가지 못한다.
-            for parent in _ancestors(path):
-                if parent not in made:
-                    args.extend(["--perms", "0755", "--dir", parent])
-                    made.add(parent)
-
-        args += ["--ro-bind", "/usr", "/usr"]
-        made.add("/usr")
-        for top in _SYSTEM_TOP:
-            path = f"/{top}"
-            if os.path.islink(path):
-                args += ["--symlink", os.readlink(path), path]
-            elif os.path.isdir(path):
-                args += ["--ro-bind", path, path]
-            made.add(path)
-        for name in _ETC_ALLOWED:
-            args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-        made.add("/etc")
-        args += ["--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
-                 "--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/dev/shm"]
-        made.update({"/proc", "/dev", "/tmp", "/dev/shm"})
-
-        # 바깥 폴더가 먼저 붙어야 그 안을 가리거나 다시 여는 마운트가 의미가 있으므로
-        # 깊이 순서로 적용한다. 가린 폴더 안의 작업 폴더는 그 뒤에 다시 보인다.
-        mounts: list[tuple[str, str, str]] = []
-        for root in [*_python_roots(python), *box["ro_paths"]]:
-            mounts.append((root, "ro", root))
-        mounts.append((str(box["workdir"]), "rw", str(box["workdir"])))
-        run = str(self._rundir / "run")
-        mounts.append((run, "rw", run))
-        visible = [m[0] for m in mounts] + ["/usr", "/etc"]
-        for path in box["deny"]:
-            if any(_under(path, v) for v in visible) and os.path.lexists(path):
-                source = self._rundir / ("deny-dir" if os.path.isdir(path) else "deny-file")
-                mounts.append((path, "mask", str(source)))
-        mounts.sort(key=lambda m: (m[0].count("/"), m[1] == "mask"))
-        for path, kind, source in mounts:
-            parents(path)
-            if kind == "rw":
-                args += ["--bind", source, path]
-            else:
-                args += ["--ro-bind", source, path]
-            made.add(path)
-
-        parents(_LAUNCHER_IN_BOX)
-        args += ["--ro-bind", str(_LAUNCHER), _LAUNCHER_IN_BOX, "--chdir", "/"]
-        return args
+        rundir, run = Path(self.box.rundir), Path(self.box.run)
+        if run.exists():
+            return
+        rundir.mkdir(mode=0o711, exist_ok=True)
+        rundir.chmod(0o711)
+        (run / "home").mkdir(parents=True)
+        (run / "mpl").mkdir()
+        # 폰트 캐시를 새로 만들면 matplotlib import 가 몇 초씩 걸립니다. 채점기의 캐시를
+        # 복사해 주되, 커널이 바꾼 캐시를 되가져오지는 않습니다.
+        for cached in glob.glob(str(_matplotlib_cache_dir() / "fontlist-*.json")):
+            shutil.copy(cached, run / "mpl")
+        deny_file = Path(self.box.mask(False))
+        deny_file.touch()
+        deny_file.chmod(0)
+        deny_dir = Path(self.box.mask(True))
+        deny_dir.mkdir()
+        deny_dir.chmod(0)
+        self.connection_file = str(run / "kernel.json")
+        self.transport = "ipc"
+        self.ip = str(run / "ipc")
 
 
 def _chown_tree(root: Path, uid: int, gid: int) -> None:
@@ -565,22 +576,30 @@ def make_kernel_manager(
     km = SandboxedKernelManager(kernel_name=kernel_name)
     uid = gid = None
     root_reason = ""
+    python = _kernel_python(km)
     if _is_root():
         uid = gid = _allocate_uid()
-        python = _kernel_python(km)
         needed = [*_python_roots(python), os.path.dirname(os.path.realpath(python))]
         if mechanism == SETRLIMIT and not _reachable_by_others(needed):
-            # 마운트 이름공간 없이는 다른 uid 가 파이썬에 닿게 할 방법이 없다.
+            # 마운트 이름공간 없이는 다른 uid 가 파이썬에 닿게 할 방법이 없습니다.
             uid = gid = None
             root_reason = f"다른 uid가 {python}에 닿을 수 없음"
-    km._box = {
-        "mechanism": mechanism,
-        "workdir": workdir,
-        "limits": limits,
-        "deny": deny,
-        "ro_paths": [os.path.realpath(p) for p in ro_paths],
-        "env": dict(env or {}),
-        "uid": uid,
-        "gid": gid,
-    }
+    km.box = Box(
+        mechanism=mechanism,
+        workdir=str(workdir),
+        rundir=tempfile.mkdtemp(prefix="ag-kernel-"),
+        limits=limits,
+        deny=tuple((path, os.path.isdir(path)) for path in deny if os.path.lexists(path)),
+        visible=tuple(dict.fromkeys([*_python_roots(python), *(os.path.realpath(p) for p in ro_paths)])),
+        env=tuple((env or {}).items()),
+        uid=uid,
+        gid=gid,
+        as_root=_is_root(),
+        running_tasks=_count_tasks_of(os.getuid()) if mechanism == SETRLIMIT and not _is_root() else 0,
+        system_top=tuple((f"/{top}", os.readlink(f"/{top}") if os.path.islink(f"/{top}") else None)
+                         for top in _SYSTEM_TOP if os.path.islink(f"/{top}") or os.path.isdir(f"/{top}")),
+        bwrap=shutil.which("bwrap"),
+        unshare=shutil.which("unshare"),
+        setpriv=shutil.which("setpriv"),
+    )
     return km, _describe(mechanism, limits, deny, uid, root_reason)
