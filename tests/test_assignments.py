@@ -14,6 +14,7 @@ NOTEBOOKS = sorted(course.SOLUTIONS.glob("*/*.ipynb")) + sorted(course.EXERCISES
 ALLOWED_CELL_METADATA = {"nbgrader", "deletable", "editable"}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_committed_notebooks_carry_no_outputs_or_editor_metadata(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -25,6 +26,7 @@ def test_committed_notebooks_carry_no_outputs_or_editor_metadata(path):
     assert set(nb["metadata"]) <= {"kernelspec", "language_info"}, f"{path}: notebook metadata {set(nb['metadata'])}"
 
 
+@pytest.mark.unit
 def test_every_assignment_in_solutions_is_released(assignment_ids):
     assert assignment_ids, "no assignments found"
     for aid in assignment_ids:
@@ -41,6 +43,7 @@ def test_exercises_equal_a_fresh_release(tmp_path, assignment_ids):
             assert committed == fresh, f"exercises/{aid}/{name}.ipynb differs from a fresh release: run `python -m autograder release {aid}`"
 
 
+@pytest.mark.unit
 def test_exercises_hold_no_hidden_tests_and_no_solutions(assignment_ids):
     for aid in assignment_ids:
         found = export_public.regions(sorted((course.SOLUTIONS / aid).glob("*.ipynb")))
@@ -55,6 +58,7 @@ def test_exercises_hold_no_hidden_tests_and_no_solutions(assignment_ids):
             assert not leaked, f"{aid}: hidden test or solution lines in exercises: {sorted(leaked)[:5]}"
 
 
+@pytest.mark.unit
 def test_every_graded_function_has_solution_visible_and_hidden_cells(assignment_ids):
     for aid in assignment_ids:
         for name in course.notebook_names(aid):

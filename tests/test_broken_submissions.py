@@ -8,7 +8,7 @@ import pytest
 
 from autograder import course, notebooks
 from tests.conftest import grade, put
-from tests.test_assignments import hidden_test_lines, public_lines
+from tools import export_public
 
 AID = "ch01_modeling"
 WRONG_SIGMOID = "def sigmoid(z):\n    return np.asarray(z, dtype=float) * 0 + 0.5\n"
@@ -184,7 +184,8 @@ def test_every_student_has_one_row_and_feedback(batch):
 
 def test_feedback_never_shows_hidden_tests_or_values(batch):
     _, _, out = batch
-    hidden = hidden_test_lines(AID) - public_lines(AID)
+    found = export_public.regions(sorted((course.SOLUTIONS / AID).glob("*.ipynb")))
+    hidden = found["HIDDEN TESTS"] - found["public"]
     assert hidden
     for page in (out / "feedback").rglob("*.html"):
         text = page.read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ def graded_functions(aid: str) -> list[str]:
     return [notebooks.grade_id(c) for c in notebooks.source_notebook(aid).cells if notebooks.is_solution(c)]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("aid", course.assignments())
 def test_catalogue_exists_and_covers_every_function(aid):
     cat = load(aid)

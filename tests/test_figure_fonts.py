@@ -29,6 +29,7 @@ def test_book_figure_setup_draws_hangul_and_minus_without_warnings(warnings_by_p
     assert "book/figures_korean.html" not in warnings_by_page, warnings_by_page
 
 
+@pytest.mark.unit
 def test_checker_reads_findfont_lines(tmp_path):
     (tmp_path / "page.html").write_text(
         '<div class="output stderr"><pre>findfont: Font family \'NanumGothic\' not found.\n'

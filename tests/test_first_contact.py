@@ -43,6 +43,7 @@ def test_validate_stub_from_outside_the_repository_fails_with_korean_messages(tm
     assert "✘ add_intercept: 아직 구현하지 않았습니다" in proc.stdout
 
 
+@pytest.mark.unit
 def test_workdir_copy_takes_only_declared_files_and_never_copies_a_folder_into_itself(tmp_path):
     folder = tmp_path / "sub"
     folder.mkdir()
@@ -85,6 +86,7 @@ def test_unknown_notebook_exits_2(tmp_path):
     assert proc.returncode == 2 and "어느 과제의 노트북인지" in proc.stderr, proc.stdout + proc.stderr
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("command", sorted(cli.EXAMPLES))
 def test_help_shows_defaults_and_an_example(command):
     text = cli.build_parser()._subparsers._group_actions[0].choices[command].format_help()
@@ -93,12 +95,14 @@ def test_help_shows_defaults_and_an_example(command):
         assert "(기본: 120)" in text and "(기본: 200)" in text, text
 
 
+@pytest.mark.unit
 def test_results_folders_are_ignored_by_git():
     proc = subprocess.run(["git", "-C", str(course.REPO), "check-ignore", "results/", "grading/", "submitted/"],
                           capture_output=True, text=True)
     assert proc.stdout.split() == ["results/", "grading/", "submitted/"], proc.stdout + proc.stderr
 
 
+@pytest.mark.unit
 def test_grade_warns_when_out_is_inside_the_repository_but_not_ignored(capsys):
     cli._warn_if_committable(course.REPO / "my-grades-2026")
     assert "커밋될 수 있습니다" in capsys.readouterr().err
@@ -111,6 +115,7 @@ def _report(student: str, *tests: Result) -> Report:
     return Report(student, AID, sum(t.score for t in tests), sum(t.max_score for t in tests), "ok", tests=list(tests))
 
 
+@pytest.mark.unit
 def test_summaries_count_students_not_test_cells(tmp_path):
     same = "sigmoid: z = -1000에서도 경고 없이 0에 가까운 값을 돌려줘야 합니다."
     reports = [
@@ -126,6 +131,7 @@ def test_summaries_count_students_not_test_cells(tmp_path):
     assert "(1명)" in (tmp_path / "overview.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.unit
 def test_system_deps_prints_the_apt_line_and_stops_without_privileges(monkeypatch, capsys):
     from tools import system_deps
 

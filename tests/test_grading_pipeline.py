@@ -110,6 +110,7 @@ def v3_schema():
     return MetadataValidator().schema
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("meta", [
     {"schema_version": 3, "grade": True, "solution": False, "locked": True, "points": 2, "grade_id": "t"},
     {"schema_version": 3, "grade": True, "solution": False, "locked": True, "points": "많이", "grade_id": "t"},
@@ -129,6 +130,7 @@ def test_cached_schema_check_matches_jsonschema(v3_schema, meta):
     assert outcome(gradebook._CheckedSchemas().validate) == outcome(jsonschema.validate)
 
 
+@pytest.mark.unit
 def test_nbgrader_cell_check_still_rejects_bad_metadata():
     """대역을 끼운 뒤에도 nbgrader의 CheckCellMetadata 경로에서 잘못된 메타데이터가 거부됩니다."""
     from nbgrader.nbgraderformat import common
@@ -142,6 +144,7 @@ def test_nbgrader_cell_check_still_rejects_bad_metadata():
         MetadataValidator().validate_nb(nb)
 
 
+@pytest.mark.unit
 def test_recording_a_notebook_is_one_transaction(tmp_path, monkeypatch):
     """점수 기록이 도중에 실패하면 그 노트북의 점수는 하나도 바뀌지 않습니다(nbgrader는 셀마다 커밋)."""
     book = gradebook.Book(f"sqlite:///{tmp_path / 'gradebook.db'}")
@@ -192,6 +195,7 @@ def test_guarded_solution_runs_through_a_prestarted_kernel(tmp_path):
     assert errors == []
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("minor", [4, 5])
 def test_guard_cells_keep_the_notebook_valid(minor):
     """끼워 넣는 셀은 노트북 형식을 지킵니다: 4.5(JupyterLab이 저장한 것)는 셀 id가 필요하고 4.4에는 없어야 합니다."""

@@ -36,6 +36,7 @@ def pages_with(index, term: str) -> set[str]:
 # --- 쪼개기 규칙 ------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_index_terms_split_hangul_runs_into_syllables_and_bigrams():
     terms = korean_search.index_terms("경사하강법을 씁니다")
     assert {"경사", "사하", "하강", "강법", "법을"} <= set(terms)
@@ -43,15 +44,18 @@ def test_index_terms_split_hangul_runs_into_syllables_and_bigrams():
     assert "경사하강법을" not in terms  # 통째 낱말은 어떤 검색어와도 맞지 않으므로 색인하지 않습니다
 
 
+@pytest.mark.unit
 def test_index_terms_bridge_words_separated_by_spaces_only():
     assert "사하" in korean_search.index_terms("경사 하강법")
     assert "사하" not in korean_search.index_terms("경사, 하강법")
 
 
+@pytest.mark.unit
 def test_index_terms_keep_latin_runs_whole():
     assert korean_search.index_terms("CNN의 F1점수") == ["CNN", "의", "F1", "점", "수", "점수"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("query", "terms"), [
     ("경사", ["경사"]),
     ("경사하강법을", ["경사", "사하", "하강", "강법"]),       # 끝 조사를 뗍니다

@@ -10,6 +10,7 @@ import pytest
 from tests.site_checks import external_resources, is_remote
 
 
+@pytest.mark.unit
 def test_checker_finds_each_kind_of_remote_resource(tmp_path):
     (tmp_path / "_static").mkdir()
     (tmp_path / "_static" / "theme.css").write_text(
@@ -39,6 +40,7 @@ def test_checker_finds_each_kind_of_remote_resource(tmp_path):
     }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("url", "remote"), [
     ("https://cdn.example/x.js", True), ("//cdn.example/x.js", True),
     ("_static/x.js", False), ("../_static/x.js", False), ("data:image/png;base64,AA", False),

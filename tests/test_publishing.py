@@ -47,6 +47,7 @@ def lines_in(root: Path, lines: set[str], skip: tuple[str, ...] = ()) -> list[st
 # --- 검사 도구가 정말 잡는가 -------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_checkers_find_a_solution_in_highlighted_html(tmp_path):
     solution = notebooks.source_notebook(AID, AID)
     block = next(c.source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
@@ -64,6 +65,7 @@ def test_checkers_find_a_solution_in_highlighted_html(tmp_path):
     assert {hit.split(":")[0] for hit in export_public.leaks(tmp_path, blocks)} == {"page.html"}
 
 
+@pytest.mark.unit
 def test_export_refuses_a_folder_it_did_not_make(tmp_path):
     (tmp_path / "notes.txt").write_text("내 파일", encoding="utf-8")
     with pytest.raises(SystemExit, match="비어 있지 않고"):
@@ -180,6 +182,7 @@ def test_built_site_offers_each_chapters_exercise_notebook(built_book):
 # --- 배포 워크플로 ---------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_publish_workflow_builds_checks_uploads_and_deploys():
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from autograder.limits import Limits
 from autograder.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, Box, command
+
+pytestmark = pytest.mark.unit
 
 KERNEL = ["/opt/venv/bin/python", "-c", "start-kernel", "-f", "/tmp/ag-kernel-x/run/kernel.json"]
 BOX = Box(
