@@ -1,20 +1,20 @@
 """샌드박스 안에서 커널을 띄우기 직전의 마지막 단계.
 
-``autograder.sandbox`` 가 이 파일을 ``python -I -S 경로`` 로 실행한다. 패키지로
-import 하지 않는 까닭은 샌드박스 안에 채점기 코드 전체를 보여 주지 않기 위해서다.
-그래서 표준 라이브러리만 쓴다.
+``autograder.sandbox`` 가 이 파일을 ``python -I -S 경로`` 로 실행합니다. 패키지로
+import 하지 않는 까닭은 샌드박스 안에 채점기 코드 전체를 보여 주지 않기 위해서입니다.
+그래서 표준 라이브러리만 씁니다.
 
-순서가 중요하다.
+순서가 중요합니다.
 
 1. (unshare 방식일 때만) 새 마운트 이름공간 안에서 읽으면 안 되는 경로를 가리고,
    /tmp 와 홈 폴더들을 빈 tmpfs 로 덮은 뒤 작업 폴더, 실행 폴더, 파이썬 환경처럼
-   커널에 필요한 경로만 그 위에 다시 붙인다.
-2. 작업 폴더로 이동한다. 되도록 권한을 내려놓기 전에 해야 상위 폴더를 지나갈
-   권한이 없어도 들어갈 수 있다.
-3. setrlimit 로 자원 한도를 건다. root 일 때 걸어야 학생 코드가 되돌리지 못한다.
-4. root 라면 학생 전용 uid 로 내려간다. RLIMIT_NPROC 는 root 에게 적용되지 않으므로
-   이 단계가 없으면 프로세스 수 제한이 무의미하다.
-5. 깨끗한 환경 변수로 ipykernel 을 exec 한다.
+   커널에 필요한 경로만 그 위에 다시 붙입니다.
+2. 작업 폴더로 이동합니다. 되도록 권한을 내려놓기 전에 해야 상위 폴더를 지나갈
+   권한이 없어도 들어갈 수 있습니다.
+3. setrlimit 로 자원 한도를 겁니다. root 일 때 걸어야 학생 코드가 되돌리지 못합니다.
+4. root 라면 학생 전용 uid 로 내려갑니다. RLIMIT_NPROC 는 root 에게 적용되지 않으므로
+   이 단계가 없으면 프로세스 수 제한이 무의미합니다.
+5. 깨끗한 환경 변수로 ipykernel 을 exec 합니다.
 """
 
 import argparse
@@ -63,12 +63,12 @@ def _mount(source, target, fstype, flags, data=None):
 def _bind(source, target, readonly):
     _mount(source, target, None, _MS_BIND | _MS_REC)
     if readonly:
-        # 바인드 마운트의 읽기 전용 속성은 다시 마운트해야 붙는다.
+        # 바인드 마운트의 읽기 전용 속성은 다시 마운트해야 붙습니다.
         _mount(None, target, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
 
 
 def _cover(covers, keep):
-    """폴더들을 새 tmpfs 로 덮되, keep 경로는 같은 자리에 다시 보이게 한다.
+    """폴더들을 새 tmpfs 로 덮되, keep 경로는 같은 자리에 다시 보이게 합니다.
 
     Parameters
     ----------
@@ -77,7 +77,7 @@ def _cover(covers, keep):
     keep : list of (str, bool)
         (경로, 읽기 전용 여부).
     """
-    # tmpfs 로 덮으면 원래 경로가 사라지므로 덮기 전에 O_PATH 로 붙잡아 둔다.
+    # tmpfs 로 덮으면 원래 경로가 사라지므로 덮기 전에 O_PATH 로 붙잡아 둡니다.
     held = [(path, ro, os.open(path, os.O_PATH)) for path, ro in keep if os.path.exists(path)]
     covered = []
     for folder, mode, size_mb in covers:
@@ -124,7 +124,7 @@ def main(argv=None):
     if not cmd:
         parser.error("실행할 커널 명령이 없습니다")
 
-    # 가림막의 원본은 /tmp 아래에 있으므로 /tmp 를 덮기 전에 붙인다.
+    # 가림막의 원본은 /tmp 아래에 있으므로 /tmp 를 덮기 전에 붙입니다.
     for source, target in args.mask:
         if os.path.lexists(target):
             _bind(source, target, readonly=True)
@@ -136,13 +136,13 @@ def main(argv=None):
         os.chdir(args.chdir)
         moved = True
     except PermissionError:
-        # bubblewrap 안의 root 는 DAC 권한이 없어 학생 uid 소유의 폴더에 못 들어간다.
-        # 그 경우 상위 폴더가 열려 있으므로 uid 를 바꾼 뒤에 들어간다.
+        # bubblewrap 안의 root 는 DAC 권한이 없어 학생 uid 소유의 폴더에 못 들어갑니다.
+        # 그 경우 상위 폴더가 열려 있으므로 uid 를 바꾼 뒤에 들어갑니다.
         moved = False
 
     _set_limit(resource.RLIMIT_CORE, 0)
     if args.cpu is not None:
-        # 소프트 한도에서 SIGXCPU 로 끝나고, 그 신호를 무시하면 1초 뒤 SIGKILL 이다.
+        # 소프트 한도에서 SIGXCPU 로 끝나고, 그 신호를 무시하면 1초 뒤 SIGKILL 입니다.
         _set_limit(resource.RLIMIT_CPU, args.cpu, args.cpu + 1)
     if args.data_mb is not None:
         _set_limit(resource.RLIMIT_DATA, args.data_mb * 2**20)
@@ -160,7 +160,7 @@ def main(argv=None):
         os.setgroups([])
         os.setgid(gid)
         os.setuid(args.uid)
-        # setuid 가 조용히 실패하면 root 로 학생 코드를 돌리게 되므로 반드시 확인한다.
+        # setuid 가 조용히 실패하면 root 로 학생 코드를 돌리게 되므로 반드시 확인합니다.
         if os.getuid() != args.uid or os.geteuid() != args.uid:
             raise SystemExit("uid 를 바꾸지 못했습니다")
         try:
@@ -173,8 +173,8 @@ def main(argv=None):
     if not moved:
         os.chdir(args.chdir)
 
-    # uid 를 바꾸면 커널이 부모 사망 신호 설정을 잃는다. 다시 걸어 두어야 채점기가
-    # 갑자기 끝나도 커널이 남지 않는다.
+    # uid 를 바꾸면 커널이 부모 사망 신호 설정을 잃습니다. 다시 걸어 두어야 채점기가
+    # 갑자기 끝나도 커널이 남지 않습니다.
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
     env = dict(item.split("=", 1) for item in args.env)

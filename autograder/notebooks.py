@@ -42,7 +42,7 @@ def read_notebook(path: Path) -> NotebookNode:
     try:
         nb = nbformat.reads(raw, as_version=4)
         nbformat.validate(nb)
-    except Exception as exc:  # nbformat raises several kinds of validation errors
+    except Exception as exc:  # nbformat은 여러 종류의 검증 오류를 냅니다
         raise SubmissionError("invalid_notebook", f"노트북 형식이 올바르지 않습니다: {type(exc).__name__}") from None
     return nb
 

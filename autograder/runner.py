@@ -67,7 +67,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
         return nb, "timeout", f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?).", isolation
     except DeadKernelError:
         return nb, "kernel_died", "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리·CPU 한도 초과 등).", isolation
-    except RuntimeError as exc:  # nbclient: kernel died before replying, failed to start, ...
+    except RuntimeError as exc:  # nbclient: 커널이 답하기 전에 죽었거나 시작하지 못함 등
         if "kernel" in str(exc).lower():
             return nb, "kernel_died", f"커널 오류: {exc}"[:300], isolation
         raise
@@ -75,7 +75,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
         if km is not None:
             try:
                 run_sync(km.shutdown_kernel)(now=True)
-            except Exception:  # the kernel may already be gone
+            except Exception:  # 커널이 이미 없을 수 있습니다
                 pass
     return nb, "ok", "", isolation
 
@@ -101,7 +101,7 @@ def main(argv: list[str]) -> int:
     try:
         nb, status, detail, isolation = execute_notebook(
             nb, Path(args.workdir), limits, go=(lambda: _wait_for_go(args.go)) if args.go else None)
-    except Exception as exc:  # report, never hang the batch
+    except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다
         status, detail = "grader_error", f"{type(exc).__name__}: {exc}"[:500]
     nbformat.write(nb, args.dst)
     Path(args.status).write_text(

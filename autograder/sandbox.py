@@ -1,25 +1,25 @@
 """학생 노트북 하나를 격리된 커널에서 실행하기 위한 커널 관리자.
 
 채점기는 ``make_kernel_manager`` 가 돌려준 관리자를 nbclient(또는 nbgrader 의
-Execute 전처리기)에 ``km=`` 으로 넘긴다. 커널은 다음 셋 중 쓸 수 있는 가장 강한
-방식으로 격리된다.
+Execute 전처리기)에 ``km=`` 으로 넘깁니다. 커널은 다음 셋 중 쓸 수 있는 가장 강한
+방식으로 격리됩니다.
 
 ``bubblewrap``
     새 마운트·PID·네트워크·IPC·UTS 이름공간. 시스템(/usr, 파이썬 환경, /etc 일부)은
-    읽기 전용으로만 보이고, 쓸 수 있는 곳은 작업 폴더와 개인 /tmp 뿐이다. 그 밖의
-    경로(과제 정답, 성적부, 다른 학생의 제출물)는 아예 보이지 않는다.
+    읽기 전용으로만 보이고, 쓸 수 있는 곳은 작업 폴더와 개인 /tmp 뿐입니다. 그 밖의
+    경로(과제 정답, 성적부, 다른 학생의 제출물)는 아예 보이지 않습니다.
 ``unshare``
     bubblewrap 이 없을 때. 네트워크·PID·마운트 이름공간, 개인 /tmp, 가린 경로, 숨긴
-    홈 폴더는 같지만 나머지 파일 시스템은 파일 권한이 허락하는 만큼 보인다.
+    홈 폴더는 같지만 나머지 파일 시스템은 파일 권한이 허락하는 만큼 보입니다.
 ``setrlimit``
-    이름공간을 만들 수 없을 때. 자원 한도(와 root 일 때 학생 전용 uid)만 걸린다.
+    이름공간을 만들 수 없을 때. 자원 한도(와 root 일 때 학생 전용 uid)만 걸립니다.
 
-``make_kernel_manager`` 가 돌려주는 설명 문장은 실제로 걸린 격리만 말한다. 채점
-결과에 그대로 적어 두면 된다.
+``make_kernel_manager`` 가 돌려주는 설명 문장은 실제로 걸린 격리만 말합니다. 채점
+결과에 그대로 적어 두면 됩니다.
 
 어느 방식이든 커널 프로세스에는 ``_kernel_launcher.py`` 가 setrlimit 로 CPU 시간,
-메모리, 프로세스 수, 파일 크기 한도를 건다. 네트워크 이름공간을 넘어서는 TCP
-루프백이 통하지 않으므로 커널과는 유닉스 도메인 소켓(ZMQ ``ipc``)으로 이야기한다.
+메모리, 프로세스 수, 파일 크기 한도를 겁니다. 네트워크 이름공간을 넘어서는 TCP
+루프백이 통하지 않으므로 커널과는 유닉스 도메인 소켓(ZMQ ``ipc``)으로 이야기합니다.
 """
 
 from __future__ import annotations
@@ -49,11 +49,11 @@ SETRLIMIT = "setrlimit"
 MECHANISMS = (BUBBLEWRAP, UNSHARE, SETRLIMIT)
 
 _LAUNCHER = Path(__file__).resolve().with_name("_kernel_launcher.py")
-# bubblewrap 안에서 런처가 놓이는 자리. 샌드박스의 루트 tmpfs 에만 존재한다.
+# bubblewrap 안에서 런처가 놓이는 자리. 샌드박스의 루트 tmpfs 에만 존재합니다.
 _LAUNCHER_IN_BOX = "/.autograder/kernel_launcher.py"
 
-# 커널이 동작하는 데 필요한 /etc 항목만 보여 준다. /etc 전체에는 DB 접속 정보 같은
-# 설정이 있을 수 있다.
+# 커널이 동작하는 데 필요한 /etc 항목만 보여 줍니다. /etc 전체에는 DB 접속 정보 같은
+# 설정이 있을 수 있습니다.
 _ETC_ALLOWED = (
     "alternatives", "ca-certificates", "fonts", "group", "host.conf", "hosts",
     "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias", "localtime",
@@ -63,12 +63,12 @@ _HOME_DIRS = ("/root", "/home")
 _SYSTEM_TOP = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 
 # root 로 채점할 때 커널마다 따로 쓰는 uid 의 범위. RLIMIT_NPROC 는 uid 마다 세므로
-# 병렬로 도는 커널끼리 한도를 나눠 쓰지 않도록 커널마다 다른 uid 를 준다.
+# 병렬로 도는 커널끼리 한도를 나눠 쓰지 않도록 커널마다 다른 uid 를 줍니다.
 _UID_BASE = 0x40000000
 _uid_counter = itertools.count()
 
-# RLIMIT_DATA 에 잡히지 않는 공유 메모리 매핑까지 막으려고 RLIMIT_AS 도 건다. torch 를
-# import 한 커널은 라이브러리 매핑과 예약 영역만으로 주소 공간을 약 1 GB 더 쓴다.
+# RLIMIT_DATA 에 잡히지 않는 공유 메모리 매핑까지 막으려고 RLIMIT_AS 도 겁니다. torch 를
+# import 한 커널은 라이브러리 매핑과 예약 영역만으로 주소 공간을 약 1 GB 더 씁니다.
 _ADDRESS_SPACE_HEADROOM_MB = 4096
 
 
@@ -92,8 +92,8 @@ def _bwrap_namespace_args(as_root: bool) -> list[str]:
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if as_root:
         # root 가 만든 사용자 이름공간 안의 uid 는 바깥에서 여전히 root 라 RLIMIT_NPROC 가
-        # 먹히지 않는다. 그래서 사용자 이름공간 없이 띄우고, 런처가 uid 를 바꿀
-        # 권한만 남긴다. 런처는 uid 를 바꾸는 순간 이 권한을 모두 잃는다.
+        # 먹히지 않습니다. 그래서 사용자 이름공간 없이 띄우고, 런처가 uid 를 바꿀
+        # 권한만 남깁니다. 런처는 uid 를 바꾸는 순간 이 권한을 모두 잃습니다.
         args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
         args += ["--unshare-user", "--disable-userns"]
@@ -116,7 +116,7 @@ def detect_isolation() -> str:
     -------
     str
         ``"bubblewrap"``, ``"unshare"``, ``"setrlimit"`` 중 하나. 실제로 이름공간을 만들어
-        보고 정하므로 설치만 되어 있고 권한이 막힌 경우는 다음 방식으로 내려간다.
+        보고 정하므로 설치만 되어 있고 권한이 막힌 경우는 다음 방식으로 내려갑니다.
     """
     bwrap = shutil.which("bwrap")
     if bwrap and _probe([bwrap, *_bwrap_namespace_args(_is_root()), "--ro-bind", "/", "/",
@@ -148,7 +148,7 @@ def _python_roots(executable: str) -> list[str]:
     for root in roots:
         real.add(os.path.abspath(root))
         real.add(os.path.realpath(root))
-    # /usr 아래는 시스템 바인드에 이미 들어 있고, 겹치는 폴더는 바깥쪽 하나면 된다.
+    # /usr 아래는 시스템 바인드에 이미 들어 있고, 겹치는 폴더는 바깥쪽 하나면 됩니다.
     kept = sorted(r for r in real if not _under(r, "/usr") and r != "/")
     return [r for r in kept if not any(r != o and _under(r, o) for o in kept)]
 
@@ -445,7 +445,7 @@ def _chown_tree(root: Path, uid: int, gid: int) -> None:
 
 
 def _allocate_uid() -> int:
-    # 프로세스 번호와 순번으로 만들면 병렬 작업자끼리 겹치지 않는다.
+    # 프로세스 번호와 순번으로 만들면 병렬 작업자끼리 겹치지 않습니다.
     return _UID_BASE + ((os.getpid() & 0x3FFFFF) << 8) + next(_uid_counter) % 256
 
 
@@ -491,8 +491,8 @@ def _reachable_by_others(paths: Iterable[str]) -> bool:
 
 
 #: ``python -m ipykernel_launcher`` 와 같되 디버거(debugpy)를 불러오지 않는 커널 시작 코드.
-#: 채점 커널에는 디버거가 쓸모없고, debugpy 를 불러오는 데만 커널 시작 시간의 3분의 1(약 0.2초)이 든다.
-#: ipykernel 은 debugpy 를 import 할 수 없으면 디버거 없이 뜬다.
+#: 채점 커널에는 디버거가 쓸모없고, debugpy 를 불러오는 데만 커널 시작 시간의 3분의 1(약 0.2초)이 듭니다.
+#: ipykernel 은 debugpy 를 import 할 수 없으면 디버거 없이 뜹니다.
 _KERNEL_MAIN = (
     "import sys; sys.modules['debugpy'] = None\n"
     "if sys.path and sys.path[0] == '': del sys.path[0]\n"
@@ -501,7 +501,7 @@ _KERNEL_MAIN = (
 
 
 def _without_debugger(kernel_cmd: list[str]) -> list[str]:
-    """파이썬 커널 명령(``python -m ipykernel_launcher ...``)이면 디버거 없이 뜨게 바꾼다."""
+    """파이썬 커널 명령(``python -m ipykernel_launcher ...``)이면 디버거 없이 뜨게 바꿉니다."""
     if kernel_cmd[1:3] == ["-m", "ipykernel_launcher"]:
         return [kernel_cmd[0], "-c", _KERNEL_MAIN, *kernel_cmd[3:]]
     return kernel_cmd
@@ -525,13 +525,13 @@ def make_kernel_manager(
     ro_paths: Iterable[Path] = (),
     env: Mapping[str, str] | None = None,
 ) -> tuple[AsyncKernelManager, str]:
-    """격리된 커널을 띄울 (아직 시작하지 않은) 커널 관리자를 만든다.
+    """격리된 커널을 띄울 (아직 시작하지 않은) 커널 관리자를 만듭니다.
 
     Parameters
     ----------
     workdir : Path
-        커널의 작업 폴더. 학생 과제 폴더의 임시 복사본이어야 한다. 커널이 쓸 수 있는
-        유일한 영구 폴더이며, root 로 채점하면 커널 전용 uid 의 소유로 바뀐다.
+        커널의 작업 폴더. 학생 과제 폴더의 임시 복사본이어야 합니다. 커널이 쓸 수 있는
+        유일한 영구 폴더이며, root 로 채점하면 커널 전용 uid 의 소유로 바뀝니다.
     limits : Limits
         자원 한도.
     deny_paths : iterable of Path
@@ -539,14 +539,14 @@ def make_kernel_manager(
     kernel_name : str
         jupyter 커널 이름.
     isolation : str, optional
-        ``"bubblewrap"``, ``"unshare"``, ``"setrlimit"`` 중 하나를 강제한다. 없으면
-        ``detect_isolation()`` 의 결과를 쓴다.
+        ``"bubblewrap"``, ``"unshare"``, ``"setrlimit"`` 중 하나를 강제합니다. 없으면
+        ``detect_isolation()`` 의 결과를 씁니다.
     ro_paths : iterable of Path
         읽기 전용으로 더 보여 줄 경로(과제가 import 하는 공용 모듈 등). 그 안의
-        ``deny_paths`` 는 여전히 가려진다. setrlimit 방식에서는 아무것도 가리지 않으므로
-        의미가 없다.
+        ``deny_paths`` 는 여전히 가려집니다. setrlimit 방식에서는 아무것도 가리지 않으므로
+        의미가 없습니다.
     env : mapping, optional
-        커널에 더 넘길 환경 변수. 채점기의 환경 변수는 넘어가지 않는다.
+        커널에 더 넘길 환경 변수. 채점기의 환경 변수는 넘어가지 않습니다.
 
     Returns
     -------
@@ -558,10 +558,10 @@ def make_kernel_manager(
     Notes
     -----
     ``km=`` 으로 관리자를 넘겨받은 nbclient 와 nbconvert 는 실행이 끝나도 커널을 끄지
-    않는다. 호출한 쪽이 ``finally`` 에서 ``await km.shutdown_kernel(now=True)`` (동기
+    않습니다. 호출한 쪽이 ``finally`` 에서 ``await km.shutdown_kernel(now=True)`` (동기
     코드에서는 ``jupyter_core.utils.run_sync(km.shutdown_kernel)(now=True)``) 를 불러야
-    커널과 임시 실행 폴더가 정리된다. 커널의 stdout/stderr 는 채점기로 흘러오지 않고,
-    끈 뒤 ``km.log_tail`` 에 끝부분이 남는다.
+    커널과 임시 실행 폴더가 정리됩니다. 커널의 stdout/stderr 는 채점기로 흘러오지 않고,
+    끈 뒤 ``km.log_tail`` 에 끝부분이 남습니다.
     """
     workdir = Path(workdir).resolve()
     if not workdir.is_dir():
