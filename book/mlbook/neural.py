@@ -200,16 +200,18 @@ def roll(vector, shapes):
     return out
 
 
-def digits_split(test_size=397, seed=0):
-    """scikit-learn의 손글씨 숫자(8×8)를 훈련 세트와 테스트 세트로 나눕니다.
+def digits_split(test_size=397, seed=0, val_size=0):
+    """scikit-learn의 손글씨 숫자(8×8)를 훈련 세트와 테스트 세트(와 검증 세트)로 나눕니다.
 
-    화소 값 0–16을 16으로 나눠 0–1로 맞춥니다.
+    화소 값 0–16을 16으로 나눠 0–1로 맞춥니다. ``val_size > 0``이면 테스트 세트가 아닌 쪽에서
+    그만큼을 검증 세트로 떼어 ``X_val``, ``y_val``, ``Y_val``로 함께 돌려줍니다.
 
     Returns
     -------
     dict
         ``X_train (m, 64)``, ``y_train (m,)``, ``Y_train (m, 10)`` 원-핫,
-        ``X_test``, ``y_test``, ``Y_test``, ``images_test (m_test, 8, 8)``.
+        ``X_test``, ``y_test``, ``Y_test``, ``images_test (m_test, 8, 8)``,
+        그리고 ``val_size > 0``이면 ``X_val``, ``y_val``, ``Y_val``.
     """
     from sklearn.datasets import load_digits
 
@@ -219,11 +221,12 @@ def digits_split(test_size=397, seed=0):
     perm = np.random.default_rng(seed).permutation(len(y))
     test, tr = perm[:test_size], perm[test_size:]
     eye = np.eye(10)
-    return {
-        "X_train": X[tr], "y_train": y[tr], "Y_train": eye[y[tr]],
-        "X_test": X[test], "y_test": y[test], "Y_test": eye[y[test]],
-        "images_test": digits.images[test],
-    }
+    out = {"X_test": X[test], "y_test": y[test], "Y_test": eye[y[test]], "images_test": digits.images[test]}
+    if val_size:
+        val, tr = tr[:val_size], tr[val_size:]
+        out.update({"X_val": X[val], "y_val": y[val], "Y_val": eye[y[val]]})
+    out.update({"X_train": X[tr], "y_train": y[tr], "Y_train": eye[y[tr]]})
+    return out
 
 
 def draw_network(ax, layer_sizes, layer_names=None, node_labels=None, bias=True,
