@@ -138,15 +138,16 @@ def train(thetas, X, Y, alpha=2.0, lambda_=1.0, num_iters=300, X_val=None, Y_val
         학습률 α와 규제 세기 λ.
     num_iters : int
     X_val, Y_val : ndarray 또는 None
-        주면 매 반복마다 이 세트의 비용(λ 없이)도 기록합니다.
+        주면 갱신할 때마다 이 세트의 비용(λ 없이)도 기록합니다.
 
     Returns
     -------
     thetas : list of ndarray
         학습된 가중치.
     history : dict
-        ``"train"``: 매 반복의 훈련 비용(λ 포함, 갱신 직전 값), shape (num_iters,);
-        ``"val"``: 검증 비용, 검증 세트를 준 때만.
+        ``"train"``: 갱신할 때마다 그 직후의 훈련 비용(λ 포함), shape (num_iters,). 2장의 ``descend``,
+        과제의 ``J_history``와 같은 약속입니다(시작점의 비용은 넣지 않음).
+        ``"val"``: 같은 때의 검증 비용, 검증 세트를 준 때만.
     """
     from threadpoolctl import threadpool_limits
 
@@ -156,13 +157,13 @@ def train(thetas, X, Y, alpha=2.0, lambda_=1.0, num_iters=300, X_val=None, Y_val
         history["val"] = np.empty(num_iters)
     # 행렬이 작아 BLAS 스레드를 여럿 띄우면 오히려 느려집니다(특히 다른 작업과 CPU를 나눌 때).
     with threadpool_limits(limits=1):
+        _, grads = cost_and_gradients(thetas, X, Y, lambda_)
         for it in range(num_iters):
-            J, grads = cost_and_gradients(thetas, X, Y, lambda_)
-            history["train"][it] = J
-            if X_val is not None:
-                history["val"][it], _ = cost_and_gradients(thetas, X_val, Y_val)
             for t, g in zip(thetas, grads):
                 t -= alpha * g
+            history["train"][it], grads = cost_and_gradients(thetas, X, Y, lambda_)
+            if X_val is not None:
+                history["val"][it], _ = cost_and_gradients(thetas, X_val, Y_val)
     return thetas, history
 
 
