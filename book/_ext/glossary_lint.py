@@ -1,10 +1,17 @@
 """용어집(book/glossary.yml) 읽기와 용어 린트.
 
 린트는 책의 장(book/*.md)과 과제 원본(solutions/**/*.ipynb)의 markdown 글에서
-두 가지를 찾습니다.
+다음을 찾습니다.
 
-- 용어집의 ``avoid``에 있는 표기(``경사하강법`` → ``경사 하강법``).
+- 용어집의 ``avoid``에 있는 표기(``경사하강법`` → ``경사 하강법``, ``노드`` → ``유닛``).
 - 번역 흔적: ``$``를 읽은 ``달러``, 영어 관용구의 직역 같은 것(:data:`ARTEFACTS`).
+- 해라체 문장 끝(``…한다.``, ``…이다.``, ``…보자.``). 책은 처음부터 끝까지 합쇼체(``…합니다.``)로 씁니다.
+  따옴표와 인용 블록(``>``) 안의 글은 보지 않습니다(:func:`voice_findings`).
+
+장 파일(``book/chNN_*.md``)에서는 두 가지를 더 봅니다(:func:`chapter_findings`).
+
+- 제목(첫 ``#`` 줄)이 장 번호로 시작하는가: ``# 3. 평가: 교차 검증``.
+- 용어집으로 가는 링크(``{term}`…```)가 하나라도 있는가.
 
 코드(코드 셀, 코드 블록, 인라인 코드), 수식, 주소는 보지 않습니다. 뜻이 달라 꼭 써야 하는
 줄에는 ``<!-- glossary-lint: ignore -->``를 붙이면 그 줄을 건너뜁니다.
@@ -187,8 +194,53 @@ def notebook_markdown(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-def lint_lines(path: str, lines: list[tuple[int, str]], terms: list[Term]) -> list[Finding]:
+# 해라체 문장 끝: 합쇼체의 '-니다'·'-ㅂ시다'가 아닌 '다' 뒤에 마침표·느낌표·물음표, 또는 청유형 '-자.'.
+_HAERACHE = re.compile(
+    r"(?<=[\uac00-\ud7a3])(?<![니시])다(?=[.!?]|\([^)]*\)[.!?])"
+    r"|(?:보|하|두|치|세|들|쓰|재|읽|놓)자(?=[.!?])"
+)
+# 인용: 따옴표 안의 글은 남의 말이므로 문체를 보지 않습니다.
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|(?<![\w])\'[^\']*\'')
+VOICE_MESSAGE = "해라체 문장 끝입니다. 책은 합쇼체(…합니다, …입니다)로 씁니다(인용은 따옴표나 > 안에)."
+
+
+def voice_findings(path: str, lines: list[tuple[int, str]]) -> list[Finding]:
+    """해라체로 끝나는 문장(인용 블록과 따옴표 안은 빼고)."""
     findings = []
+    for number, line in lines:
+        if line.lstrip().startswith(">"):
+            continue
+        for match in _HAERACHE.finditer(_QUOTED.sub(" ", line)):
+            findings.append(Finding(path, number, match.group(), VOICE_MESSAGE))
+    return findings
+
+
+_CHAPTER_FILE = re.compile(r"^ch(\d+)_[\w-]+\.md$")
+_TITLE = re.compile(r"^#\s+(.*)$")
+
+
+def chapter_findings(path: str, name: str, text: str) -> list[Finding]:
+    """장 파일의 제목 번호와 용어집 링크. 장 파일이 아니면 빈 목록."""
+    chapter = _CHAPTER_FILE.match(name)
+    if not chapter:
+        return []
+    number = int(chapter.group(1))
+    findings = []
+    lines = prose_lines(text)
+    title = next(((n, m.group(1)) for n, line in lines if (m := _TITLE.match(line))), None)
+    if title is None:
+        findings.append(Finding(path, 1, "", "장 제목(# 줄)이 없습니다."))
+    elif not re.match(rf"{number}\.\s", title[1]):
+        findings.append(Finding(path, title[0], title[1].strip(),
+                                f"장 제목은 장 번호로 시작합니다: '# {number}. …'."))
+    if not re.search(r"\{term\}`", text):
+        findings.append(Finding(path, 1, "{term}",
+                                "용어집 링크가 하나도 없습니다. 용어가 장에서 처음 나올 때 {term}`용어`로 겁니다."))
+    return findings
+
+
+def lint_lines(path: str, lines: list[tuple[int, str]], terms: list[Term]) -> list[Finding]:
+    findings = voice_findings(path, lines)
     variants = [(_variant_regex(v), v, t) for t in terms for v in t.avoid]
     for number, line in lines:
         for regex, variant, term in variants:
@@ -205,7 +257,8 @@ def lint_file(path: Path, terms: list[Term], root: Path | None = None) -> list[F
     shown = str(path.relative_to(root)) if root else str(path)
     if path.suffix == ".ipynb":
         return lint_lines(shown + " (셀*1000+줄)", notebook_markdown(path), terms)
-    return lint_lines(shown, prose_lines(path.read_text(encoding="utf-8")), terms)
+    text = path.read_text(encoding="utf-8")
+    return lint_lines(shown, prose_lines(text), terms) + chapter_findings(shown, path.name, text)
 
 
 def course_files(root: Path) -> list[Path]:

@@ -132,13 +132,14 @@ def descend(f, theta0, alpha, num_iters):
         마지막 θ.
     path : ndarray, shape (num_iters+1, k)
         시작점을 포함한 θ의 자취.
-    history : ndarray, shape (num_iters+1,)
-        path의 각 점에서의 비용. 발산하면 inf나 nan이 들어 있을 수 있습니다.
+    history : ndarray, shape (num_iters,)
+        갱신할 때마다 그 직후의 비용(과제의 ``J_history``와 같은 약속: 시작점의 비용은 넣지 않고,
+        ``history[t]``는 t+1번째 갱신 뒤의 비용). 발산하면 inf나 nan이 들어 있을 수 있습니다.
     """
     theta = np.array(theta0, dtype=float)
     path = [theta.copy()]
     cost, grad = f(theta)
-    history = [cost]
+    history = []
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(num_iters):
             theta = theta - alpha * grad
@@ -288,16 +289,30 @@ def breast_cancer_split(test_size=0.3, seed=0):
     -------
     X_train : ndarray, shape (m_train, 30)
     X_test : ndarray, shape (m_test, 30)
-    y_train, y_test : ndarray, 값은 0(악성) 또는 1(양성)
+    y_train, y_test : ndarray, 값은 1(악성) 또는 0(악성 아님). 책 전체의 약속대로
+        찾고 싶은 쪽(악성)이 1입니다(scikit-learn의 target은 양성 종양이 1이라 뒤집습니다).
     feature_names : list of str
     """
     from sklearn.datasets import load_breast_cancer
 
     data = load_breast_cancer()
+    malignant = 1.0 - data.target
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(data.target))
     n_test = int(round(test_size * len(order)))
     test, train = order[:n_test], order[n_test:]
     return (data.data[train].astype(float), data.data[test].astype(float),
-            data.target[train].astype(float), data.target[test].astype(float),
-            list(data.feature_names))
+            malignant[train], malignant[test], list(data.feature_names))
+
+
+def validation_split(X, y, val_size=0.25, seed=0):
+    """훈련 세트에서 검증 세트를 떼어 냅니다(테스트 세트는 건드리지 않습니다).
+
+    Returns
+    -------
+    X_fit, X_val, y_fit, y_val : ndarray
+    """
+    order = np.random.default_rng(seed).permutation(len(y))
+    n_val = int(round(val_size * len(order)))
+    val, fit = order[:n_val], order[n_val:]
+    return X[fit], X[val], y[fit], y[val]

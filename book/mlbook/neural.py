@@ -138,15 +138,16 @@ def train(thetas, X, Y, alpha=2.0, lambda_=1.0, num_iters=300, X_val=None, Y_val
         학습률 α와 규제 세기 λ.
     num_iters : int
     X_val, Y_val : ndarray 또는 None
-        주면 매 반복마다 이 세트의 비용(λ 없이)도 기록합니다.
+        주면 갱신할 때마다 이 세트의 비용(λ 없이)도 기록합니다.
 
     Returns
     -------
     thetas : list of ndarray
         학습된 가중치.
     history : dict
-        ``"train"``: 매 반복의 훈련 비용(λ 포함, 갱신 직전 값), shape (num_iters,);
-        ``"val"``: 검증 비용, 검증 세트를 준 때만.
+        ``"train"``: 갱신할 때마다 그 직후의 훈련 비용(λ 포함), shape (num_iters,). 2장의 ``descend``,
+        과제의 ``J_history``와 같은 약속입니다(시작점의 비용은 넣지 않음).
+        ``"val"``: 같은 때의 검증 비용, 검증 세트를 준 때만.
     """
     from threadpoolctl import threadpool_limits
 
@@ -156,13 +157,13 @@ def train(thetas, X, Y, alpha=2.0, lambda_=1.0, num_iters=300, X_val=None, Y_val
         history["val"] = np.empty(num_iters)
     # 행렬이 작아 BLAS 스레드를 여럿 띄우면 오히려 느려집니다(특히 다른 작업과 CPU를 나눌 때).
     with threadpool_limits(limits=1):
+        _, grads = cost_and_gradients(thetas, X, Y, lambda_)
         for it in range(num_iters):
-            J, grads = cost_and_gradients(thetas, X, Y, lambda_)
-            history["train"][it] = J
-            if X_val is not None:
-                history["val"][it], _ = cost_and_gradients(thetas, X_val, Y_val)
             for t, g in zip(thetas, grads):
                 t -= alpha * g
+            history["train"][it], grads = cost_and_gradients(thetas, X, Y, lambda_)
+            if X_val is not None:
+                history["val"][it], _ = cost_and_gradients(thetas, X_val, Y_val)
     return thetas, history
 
 
@@ -200,16 +201,18 @@ def roll(vector, shapes):
     return out
 
 
-def digits_split(test_size=397, seed=0):
-    """scikit-learn의 손글씨 숫자(8×8)를 훈련 세트와 테스트 세트로 나눕니다.
+def digits_split(test_size=397, seed=0, val_size=0):
+    """scikit-learn의 손글씨 숫자(8×8)를 훈련 세트와 테스트 세트(와 검증 세트)로 나눕니다.
 
-    화소 값 0–16을 16으로 나눠 0–1로 맞춥니다.
+    화소 값 0–16을 16으로 나눠 0–1로 맞춥니다. ``val_size > 0``이면 테스트 세트가 아닌 쪽에서
+    그만큼을 검증 세트로 떼어 ``X_val``, ``y_val``, ``Y_val``로 함께 돌려줍니다.
 
     Returns
     -------
     dict
         ``X_train (m, 64)``, ``y_train (m,)``, ``Y_train (m, 10)`` 원-핫,
-        ``X_test``, ``y_test``, ``Y_test``, ``images_test (m_test, 8, 8)``.
+        ``X_test``, ``y_test``, ``Y_test``, ``images_test (m_test, 8, 8)``,
+        그리고 ``val_size > 0``이면 ``X_val``, ``y_val``, ``Y_val``.
     """
     from sklearn.datasets import load_digits
 
@@ -219,11 +222,12 @@ def digits_split(test_size=397, seed=0):
     perm = np.random.default_rng(seed).permutation(len(y))
     test, tr = perm[:test_size], perm[test_size:]
     eye = np.eye(10)
-    return {
-        "X_train": X[tr], "y_train": y[tr], "Y_train": eye[y[tr]],
-        "X_test": X[test], "y_test": y[test], "Y_test": eye[y[test]],
-        "images_test": digits.images[test],
-    }
+    out = {"X_test": X[test], "y_test": y[test], "Y_test": eye[y[test]], "images_test": digits.images[test]}
+    if val_size:
+        val, tr = tr[:val_size], tr[val_size:]
+        out.update({"X_val": X[val], "y_val": y[val], "Y_val": eye[y[val]]})
+    out.update({"X_train": X[tr], "y_train": y[tr], "Y_train": eye[y[tr]]})
+    return out
 
 
 def draw_network(ax, layer_sizes, layer_names=None, node_labels=None, bias=True,
