@@ -20,7 +20,7 @@ from book._ext.glossary_lint import (
     load_glossary,
     prose_lines,
 )
-from tests.tiny_book import REPO, tiny_book_html
+from tests.tiny_book import REPO
 
 GLOSSARY = REPO / "book" / "glossary.yml"
 TERMS = [Term("경사 하강법", "gradient descent", ("경사하강법", "기울기 하강법")),
@@ -46,12 +46,14 @@ GOOD_CHAPTER = "---\njupytext: {}\n---\n\n# 3. 평가: 교차 검증\n\n{term}`�
 # --- 용어집 자체 ------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_glossary_loads_and_is_consistent():
     terms = load_glossary(GLOSSARY)
     assert len(terms) >= 60
     assert glossary_problems(terms) == []
 
 
+@pytest.mark.unit
 def test_glossary_problems_catch_duplicates_and_avoid_hitting_a_term():
     terms = [Term("학습", "learning"), Term("학습", "training"), Term("학습률", "learning rate", ("학습",))]
     problems = glossary_problems(terms)
@@ -59,6 +61,7 @@ def test_glossary_problems_catch_duplicates_and_avoid_hitting_a_term():
     assert any("avoid '학습'" in p for p in problems)
 
 
+@pytest.mark.unit
 def test_glossary_rejects_entries_without_english(tmp_path):
     (tmp_path / "g.yml").write_text("- {ko: 학습}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="ko와 en"):
@@ -68,15 +71,18 @@ def test_glossary_rejects_entries_without_english(tmp_path):
 # --- 린트가 찾는 것과 넘기는 것 -------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_flags_avoided_variants_with_particles_and_line_breaks(tmp_path):
     text = "경사하강법을 씁니다. 기울기\n하강법이 아니라 기울기 하강법은.\n피처를 고릅니다.\n"
     assert found(text, tmp_path=tmp_path) == ["경사하강법", "기울기 하강법", "피처"]
 
 
+@pytest.mark.unit
 def test_does_not_flag_variant_inside_a_longer_word(tmp_path):
     assert found("비활성 함수는 없습니다. 활성화 함수를 씁니다. 교차 엔트로피처럼.\n", tmp_path=tmp_path) == []
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("text", [
     "여기서 달러 기호는 수식의 시작입니다.",
     "로그 함수의 로그를 취합니다.",
@@ -88,6 +94,7 @@ def test_flags_translation_artefacts(tmp_path, text):
     assert found(text + "\n", terms=[], tmp_path=tmp_path)
 
 
+@pytest.mark.unit
 def test_skips_code_math_front_matter_and_marked_lines(tmp_path):
     text = (
         "---\ntitle: 경사하강법\n---\n"
@@ -101,11 +108,13 @@ def test_skips_code_math_front_matter_and_marked_lines(tmp_path):
     assert found(text, tmp_path=tmp_path) == []
 
 
+@pytest.mark.unit
 def test_reads_prose_inside_admonitions(tmp_path):
     text = "```{note}\n경사하강법은 주의.\n```\n:::{tip}\n피처를 봅니다.\n:::\n"
     assert found(text, tmp_path=tmp_path) == ["경사하강법", "피처"]
 
 
+@pytest.mark.unit
 def test_reads_only_markdown_cells_of_notebooks(tmp_path):
     notebook = {"cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["# 과제\n", "경사하강법을 구현합니다.\n"]},
@@ -115,6 +124,7 @@ def test_reads_only_markdown_cells_of_notebooks(tmp_path):
     assert found(json.dumps(notebook), suffix=".ipynb", tmp_path=tmp_path) == ["경사하강법"]
 
 
+@pytest.mark.unit
 def test_prose_lines_keep_line_numbers():
     assert prose_lines("---\na: 1\n---\n첫 줄\n\n```\ncode\n```\n끝\n") == [(4, "첫 줄"), (5, ""), (9, "끝")]
 
@@ -122,6 +132,7 @@ def test_prose_lines_keep_line_numbers():
 # --- 문체: 합쇼체 하나 ---------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("sentence", [
     "모델을 평가한다.", "이것이 교차 검증이다.", "정확도가 높았다.", "결과를 비교해 보자.",
     "점수가 부풀려진다(아래 그림).", "그래서 규칙이 생긴다!",
@@ -131,6 +142,7 @@ def test_flags_haerache_sentence_endings(tmp_path, sentence):
     assert [f.message for f in result] == [VOICE_MESSAGE], result
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("text", [
     "모델을 평가합니다. 이것이 교차 검증입니다. 결과를 비교해 봅시다. 함께 합시다.\n",
     "> 깊이를 늘리는 데에 초점을 맞추어 조절해야 한다.\n",                 # 인용 블록
@@ -145,10 +157,12 @@ def test_accepts_hapsyo_quotes_and_code(tmp_path, text):
 # --- 장 파일: 번호 있는 제목과 용어집 링크 -----------------------------------------------------
 
 
+@pytest.mark.unit
 def test_good_chapter_passes(tmp_path):
     assert findings(GOOD_CHAPTER, tmp_path, "ch03_evaluation.md") == []
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("title", ["# 평가: 교차 검증", "# 4. 평가: 교차 검증", "# 3 평가"])
 def test_flags_chapter_title_without_its_number(tmp_path, title):
     text = GOOD_CHAPTER.replace("# 3. 평가: 교차 검증", title)
@@ -156,12 +170,14 @@ def test_flags_chapter_title_without_its_number(tmp_path, title):
     assert len(result) == 1 and "장 번호" in result[0].message, result
 
 
+@pytest.mark.unit
 def test_flags_chapter_without_glossary_links(tmp_path):
     text = GOOD_CHAPTER.replace("{term}`평가`(evaluation)", "평가(evaluation)")
     result = findings(text, tmp_path, "ch03_evaluation.md")
     assert len(result) == 1 and "용어집 링크" in result[0].message, result
 
 
+@pytest.mark.unit
 def test_chapter_rules_apply_only_to_chapter_files(tmp_path):
     assert findings("# 용어집\n\n설명입니다.\n", tmp_path, "glossary.md") == []
 
@@ -169,6 +185,7 @@ def test_chapter_rules_apply_only_to_chapter_files(tmp_path):
 # --- 용어: 용어집이 한 표기를 정한 개념 ------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("text, variant", [
     ("은닉층의 노드가 값을 가집니다.", "노드"),
     ("라벨 배열을 받습니다.", "라벨"),
@@ -189,12 +206,14 @@ PENDING_ASSIGNMENT_TEXT = {
 }
 
 
+@pytest.mark.unit
 def test_course_text_uses_glossary_terms():
     findings = [f for f in lint_course(REPO)
                 if f.path.split(" ")[0] not in PENDING_ASSIGNMENT_TEXT]
     assert not findings, "용어 린트:\n" + "\n".join(map(str, findings))
 
 
+@pytest.mark.unit
 def test_pending_assignment_text_is_written_down():
     pending = (REPO / "docs" / "pending-assignment-text.md").read_text(encoding="utf-8")
     for notebook in PENDING_ASSIGNMENT_TEXT:
@@ -204,13 +223,8 @@ def test_pending_assignment_text_is_written_down():
 # --- 용어집 쪽 -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    return tiny_book_html(tmp_path_factory)[0]
-
-
-def test_glossary_page_lists_every_term_in_korean_order(html):
-    page = (html / "book" / "glossary.html").read_text(encoding="utf-8")
+def test_glossary_page_lists_every_term_in_korean_order(tiny_html):
+    page = (tiny_html / "book" / "glossary.html").read_text(encoding="utf-8")
     page = page[page.index('<dl class="simple glossary">'):]
     terms = load_glossary(GLOSSARY)
     positions = {t.ko: page.find(f">{t.ko}<") for t in terms}
@@ -222,6 +236,6 @@ def test_glossary_page_lists_every_term_in_korean_order(html):
         assert f'id="{make_id(term.en)}"' in page  # 바깥에서 거는 고정 주소 glossary.html#<영어>
 
 
-def test_chapters_link_terms_to_the_glossary(html):
-    page = (html / "book" / "network.html").read_text(encoding="utf-8")
+def test_chapters_link_terms_to_the_glossary(tiny_html):
+    page = (tiny_html / "book" / "network.html").read_text(encoding="utf-8")
     assert 'href="glossary.html#term-' in page
