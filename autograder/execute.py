@@ -39,6 +39,8 @@ class ExecResult:
     #: 그중 커널이 셀을 실행하는 데 쓴 시간(셀마다 busy → idle의 합). 나머지는 채점기의 몫입니다.
     kernel_seconds: float = 0.0
     isolation: str = ""
+    #: 커널이 죽었을 때 커널 프로세스의 stdout/stderr 끝부분. 학생 코드가 쓴 것이 섞이므로 강사에게만 보입니다.
+    kernel_log: str = ""
 
 
 def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaphore | None = None) -> ExecResult:
@@ -88,7 +90,8 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaph
         if status_file.exists() and dst.exists():
             info = json.loads(status_file.read_text(encoding="utf-8"))
             out = nbformat.read(str(dst), as_version=4)
-            return ExecResult(out, info["status"], info["detail"], seconds, kernel_seconds(out), info["isolation"])
+            return ExecResult(out, info["status"], info["detail"], seconds, kernel_seconds(out), info["isolation"],
+                              info.get("kernel_log", ""))
         err = (tmp / "stderr.txt").read_bytes() if (tmp / "stderr.txt").exists() else b""
         tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
         return ExecResult(nb, "grader_error", "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -26,11 +27,22 @@ KERNEL_ENV = {
 
 
 
+@dataclass
+class Outcome:
+    """실행 한 번의 결과. ``kernel_log`` 는 커널이 죽었을 때 커널 프로세스의 stdout/stderr 끝부분(강사용)."""
+
+    nb: NotebookNode
+    status: str
+    detail: str = ""
+    isolation: str = ""
+    kernel_log: str = ""
+
+
 def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
-                  go: Callable[[], bool] | None = None) -> tuple[NotebookNode, str, str, str]:
+                     go: Callable[[], bool] | None = None) -> Outcome:
     """이 프로세스에서 nbgrader의 Execute로 노트북을 실행합니다 (자식 프로세스 안에서 부름).
 
-    커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. 돌려주는 마지막 값은 실제로 걸린 격리의 설명.
+    커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. ``Outcome.isolation`` 은 실제로 걸린 격리의 설명.
     ``go`` 가 있으면 커널을 먼저 띄워 두고, ``go()`` 가 돌아온 뒤에 셀을 실행합니다(거짓이면 실행하지 않음).
     """
     from jupyter_core.utils import run_sync
@@ -54,6 +66,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
         )
     ep = Execute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
     resources = {"metadata": {"path": str(workdir)}}
+    out = Outcome(nb, "ok", "", isolation)
     try:
         if go is not None and km is not None:
             # 커널이 뜨는 동안(0.5초 남짓) 앞 노트북이 실행 칸을 쓰고 있습니다. nbclient는 이미 뜬 커널을 그대로 쓰므로,
@@ -61,23 +74,28 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
             args = [*ep.extra_arguments, f"--HistoryManager.hist_file={ep.ipython_hist_file}"]
             run_sync(km.start_kernel)(extra_arguments=args, cwd=str(workdir))
         if go is not None and not go():
-            return nb, "grader_error", "채점기가 실행을 취소했습니다.", isolation
-        ep.preprocess(nb, resources, km=km)
+            out.status, out.detail = "grader_error", "채점기가 실행을 취소했습니다."
+        else:
+            ep.preprocess(nb, resources, km=km)
     except CellTimeoutError:
-        return nb, "timeout", f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?).", isolation
+        out.status, out.detail = "timeout", f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?)."
     except DeadKernelError:
-        return nb, "kernel_died", "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리·CPU 한도 초과 등).", isolation
+        out.status, out.detail = "kernel_died", "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리·CPU 한도 초과 등)."
     except RuntimeError as exc:  # nbclient: 커널이 답하기 전에 죽었거나 시작하지 못함 등
-        if "kernel" in str(exc).lower():
-            return nb, "kernel_died", f"커널 오류: {exc}"[:300], isolation
-        raise
+        if "kernel" not in str(exc).lower():
+            raise
+        out.status, out.detail = "kernel_died", f"커널 오류: {exc}"[:300]
     finally:
         if km is not None:
             try:
                 run_sync(km.shutdown_kernel)(now=True)
             except Exception:  # 커널이 이미 없을 수 있습니다
                 pass
-    return nb, "ok", "", isolation
+            km.remove_rundir()
+    if out.status == "kernel_died" and km is not None:
+        # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용으로만 돌려줍니다.
+        out.kernel_log = km.log_tail
+    return out
 
 
 def _wait_for_go(fifo: str) -> bool:
@@ -97,15 +115,13 @@ def main(argv: list[str]) -> int:
     nb = nbformat.read(args.src, as_version=4)
     raw = json.loads(Path(args.limits).read_text(encoding="utf-8"))
     limits = Limits(**{**raw, "deny_paths": tuple(raw.get("deny_paths", ()))})
-    isolation = ""
     try:
-        nb, status, detail, isolation = execute_notebook(
-            nb, Path(args.workdir), limits, go=(lambda: _wait_for_go(args.go)) if args.go else None)
+        out = execute_notebook(nb, Path(args.workdir), limits, go=(lambda: _wait_for_go(args.go)) if args.go else None)
     except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다
-        status, detail = "grader_error", f"{type(exc).__name__}: {exc}"[:500]
-    nbformat.write(nb, args.dst)
-    Path(args.status).write_text(
-        json.dumps({"status": status, "detail": detail, "isolation": isolation}), encoding="utf-8")
+        out = Outcome(nb, "grader_error", f"{type(exc).__name__}: {exc}"[:500])
+    nbformat.write(out.nb, args.dst)
+    Path(args.status).write_text(json.dumps({"status": out.status, "detail": out.detail, "isolation": out.isolation,
+                                             "kernel_log": out.kernel_log}), encoding="utf-8")
     return 0
 
 

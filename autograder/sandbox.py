@@ -398,16 +398,25 @@ class SandboxedKernelManager(AsyncKernelManager):
                  " os.setuid(u); os.kill(-1, 9)", str(box.uid)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
             )
-        rundir = Path(box.rundir)
-        if rundir.exists():
-            try:
-                with open(rundir / "kernel.log", "rb") as log:
-                    log.seek(0, os.SEEK_END)
-                    log.seek(max(0, log.tell() - 4096))
-                    self.log_tail = log.read().decode("utf-8", "replace")
-            except OSError:
-                self.log_tail = ""
-            shutil.rmtree(rundir, ignore_errors=True)
+        self.remove_rundir()
+
+    def remove_rundir(self) -> None:
+        """커널 로그의 끝부분을 ``log_tail`` 에 남기고 실행 폴더를 지웁니다. 여러 번 불러도 됩니다.
+
+        보통은 커널을 끌 때 jupyter_client 가 부르지만, 커널이 뜨다가 죽으면 끄기가 중간에 실패해 불리지 않으므로
+        실행하는 쪽(autograder.runner)이 끈 뒤에 한 번 더 부릅니다.
+        """
+        rundir = Path(self.box.rundir)
+        if not rundir.exists():
+            return
+        try:
+            with open(rundir / "kernel.log", "rb") as log:
+                log.seek(0, os.SEEK_END)
+                log.seek(max(0, log.tell() - 4096))
+                self.log_tail = log.read().decode("utf-8", "replace")
+        except OSError:
+            self.log_tail = ""
+        shutil.rmtree(rundir, ignore_errors=True)
 
     def _prepare_rundir(self) -> None:
         """연결 파일, ipc 소켓, 커널의 HOME 을 둘 폴더를 만듭니다.

@@ -229,3 +229,16 @@ def test_fork_server_failure_is_said_once_and_notebooks_still_run(tmp_path, monk
             assert result.status == "ok", result.detail
     warnings_ = [r for r in caplog.records if "포크 서버를 쓸 수 없어" in r.getMessage()]
     assert len(warnings_) == 1 and "시험용으로 막음" in warnings_[0].getMessage()
+
+
+def test_a_kernel_that_dies_at_start_leaves_its_log_for_the_instructor(tmp_path):
+    """커널이 뜨다가 죽으면(여기서는 메모리 8 MB로 파이썬이 모듈을 불러오지 못함) 그 까닭이 담긴 커널 로그가
+    ExecResult.kernel_log로 돌아오고, 실행 폴더는 남지 않습니다."""
+    import glob
+
+    before = set(glob.glob("/tmp/ag-kernel-*"))
+    nb = notebooks.solution_submission("ch01_modeling")
+    result = execute.run(nb, tmp_path, Limits(memory_mb=8, cell_timeout=30, notebook_timeout=120))
+    assert result.status == "kernel_died", result.detail
+    assert "MemoryError" in result.kernel_log or "Fatal Python error" in result.kernel_log, result.kernel_log[-500:]
+    assert set(glob.glob("/tmp/ag-kernel-*")) <= before
