@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="노트북 실행을 이 Dask 스케줄러(예: tcp://10.0.0.5:8786)의 작업자들에게 보냅니다")
     p.add_argument("--db", metavar="URL",
                    help="성적부 주소 (기본: sqlite:///OUT/gradebook.db; 여러 채점기가 함께 쓰려면 postgresql://...)")
+    _deadline_arguments(p)
 
     p = command("check", "과제마다 정답 = 만점, 학생본 = 0점인지 실제 채점으로 확인합니다.")
     p.add_argument("assignments", nargs="*", metavar="ID", help="과제 id (없으면 모두)")
@@ -105,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--isolation", default="auto", choices=["auto", *MECHANISMS, "none"],
                        help="커널 격리 방식 (auto: 쓸 수 있는 가장 강한 것)")
     return parser
+
+
+def _deadline_arguments(p) -> None:
+    """grade의 마감 선택지 (autograder/deadlines.py)."""
+    p.add_argument("--due", metavar="DATETIME", help="모든 과제의 마감, ISO 8601에 시간대 포함 (예: 2026-03-16T23:59:00+09:00)")
+    p.add_argument("--course", type=Path, metavar="FILE", help="과제마다의 마감이 적힌 과정 파일 (TOML, [due] 표)")
+    p.add_argument("--late-penalty", type=float, default=0.0, metavar="P",
+                   help="늦은 날(시작된 24시간)마다 만점의 P%% 감점 (기본 0: 늦은 것만 기록)")
+    p.add_argument("--extensions", type=Path, metavar="FILE", help="기한 연장 CSV (student_id,assignment_id,hours)")
 
 
 def _warn_if_committable(out: Path) -> None:
@@ -128,23 +138,30 @@ def _warn_if_committable(out: Path) -> None:
 
 def _grade(args) -> int:
     from . import dispatch
+    from .deadlines import Policy
     from .grade import Grader, discover
 
     ids = course.check_assignment_ids(args.assignment) if args.assignment else None
+    policy = Policy.from_args(args.due, args.course, args.extensions, args.late_penalty, course.assignments())
     jobs = discover(args.submissions, ids)
     if not jobs:
         raise course.UsageError(f"채점할 제출물이 없습니다: {args.submissions}")
+    collisions = sorted({j.collision for j in jobs if j.collision})
+    for detail in collisions:
+        print(f"경고: {detail}", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     _warn_if_committable(args.out)
     pool = dispatch.dask(args.scheduler) if args.scheduler else dispatch.local(args.jobs)
     print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
-    reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs).run(jobs, pool)
+    reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs, policy=policy).run(jobs, pool)
     bad = sum(not r.scored for r in reports)
     isolation = sorted({r.isolation for r in reports if r.isolation})
     if isolation:
         print("격리: " + " / ".join(isolation))
     print(f"{len(reports)}개 제출물 채점 완료 (정상 채점되지 못한 제출물 {bad}개). "
           f"결과: {args.out / 'grades.csv'}, 개요: {args.out / 'overview.html'}, 피드백: {args.out / 'feedback'}")
+    for detail in collisions:  # 진행 기록에 묻히지 않게 끝에서 한 번 더
+        print(f"경고: {detail}")
     return PROBLEMS if bad else OK
 
 

@@ -147,6 +147,28 @@ class Book:
                     grade.needs_manual_grade = False
             gb.db.commit()
 
+    def record_lateness(self, assignment_id: str, student_id: str, due, timestamp, extension) -> float:
+        """마감(과제), 제출 시각과 연장(제출물)을 nbgrader의 제 자리에 적고, nbgrader가 계산한
+        ``total_seconds_late``(마감이나 제출 시각이 없으면 0)를 돌려줍니다. 시각은 시간대 없는 UTC입니다."""
+        with Gradebook(self.db_url, course.COURSE_ID) as gb:
+            assignment = gb.find_assignment(assignment_id)
+            if assignment.duedate != due:
+                assignment.duedate = due
+            submission = gb.find_submission(assignment_id, student_id)
+            submission.timestamp = timestamp
+            submission.extension = extension
+            gb.db.commit()
+            return float(submission.total_seconds_late)
+
+    def record_late_penalty(self, assignment_id: str, student_id: str, penalty: float) -> None:
+        """늦은 제출 감점을 nbgrader의 ``SubmittedNotebook.late_submission_penalty``에 적습니다
+        (nbgrader는 노트북마다의 감점을 더해 ``SubmittedAssignment.late_submission_penalty``로 봅니다)."""
+        with Gradebook(self.db_url, course.COURSE_ID) as gb:
+            submission = gb.find_submission(assignment_id, student_id)
+            for i, nb in enumerate(sorted(submission.notebooks, key=lambda n: n.name)):
+                nb.late_submission_penalty = (penalty or None) if i == 0 else None
+            gb.db.commit()
+
     def scores(self, assignment_id: str, student_id: str) -> tuple[float, float, list[CellScore]]:
         """성적부에 적힌 점수: (총점, 만점, 셀별 점수)."""
         with Gradebook(self.db_url, course.COURSE_ID) as gb:
