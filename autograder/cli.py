@@ -1,10 +1,10 @@
-"""명령줄: python -m autograder {release,validate,grade,check}.
+"""명령줄: python -m autograder {release,validate,grade,similarity,check}.
 
 종료 상태는 모든 명령이 같습니다.
 
 - 0: 끝났고 문제가 없습니다.
 - 1: 끝났지만 문제가 있습니다 (validate: 통과하지 못한 공개 테스트, grade: 정상 채점되지 못한 제출물,
-  check: 기대와 다른 점수).
+  check: 기대와 다른 점수, similarity: 비교하지 못한 제출물).
 - 2: 입력이나 사용법이 잘못되어 아무것도 하지 않았습니다 (없는 파일·과제, 잘못된 옵션 값).
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ EXAMPLES = {
     "release": "예: python -m autograder release ch02_learning",
     "validate": "예: python -m autograder validate ~/Downloads/ch02_learning.ipynb",
     "grade": "예: python -m autograder grade submitted/ --out results/ --assignment ch02_learning --jobs 4",
+    "similarity": "예: python -m autograder similarity submitted/ --assignment ch02_learning --out similarity/",
     "check": "예: python -m autograder check ch01_modeling ch02_learning",
 }
 
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="종료 상태: 0 문제 없음, 1 끝났지만 문제가 있음, 2 입력이나 사용법이 잘못됨.\n"
                + "\n".join(EXAMPLES.values()),
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,validate,grade,check}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,validate,grade,similarity,check}")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, epilog=EXAMPLES[name], formatter_class=_Formatter)
@@ -89,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL",
                    help="성적부 주소 (기본: sqlite:///OUT/gradebook.db; 여러 채점기가 함께 쓰려면 postgresql://...)")
     _deadline_arguments(p)
+
+    p = command("similarity", "제출물끼리 풀이 셀 코드의 유사도를 재서 베낀 코드 후보를 보여 줍니다.")
+    p.add_argument("submissions", type=Path, help="<학생 id>/<과제 id>/<과제 id>.ipynb 가 들어 있는 폴더")
+    p.add_argument("--assignment", required=True, metavar="ID", help="비교할 과제 id")
+    p.add_argument("--out", type=Path, required=True, help="similarity.csv, similarity.html, skipped.csv 를 쓸 폴더")
+    p.add_argument("--top", type=_positive, default=20, help="similarity.html 에 나란히 보일 쌍의 수")
 
     p = command("check", "과제마다 정답 = 만점, 학생본 = 0점인지 실제 채점으로 확인합니다.")
     p.add_argument("assignments", nargs="*", metavar="ID", help="과제 id (없으면 모두)")
@@ -165,6 +172,22 @@ def _grade(args) -> int:
     return PROBLEMS if bad else OK
 
 
+def _similarity(args) -> int:
+    from . import similarity
+
+    course.check_assignment_ids([args.assignment])
+    pairs, entries, seconds = similarity.run(args.submissions, args.assignment, args.out, args.top)
+    skipped = [e for e in entries if e.problem]
+    for e in skipped:
+        print(f"비교하지 못함: {e.student_id}: {e.problem}", file=sys.stderr)
+    print(f"제출물 {len(entries) - len(skipped)}개(쌍 {len(pairs)}개)를 {seconds:.1f}초에 비교했습니다. "
+          f"비교하지 못한 제출물 {len(skipped)}개. 결과: {args.out / 'similarity.csv'}, {args.out / 'similarity.html'}")
+    if pairs and pairs[0].similarity > 0:
+        top = pairs[0]
+        print(f"가장 비슷한 쌍: {top.a.student_id} ↔ {top.b.student_id} ({top.similarity * 100:.0f}%)")
+    return PROBLEMS if skipped else OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -183,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             return validate(args.notebook, _limits(args))
         if args.command == "grade":
             return _grade(args)
+        if args.command == "similarity":
+            return _similarity(args)
         from .check import check
         return check(course.check_assignment_ids(args.assignments), jobs=args.jobs, limits=_limits(args))
     except course.UsageError as exc:
