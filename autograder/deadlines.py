@@ -134,7 +134,8 @@ class Policy:
     """한 번의 채점에 쓰는 마감 규칙."""
 
     due: dict[str, dt.datetime] = field(default_factory=dict)  # 과제 id → 마감(UTC, 시간대 없음)
-    extensions: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: (학생 id, 과제 id) → 연장 시간. None이면 연장 파일이 없는 것: 성적부에 nbgrader로 준 연장을 그대로 둡니다.
+    extensions: dict[tuple[str, str], float] | None = None
     penalty_percent: float = 0.0
 
     @classmethod
@@ -146,7 +147,7 @@ class Policy:
         if due is not None:
             when = parse_due(due)
             dues = {aid: when for aid in known}
-        return cls(dues, read_extensions(extensions, known) if extensions else {}, penalty_percent)
+        return cls(dues, read_extensions(extensions, known) if extensions else None, penalty_percent)
 
 
 def penalty(raw_score: float, max_score: float, late_hours: float, percent: float) -> float:
@@ -160,10 +161,12 @@ def apply(book, rep, folder: Path | None, policy: Policy) -> None:
     rep.raw_score = rep.score
     timestamp, problem = read_timestamp(folder)
     due = policy.due.get(rep.assignment_id)
-    hours = policy.extensions.get((rep.student_id, rep.assignment_id))
+    hours = (policy.extensions or {}).get((rep.student_id, rep.assignment_id))
     extension = dt.timedelta(hours=hours) if hours else None
-    seconds = book.record_lateness(rep.assignment_id, rep.student_id, due, timestamp, extension)
+    seconds = book.record_lateness(rep.assignment_id, rep.student_id, due, timestamp, extension,
+                                   set_extension=policy.extensions is not None)
     if due is None:
+        book.record_late_penalty(rep.assignment_id, rep.student_id, 0.0)  # 전에 채점할 때 남은 감점을 지웁니다
         return
     if timestamp is None:
         rep.late_hours = 0.0

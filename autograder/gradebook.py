@@ -147,16 +147,19 @@ class Book:
                     grade.needs_manual_grade = False
             gb.db.commit()
 
-    def record_lateness(self, assignment_id: str, student_id: str, due, timestamp, extension) -> float:
+    def record_lateness(self, assignment_id: str, student_id: str, due, timestamp, extension,
+                        set_extension: bool = True) -> float:
         """마감(과제), 제출 시각과 연장(제출물)을 nbgrader의 제 자리에 적고, nbgrader가 계산한
-        ``total_seconds_late``(마감이나 제출 시각이 없으면 0)를 돌려줍니다. 시각은 시간대 없는 UTC입니다."""
+        ``total_seconds_late``(마감이나 제출 시각이 없으면 0)를 돌려줍니다. 시각은 시간대 없는 UTC입니다.
+        ``due``가 None이면 성적부의 마감을, ``set_extension``이 거짓이면 성적부의 연장(nbgrader로 준 것)을 그대로 둡니다."""
         with Gradebook(self.db_url, course.COURSE_ID) as gb:
             assignment = gb.find_assignment(assignment_id)
-            if assignment.duedate != due:
+            if due is not None and assignment.duedate != due:
                 assignment.duedate = due
             submission = gb.find_submission(assignment_id, student_id)
             submission.timestamp = timestamp
-            submission.extension = extension
+            if set_extension:
+                submission.extension = extension
             gb.db.commit()
             return float(submission.total_seconds_late)
 
