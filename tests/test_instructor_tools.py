@@ -18,7 +18,7 @@ from nbgrader.exchange.abc.exchange import Exchange
 from autograder import course, deadlines, notebooks
 from autograder.report import read_csv
 from tests.catalogue import load as load_catalogue
-from tests.conftest import autograder, grade, put
+from tests.conftest import autograder, put
 
 AID = "ch01_modeling"
 SIM_AID = "ch02_learning"  # 함수 7개, 서로 완전히 다르게 쓴 맞는 구현 3개(원본 + VARIANTS 2개)
@@ -236,13 +236,15 @@ def late_batch(tmp_path_factory):
         f"student_id,assignment_id,hours\nextended,{AID},6\n{unicodedata.normalize('NFD', '이영희')},{AID},3\n",
         encoding="utf-8")
     out = tmp / "out"
-    rows, _ = grade(subs, out, "--course", str(tmp / "course.toml"), "--late-penalty", "10",
-                    "--extensions", str(tmp / "ext.csv"), "--jobs", "2")
-    return rows, out
+    proc = autograder("grade", str(subs), "--out", str(out), "--course", str(tmp / "course.toml"),
+                      "--late-penalty", "10", "--extensions", str(tmp / "ext.csv"), "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    rows = {(r["student_id"], r["assignment_id"]): r for r in read_csv(out / "grades.csv")}
+    return rows, out, proc
 
 
 def test_grades_csv_has_raw_score_late_hours_and_penalty(late_batch):
-    rows, out = late_batch
+    rows, out, _ = late_batch
     assert list(read_csv(out / "grades.csv")[0])[-3:] == ["raw_score", "late_hours", "penalty"]
     r = rows[("on_time", AID)]
     assert (r["score"], r["raw_score"], r["late_hours"], r["penalty"]) == ("20", "20", "0", "0")
@@ -256,7 +258,7 @@ def test_grades_csv_has_raw_score_late_hours_and_penalty(late_batch):
 
 
 def test_missing_or_unreadable_timestamp_counts_as_on_time_and_is_noted(late_batch):
-    rows, _ = late_batch
+    rows, _, _ = late_batch
     for student in ("no_timestamp", "bad_timestamp"):
         r = rows[(student, AID)]
         assert (r["score"], r["penalty"], r["late_hours"]) == ("20", "0", "0"), student
@@ -264,7 +266,7 @@ def test_missing_or_unreadable_timestamp_counts_as_on_time_and_is_noted(late_bat
 
 
 def test_gradebook_records_lateness_in_nbgraders_fields(late_batch):
-    _, out = late_batch
+    _, out, _ = late_batch
     with Gradebook(f"sqlite:///{out / 'gradebook.db'}", course.COURSE_ID) as gb:
         assert gb.find_assignment(AID).duedate == DUE_UTC
         late = gb.find_submission(AID, "late_2h")
@@ -279,7 +281,7 @@ def test_gradebook_records_lateness_in_nbgraders_fields(late_batch):
 
 
 def test_feedback_tells_the_student_how_late_and_what_it_cost(late_batch):
-    _, out = late_batch
+    _, out, _ = late_batch
     page = (out / "feedback" / "late_2h" / AID / f"{AID}.html").read_text(encoding="utf-8")
     assert "마감보다 2시간 늦게 제출했습니다" in page and "2점을 빼서" in page and "18 / 20점" in page
     on_time = (out / "feedback" / "on_time" / AID / f"{AID}.html").read_text(encoding="utf-8")
@@ -287,7 +289,7 @@ def test_feedback_tells_the_student_how_late_and_what_it_cost(late_batch):
 
 
 def test_nfd_folder_is_graded_under_the_nfc_id(late_batch):
-    rows, out = late_batch
+    rows, out, _ = late_batch
     ids = {s for s, _ in rows}
     assert "이영희" in ids and len("이영희") == 3
     assert all(unicodedata.is_normalized("NFC", s) for s in ids)
@@ -296,15 +298,18 @@ def test_nfd_folder_is_graded_under_the_nfc_id(late_batch):
 
 
 def test_nfc_and_nfd_folders_of_one_student_collide_loudly(late_batch):
-    rows, out = late_batch
+    rows, out, _ = late_batch
     assert [s for s, _ in rows if unicodedata.normalize("NFC", s) == NFC_NAME] == [NFC_NAME]
     r = rows[(NFC_NAME, AID)]
     assert r["status"] == "id_collision" and r["score"] == "0"
     assert "충돌" in r["detail"] and "NFD" in r["detail"] and "코드 포인트 8개" in r["detail"]
+    proc = late_batch[2]
+    assert "경고: 학생 id 충돌" in proc.stdout and "경고: 학생 id 충돌" in proc.stderr
+    assert (out / "feedback" / NFC_NAME / AID / f"{AID}.html").is_file()
 
 
 def test_roster_export_has_one_row_per_student(late_batch):
-    rows, out = late_batch
+    rows, out, _ = late_batch
     wide = read_csv(out / "grades_wide.csv")
     assert list(wide[0]) == ["student_id", AID, "total"]
     assert len(wide) == len({s for s, _ in rows}) == 8
