@@ -163,20 +163,22 @@ def apply(book, rep, folder: Path | None, policy: Policy) -> None:
     due = policy.due.get(rep.assignment_id)
     hours = (policy.extensions or {}).get((rep.student_id, rep.assignment_id))
     extension = dt.timedelta(hours=hours) if hours else None
-    seconds = book.record_lateness(rep.assignment_id, rep.student_id, due, timestamp, extension,
-                                   set_extension=policy.extensions is not None)
+
+    def penalty_of(seconds: float) -> float:
+        if due is None or timestamp is None or seconds <= 0:
+            return 0.0  # 마감이 없거나 제출 시각을 모르면 감점 없음 (전에 채점할 때 남은 감점도 지웁니다)
+        return penalty(rep.raw_score, rep.max_score, seconds / 3600, policy.penalty_percent)
+
+    seconds, rep.penalty = book.record_lateness(rep.assignment_id, rep.student_id, due, timestamp, extension,
+                                                policy.extensions is not None, penalty_of)
     if due is None:
-        book.record_late_penalty(rep.assignment_id, rep.student_id, 0.0)  # 전에 채점할 때 남은 감점을 지웁니다
         return
     if timestamp is None:
         rep.late_hours = 0.0
         note = f"제출 시각을 알 수 없어({problem}) 기한 안에 낸 것으로 보았습니다."
         rep.detail = f"{rep.detail}; {note}" if rep.detail else note
-        book.record_late_penalty(rep.assignment_id, rep.student_id, 0.0)
         return
     rep.late_hours = round(seconds / 3600, 2)
-    rep.penalty = penalty(rep.raw_score, rep.max_score, seconds / 3600, policy.penalty_percent) if seconds > 0 else 0.0
-    book.record_late_penalty(rep.assignment_id, rep.student_id, rep.penalty)
     rep.score = round(rep.raw_score - rep.penalty, 4)
     if seconds > 0:
         days = math.ceil(round(seconds / 3600, 9) / 24)

@@ -148,10 +148,15 @@ class Book:
             gb.db.commit()
 
     def record_lateness(self, assignment_id: str, student_id: str, due, timestamp, extension,
-                        set_extension: bool = True) -> float:
-        """마감(과제), 제출 시각과 연장(제출물)을 nbgrader의 제 자리에 적고, nbgrader가 계산한
-        ``total_seconds_late``(마감이나 제출 시각이 없으면 0)를 돌려줍니다. 시각은 시간대 없는 UTC입니다.
-        ``due``가 None이면 성적부의 마감을, ``set_extension``이 거짓이면 성적부의 연장(nbgrader로 준 것)을 그대로 둡니다."""
+                        set_extension: bool, penalty_of) -> tuple[float, float]:
+        """늦은 제출을 nbgrader의 제 자리에 한 트랜잭션으로 적습니다: 마감(``Assignment.duedate``), 제출 시각과
+        연장(``SubmittedAssignment.timestamp``/``extension``), 감점(``SubmittedNotebook.late_submission_penalty``;
+        nbgrader는 노트북마다의 감점을 더해 ``SubmittedAssignment.late_submission_penalty``로 봅니다).
+
+        시각은 시간대 없는 UTC입니다. ``due``가 None이면 성적부의 마감을, ``set_extension``이 거짓이면 성적부의
+        연장(nbgrader로 준 것)을 그대로 둡니다. 감점은 nbgrader가 계산한 ``total_seconds_late``를 받아
+        ``penalty_of``가 정합니다. 돌려주는 값: (total_seconds_late, 감점).
+        """
         with Gradebook(self.db_url, course.COURSE_ID) as gb:
             assignment = gb.find_assignment(assignment_id)
             if due is not None and assignment.duedate != due:
@@ -160,17 +165,13 @@ class Book:
             submission.timestamp = timestamp
             if set_extension:
                 submission.extension = extension
-            gb.db.commit()
-            return float(submission.total_seconds_late)
-
-    def record_late_penalty(self, assignment_id: str, student_id: str, penalty: float) -> None:
-        """늦은 제출 감점을 nbgrader의 ``SubmittedNotebook.late_submission_penalty``에 적습니다
-        (nbgrader는 노트북마다의 감점을 더해 ``SubmittedAssignment.late_submission_penalty``로 봅니다)."""
-        with Gradebook(self.db_url, course.COURSE_ID) as gb:
-            submission = gb.find_submission(assignment_id, student_id)
+            gb.db.flush()
+            seconds = float(submission.total_seconds_late)
+            penalty = float(penalty_of(seconds))
             for i, nb in enumerate(sorted(submission.notebooks, key=lambda n: n.name)):
                 nb.late_submission_penalty = (penalty or None) if i == 0 else None
             gb.db.commit()
+            return seconds, penalty
 
     def scores(self, assignment_id: str, student_id: str) -> tuple[float, float, list[CellScore]]:
         """성적부에 적힌 점수: (총점, 만점, 셀별 점수)."""
