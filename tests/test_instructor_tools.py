@@ -316,3 +316,26 @@ def test_roster_export_has_one_row_per_student(late_batch):
     by_id = {r["student_id"]: r for r in wide}
     assert by_id["late_2h"][AID] == "18" and by_id["late_2h"]["total"] == "18"
     assert by_id["이영희"]["total"] == "16"
+
+
+def test_extension_granted_in_nbgrader_counts_unless_an_extensions_file_is_given(tmp_path):
+    from autograder.feedback import Report
+    from autograder.gradebook import Book
+
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    book = Book(url)
+    book.prepare(AID)
+    book.open_submission(AID, "kim")
+    with Gradebook(url, course.COURSE_ID) as gb:
+        gb.grant_extension(AID, "kim", hours=10)
+    folder = tmp_path / "subs" / "kim" / AID
+    write_timestamp(folder, DUE_UTC + dt.timedelta(hours=5))
+    rep = Report("kim", AID, 20, 20, "ok")
+    deadlines.apply(book, rep, folder, deadlines.Policy(due={AID: DUE_UTC}, penalty_percent=10))
+    assert (rep.score, rep.late_hours, rep.penalty) == (20, 0, 0)  # nbgrader로 준 10시간 연장
+    rep = Report("kim", AID, 20, 20, "ok")
+    deadlines.apply(book, rep, folder, deadlines.Policy(due={AID: DUE_UTC}, extensions={}, penalty_percent=10))
+    assert (rep.score, rep.late_hours, rep.penalty) == (18, 5, 2)  # 연장 파일이 기준: 이 학생은 연장 없음
+    with Gradebook(url, course.COURSE_ID) as gb:
+        submission = gb.find_submission(AID, "kim")
+        assert submission.extension is None and submission.late_submission_penalty == 2
