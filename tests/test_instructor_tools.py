@@ -39,6 +39,7 @@ def write_timestamp(folder, when: dt.datetime) -> None:
 
 # ---------------------------------------------------------------- 규칙 (채점 없이)
 
+@pytest.mark.unit
 def test_penalty_rule_counts_started_days_and_never_goes_below_zero():
     assert deadlines.penalty(20, 20, 0, 10) == 0
     assert deadlines.penalty(20, 20, 0.01, 10) == 2          # 36초 늦어도 하루
@@ -48,6 +49,7 @@ def test_penalty_rule_counts_started_days_and_never_goes_below_zero():
     assert deadlines.penalty(20, 20, 100, 0) == 0            # 기본값 0: 기록만
 
 
+@pytest.mark.unit
 def test_nbgrader_timestamp_format_is_read(tmp_path):
     write_timestamp(tmp_path, dt.datetime(2026, 3, 16, 17, 0, 30))
     assert (tmp_path / "timestamp.txt").read_text().endswith(" UTC")
@@ -61,6 +63,7 @@ def test_nbgrader_timestamp_format_is_read(tmp_path):
     assert deadlines.read_timestamp(tmp_path / "없음")[0] is None
 
 
+@pytest.mark.unit
 def test_due_needs_an_offset_and_due_flag_beats_the_course_file(tmp_path):
     assert deadlines.parse_due(DUE) == DUE_UTC
     assert deadlines.parse_due("2026-03-16T14:59:00Z") == DUE_UTC
