@@ -202,11 +202,3 @@ def _hours_text(seconds: float) -> str:
     parts = [f"{d}일" if d else "", f"{h}시간" if h else "", f"{m}분" if m else ""]
     return " ".join(p for p in parts if p)
 
-
-def format_utc(when: dt.datetime) -> str:
-    """nbgrader의 기본 timestamp 형식(UTC)으로 적습니다. 테스트와 예제에서 timestamp.txt를 만들 때 씁니다."""
-    return when.strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC"
-
-
-__all__ = ["InputError", "Policy", "apply", "parse_due", "penalty", "read_course_file", "read_extensions",
-           "read_timestamp", "format_utc"]
