@@ -1,10 +1,10 @@
-"""명령줄: python -m autograder {release,validate,grade,check}.
+"""명령줄: python -m autograder {release,validate,grade,similarity,check}.
 
 종료 상태는 모든 명령이 같습니다.
 
 - 0: 끝났고 문제가 없습니다.
 - 1: 끝났지만 문제가 있습니다 (validate: 통과하지 못한 공개 테스트, grade: 정상 채점되지 못한 제출물,
-  check: 기대와 다른 점수).
+  check: 기대와 다른 점수, similarity: 비교하지 못한 제출물).
 - 2: 입력이나 사용법이 잘못되어 아무것도 하지 않았습니다 (없는 파일·과제, 잘못된 옵션 값).
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ EXAMPLES = {
     "release": "예: python -m autograder release ch02_learning",
     "validate": "예: python -m autograder validate ~/Downloads/ch02_learning.ipynb",
     "grade": "예: python -m autograder grade submitted/ --out results/ --assignment ch02_learning --jobs 4",
+    "similarity": "예: python -m autograder similarity submitted/ --assignment ch02_learning --out similarity/",
     "check": "예: python -m autograder check ch01_modeling ch02_learning",
 }
 
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="종료 상태: 0 문제 없음, 1 끝났지만 문제가 있음, 2 입력이나 사용법이 잘못됨.\n"
                + "\n".join(EXAMPLES.values()),
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,validate,grade,check}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,validate,grade,similarity,check}")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, epilog=EXAMPLES[name], formatter_class=_Formatter)
@@ -88,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="노트북 실행을 이 Dask 스케줄러(예: tcp://10.0.0.5:8786)의 작업자들에게 보냅니다")
     p.add_argument("--db", metavar="URL",
                    help="성적부 주소 (기본: sqlite:///OUT/gradebook.db; 여러 채점기가 함께 쓰려면 postgresql://...)")
+    _deadline_arguments(p)
+
+    p = command("similarity", "제출물끼리 풀이 셀 코드의 유사도를 재서 베낀 코드 후보를 보여 줍니다.")
+    p.add_argument("submissions", type=Path, help="<학생 id>/<과제 id>/<과제 id>.ipynb 가 들어 있는 폴더")
+    p.add_argument("--assignment", required=True, metavar="ID", help="비교할 과제 id")
+    p.add_argument("--out", type=Path, required=True, help="similarity.csv, similarity.html, skipped.csv 를 쓸 폴더")
+    p.add_argument("--top", type=_positive, default=20, help="similarity.html 에 나란히 보일 쌍의 수")
 
     p = command("check", "과제마다 정답 = 만점, 학생본 = 0점인지 실제 채점으로 확인합니다.")
     p.add_argument("assignments", nargs="*", metavar="ID", help="과제 id (없으면 모두)")
@@ -105,6 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--isolation", default="auto", choices=["auto", *MECHANISMS, "none"],
                        help="커널 격리 방식 (auto: 쓸 수 있는 가장 강한 것)")
     return parser
+
+
+def _deadline_arguments(p) -> None:
+    """grade의 마감 선택지 (autograder/deadlines.py)."""
+    p.add_argument("--due", metavar="DATETIME", help="모든 과제의 마감, ISO 8601에 시간대 포함 (예: 2026-03-16T23:59:00+09:00)")
+    p.add_argument("--course", type=Path, metavar="FILE", help="과제마다의 마감이 적힌 과정 파일 (TOML, [due] 표)")
+    p.add_argument("--late-penalty", type=float, default=0.0, metavar="P",
+                   help="늦은 날(시작된 24시간)마다 만점의 P%% 감점 (기본 0: 늦은 것만 기록)")
+    p.add_argument("--extensions", type=Path, metavar="FILE", help="기한 연장 CSV (student_id,assignment_id,hours)")
 
 
 def _warn_if_committable(out: Path) -> None:
@@ -128,24 +145,47 @@ def _warn_if_committable(out: Path) -> None:
 
 def _grade(args) -> int:
     from . import dispatch
+    from .deadlines import Policy
     from .grade import Grader, discover
 
     ids = course.check_assignment_ids(args.assignment) if args.assignment else None
+    policy = Policy.from_args(args.due, args.course, args.extensions, args.late_penalty, course.assignments())
     jobs = discover(args.submissions, ids)
     if not jobs:
         raise course.UsageError(f"채점할 제출물이 없습니다: {args.submissions}")
+    collisions = sorted({j.collision for j in jobs if j.collision})
+    for detail in collisions:
+        print(f"경고: {detail}", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     _warn_if_committable(args.out)
     pool = dispatch.dask(args.scheduler) if args.scheduler else dispatch.local(args.jobs)
     print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
-    reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs).run(jobs, pool)
+    reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs, policy=policy).run(jobs, pool)
     bad = sum(not r.scored for r in reports)
     isolation = sorted({r.isolation for r in reports if r.isolation})
     if isolation:
         print("격리: " + " / ".join(isolation))
     print(f"{len(reports)}개 제출물 채점 완료 (정상 채점되지 못한 제출물 {bad}개). "
           f"결과: {args.out / 'grades.csv'}, 개요: {args.out / 'overview.html'}, 피드백: {args.out / 'feedback'}")
+    for detail in collisions:  # 진행 기록에 묻히지 않게 끝에서 한 번 더
+        print(f"경고: {detail}")
     return PROBLEMS if bad else OK
+
+
+def _similarity(args) -> int:
+    from . import similarity
+
+    course.check_assignment_ids([args.assignment])
+    pairs, entries, seconds = similarity.run(args.submissions, args.assignment, args.out, args.top)
+    skipped = [e for e in entries if e.problem]
+    for e in skipped:
+        print(f"비교하지 못함: {e.student_id}: {e.problem}", file=sys.stderr)
+    print(f"제출물 {len(entries) - len(skipped)}개(쌍 {len(pairs)}개)를 {seconds:.1f}초에 비교했습니다. "
+          f"비교하지 못한 제출물 {len(skipped)}개. 결과: {args.out / 'similarity.csv'}, {args.out / 'similarity.html'}")
+    if pairs and pairs[0].similarity > 0:
+        top = pairs[0]
+        print(f"가장 비슷한 쌍: {top.a.student_id} ↔ {top.b.student_id} ({top.similarity * 100:.0f}%)")
+    return PROBLEMS if skipped else OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             return validate(args.notebook, _limits(args))
         if args.command == "grade":
             return _grade(args)
+        if args.command == "similarity":
+            return _similarity(args)
         from .check import check
         return check(course.check_assignment_ids(args.assignments), jobs=args.jobs, limits=_limits(args))
     except course.UsageError as exc:

@@ -26,6 +26,7 @@ STATUS_TEXT = {
     "missing_notebook": "제출된 노트북 없음: 0점",
     "too_large": "제출 폴더가 너무 큼: 0점 (노트북과 필요한 파일만 제출하세요)",
     "grader_error": "채점기 오류: 0점 (강사에게 문의하세요)",
+    "id_collision": "학생 id가 다른 폴더와 겹쳐 채점하지 않음: 0점 (강사에게 문의하세요)",
 }
 
 #: 테스트 결과대로 점수가 매겨지는 상태. 나머지는 모두 0점이고, 배치가 끝나면 '정상 채점되지 못한 제출물'로 셉니다.
@@ -65,6 +66,11 @@ class Report:
     notes: list[str] = field(default_factory=list)
     code: dict[str, str] = field(default_factory=dict)
     isolation: str = ""
+    #: 늦은 제출 (deadlines.py): 감점 전 점수, 늦은 시간(마감이 없으면 None), 감점, 학생에게 보일 문장
+    raw_score: float | None = None
+    late_hours: float | None = None
+    penalty: float = 0.0
+    late_text: str = ""
 
     @property
     def scored(self) -> bool:
@@ -169,6 +175,8 @@ def render_html(report: Report) -> str:
         f"<h3><code>{e(fn)}</code></h3><pre><code>{e(src)}</code></pre>" for fn, src in report.code.items()
     )
     detail = f'<p class="note">{e(report.detail)}</p>' if report.detail else ""
+    if report.late_text:
+        detail += f'<h2>제출 시각</h2><p class="note late">{e(report.late_text)}</p>'
     return f"""<!DOCTYPE html>
 <html lang="ko"><head><meta charset="utf-8"><title>채점 결과 {e(report.assignment_id)} - {e(report.student_id)}</title>
 <style>{_CSS}</style></head><body>

@@ -21,7 +21,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import course, dispatch, execute, feedback, guard, notebooks, report, workdir
+from . import course, deadlines, dispatch, execute, export, feedback, guard, ids, notebooks, report, workdir
 from .gradebook import Book
 from .limits import Limits
 
@@ -34,10 +34,14 @@ class Job:
     notebook: str
     path: Path | None
     notes: list[str] = field(default_factory=list)
+    #: 제출 폴더 <학생>/<과제> (없을 수도 있음; timestamp.txt를 찾는 곳)
+    folder: Path | None = None
+    #: 이 학생 id(NFC)가 되는 폴더가 둘 이상이면 그 설명. 그러면 채점하지 않습니다.
+    collision: str = ""
 
 
 def discover(root: Path, assignment_ids: list[str] | None) -> list[Job]:
-    """제출물 폴더에서 (학생, 과제, 노트북) 목록을 만듭니다."""
+    """제출물 폴더에서 (학생, 과제, 노트북) 목록을 만듭니다. 학생 id는 폴더 이름의 NFC 형태입니다(ids.py)."""
     root = Path(root)
     if not root.is_dir():
         raise course.UsageError(f"제출물 폴더가 없습니다: {root}")
@@ -46,14 +50,20 @@ def discover(root: Path, assignment_ids: list[str] | None) -> list[Job]:
         known = course.assignments()
         present = {a.name for s in students for a in s.iterdir() if a.is_dir()}
         assignment_ids = [a for a in known if a in present]
-    jobs = []
+    by_id: dict[str, list[Path]] = {}
     for student in students:
+        by_id.setdefault(ids.normalize(student.name), []).append(student)
+    jobs = []
+    for sid, folders in sorted(by_id.items()):
+        student = folders[0]
+        collision = ids.collision_detail(sid, folders) if len(folders) > 1 else ""
         for aid in assignment_ids:
             for name in course.notebook_names(aid):
                 folder = student / aid
                 path = folder / f"{name}.ipynb"
-                job = Job(student.name, aid, name, path if path.is_file() else None)
-                if job.path is None and folder.is_dir():
+                job = Job(sid, aid, name, path if path.is_file() and not collision else None,
+                          folder=folder if folder.is_dir() and not collision else None, collision=collision)
+                if job.path is None and folder.is_dir() and not collision:
                     others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
                     if len(others) == 1:
                         job.path = others[0]
@@ -72,7 +82,7 @@ class Prepared:
 
 class Grader:
     def __init__(self, out: Path, db_url: str | None = None, limits: Limits | None = None,
-                 jobs: int = 1, progress: bool | None = None):
+                 jobs: int = 1, progress: bool | None = None, policy: deadlines.Policy | None = None):
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
@@ -80,6 +90,7 @@ class Grader:
         self.jobs = max(1, jobs)
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.book = Book(self.db_url)
+        self.policy = policy or deadlines.Policy()
         self._tmp = Path(tempfile.mkdtemp(prefix="grade-"))
         self._count = 0
         self._sources: dict[tuple[str, str], NotebookNode] = {}
@@ -98,6 +109,8 @@ class Grader:
     def _prepare(self, job: Job) -> Prepared:
         self._source(job)
         self.book.open_submission(job.assignment_id, job.student_id)
+        if job.collision:
+            raise notebooks.SubmissionError("id_collision", job.collision)
         if job.path is None:
             raise notebooks.SubmissionError("missing_notebook", f"{job.assignment_id}/{job.notebook}.ipynb 파일이 없습니다.")
         if any(p.is_symlink() for p in (job.path, job.path.parent, job.path.parent.parent)):
@@ -146,6 +159,7 @@ class Grader:
                 t.message = feedback.STATUS_TEXT[status]
         rep = feedback.Report(job.student_id, job.assignment_id, score, max_score, status, detail,
                               tests, list(job.notes), code or {})
+        deadlines.apply(self.book, rep, job.folder, self.policy)
         feedback.write_html(rep, self.out / "feedback" / job.student_id / job.assignment_id / f"{job.notebook}.html")
         return rep
 
@@ -198,6 +212,7 @@ class Grader:
         report.write_tests(reports, self.out / "tests.csv")
         report.write_timings(self.timings, self.out / "timings.csv")
         report.write_class(reports, self.out / "class.csv")
+        export.write_wide(reports, self.out / "grades_wide.csv")
         report.write_summaries(reports, self.out / "summary")
         report.write_overview(reports, self.out / "overview.html")
         return reports

@@ -147,6 +147,32 @@ class Book:
                     grade.needs_manual_grade = False
             gb.db.commit()
 
+    def record_lateness(self, assignment_id: str, student_id: str, due, timestamp, extension,
+                        set_extension: bool, penalty_of) -> tuple[float, float]:
+        """늦은 제출을 nbgrader의 제 자리에 한 트랜잭션으로 적습니다: 마감(``Assignment.duedate``), 제출 시각과
+        연장(``SubmittedAssignment.timestamp``/``extension``), 감점(``SubmittedNotebook.late_submission_penalty``;
+        nbgrader는 노트북마다의 감점을 더해 ``SubmittedAssignment.late_submission_penalty``로 봅니다).
+
+        시각은 시간대 없는 UTC입니다. ``due``가 None이면 성적부의 마감을, ``set_extension``이 거짓이면 성적부의
+        연장(nbgrader로 준 것)을 그대로 둡니다. 감점은 nbgrader가 계산한 ``total_seconds_late``를 받아
+        ``penalty_of``가 정합니다. 돌려주는 값: (total_seconds_late, 감점).
+        """
+        with Gradebook(self.db_url, course.COURSE_ID) as gb:
+            assignment = gb.find_assignment(assignment_id)
+            if due is not None and assignment.duedate != due:
+                assignment.duedate = due
+            submission = gb.find_submission(assignment_id, student_id)
+            submission.timestamp = timestamp
+            if set_extension:
+                submission.extension = extension
+            gb.db.flush()
+            seconds = float(submission.total_seconds_late)
+            penalty = float(penalty_of(seconds))
+            for i, nb in enumerate(sorted(submission.notebooks, key=lambda n: n.name)):
+                nb.late_submission_penalty = (penalty or None) if i == 0 else None
+            gb.db.commit()
+            return seconds, penalty
+
     def scores(self, assignment_id: str, student_id: str) -> tuple[float, float, list[CellScore]]:
         """성적부에 적힌 점수: (총점, 만점, 셀별 점수)."""
         with Gradebook(self.db_url, course.COURSE_ID) as gb:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .feedback import Report
 
-GRADE_COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail"]
+GRADE_COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail",
+                 "raw_score", "late_hours", "penalty"]
 TEST_COLUMNS = ["student_id", "assignment_id", "function", "test", "grade_id", "score", "max_score", "message"]
 
 
@@ -24,7 +25,10 @@ def write_grades(reports: list[Report], path: Path) -> None:
         w = csv.writer(f)
         w.writerow(GRADE_COLUMNS)
         for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):
-            w.writerow([r.student_id, r.assignment_id, f"{r.score:g}", f"{r.max_score:g}", r.status, r.detail])
+            raw = r.score if r.raw_score is None else r.raw_score
+            late = "" if r.late_hours is None else f"{r.late_hours:g}"
+            w.writerow([r.student_id, r.assignment_id, f"{r.score:g}", f"{r.max_score:g}", r.status, r.detail,
+                        f"{raw:g}", late, f"{r.penalty:g}"])
 
 
 def write_tests(reports: list[Report], path: Path) -> None:
