@@ -27,13 +27,14 @@ from nbformat import NotebookNode
 
 from . import forkserver
 from .limits import Limits
+from .status import Status
 
 log = logging.getLogger(__name__)
 
 @dataclass
 class ExecResult:
     nb: NotebookNode
-    status: str  # ok | timeout | kernel_died | grader_error
+    status: Status  # OK, TIMEOUT, KERNEL_DIED 또는 GRADER_ERROR (실행 단계에서 생길 수 있는 것)
     detail: str = ""
     seconds: float = 0.0
     #: 그중 커널이 셀을 실행하는 데 쓴 시간(셀마다 busy → idle의 합). 나머지는 채점기의 몫입니다.
@@ -78,7 +79,7 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaph
             proc.wait(timeout=limits.notebook_timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            return ExecResult(nb, "timeout", f"노트북 전체가 {limits.notebook_timeout}초 안에 끝나지 않았습니다.",
+            return ExecResult(nb, Status.TIMEOUT, f"노트북 전체가 {limits.notebook_timeout}초 안에 끝나지 않았습니다.",
                               time.monotonic() - start)
         finally:
             _kill_group(proc)
@@ -90,11 +91,11 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaph
         if status_file.exists() and dst.exists():
             info = json.loads(status_file.read_text(encoding="utf-8"))
             out = nbformat.read(str(dst), as_version=4)
-            return ExecResult(out, info["status"], info["detail"], seconds, kernel_seconds(out), info["isolation"],
+            return ExecResult(out, Status(info["status"]), info["detail"], seconds, kernel_seconds(out), info["isolation"],
                               info.get("kernel_log", ""))
         err = (tmp / "stderr.txt").read_bytes() if (tmp / "stderr.txt").exists() else b""
         tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
-        return ExecResult(nb, "grader_error", "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)
+        return ExecResult(nb, Status.GRADER_ERROR, "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)
 
 
 def run_files(nb: NotebookNode, files: dict[str, bytes], limits: Limits) -> ExecResult:
@@ -111,7 +112,7 @@ def run_files(nb: NotebookNode, files: dict[str, bytes], limits: Limits) -> Exec
     limits = replace(limits, deny_paths=tuple(dict.fromkeys([*limits.deny_paths, *here])))
     bad = [name for name in files if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts]
     if bad:
-        return ExecResult(nb, "grader_error", f"작업 폴더 밖을 가리키는 파일 이름: {bad[0]!r}")
+        return ExecResult(nb, Status.GRADER_ERROR, f"작업 폴더 밖을 가리키는 파일 이름: {bad[0]!r}")
     with tempfile.TemporaryDirectory(prefix="work-") as tmp:
         workdir = Path(tmp)
         for name, data in files.items():

@@ -16,21 +16,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from . import notebooks
-
-STATUS_TEXT = {
-    "ok": "채점 완료",
-    "cell_errors": "채점 완료 (일부 셀에서 오류)",
-    "timeout": "시간 초과: 0점",
-    "kernel_died": "실행 중 커널 종료: 0점",
-    "invalid_notebook": "노트북 파일을 읽을 수 없음: 0점",
-    "missing_notebook": "제출된 노트북 없음: 0점",
-    "too_large": "제출 폴더가 너무 큼: 0점 (노트북과 필요한 파일만 제출하세요)",
-    "grader_error": "채점기 오류: 0점 (강사에게 문의하세요)",
-    "id_collision": "학생 id가 다른 폴더와 겹쳐 채점하지 않음: 0점 (강사에게 문의하세요)",
-}
-
-#: 테스트 결과대로 점수가 매겨지는 상태. 나머지는 모두 0점이고, 배치가 끝나면 '정상 채점되지 못한 제출물'로 셉니다.
-SCORED_STATUSES = frozenset({"ok", "cell_errors"})
+from .status import Status
 
 _EXCEPTION_HINTS = {
     "NotImplementedError": "아직 구현하지 않았습니다 (NotImplementedError).",
@@ -60,7 +46,7 @@ class Report:
     assignment_id: str
     score: float
     max_score: float
-    status: str
+    status: Status
     detail: str = ""
     tests: list[TestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -75,7 +61,7 @@ class Report:
     @property
     def scored(self) -> bool:
         """테스트 결과대로 채점되었는지 (아니면 상태 때문에 0점)."""
-        return self.status in SCORED_STATUSES
+        return Status(self.status).scored
 
     def functions(self) -> list[str]:
         seen: list[str] = []
@@ -181,7 +167,7 @@ def render_html(report: Report) -> str:
 <html lang="ko"><head><meta charset="utf-8"><title>채점 결과 {e(report.assignment_id)} - {e(report.student_id)}</title>
 <style>{_CSS}</style></head><body>
 <h1>채점 결과: {e(report.assignment_id)}</h1>
-<p>학생: <b>{e(report.student_id)}</b> · 상태: {e(STATUS_TEXT.get(report.status, report.status))}</p>
+<p>학생: <b>{e(report.student_id)}</b> · 상태: {e(Status(report.status).text)}</p>
 <p class="score">{report.score:g} / {report.max_score:g}점</p>
 {detail}
 <h2>함수별 결과</h2>

@@ -24,6 +24,7 @@ from nbformat.v4 import new_output
 from . import course, deadlines, dispatch, execute, export, feedback, guard, ids, notebooks, report, workdir
 from .gradebook import Book
 from .limits import Limits
+from .status import Status
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +111,12 @@ class Grader:
         self._source(job)
         self.book.open_submission(job.assignment_id, job.student_id)
         if job.collision:
-            raise notebooks.SubmissionError("id_collision", job.collision)
+            raise notebooks.SubmissionError(Status.ID_COLLISION, job.collision)
         if job.path is None:
-            raise notebooks.SubmissionError("missing_notebook", f"{job.assignment_id}/{job.notebook}.ipynb 파일이 없습니다.")
+            raise notebooks.SubmissionError(Status.MISSING_NOTEBOOK, f"{job.assignment_id}/{job.notebook}.ipynb 파일이 없습니다.")
         if any(p.is_symlink() for p in (job.path, job.path.parent, job.path.parent.parent)):
             # 링크를 따라가면 정답 폴더나 다른 학생의 파일을 '제출'할 수 있습니다.
-            raise notebooks.SubmissionError("invalid_notebook", "제출물이 링크(symlink)입니다. 실제 파일을 제출하세요.")
+            raise notebooks.SubmissionError(Status.INVALID_NOTEBOOK, "제출물이 링크(symlink)입니다. 실제 파일을 제출하세요.")
         nb = notebooks.read_notebook(job.path)
         nb, notes = notebooks.restore_structure(nb, self._references[(job.assignment_id, job.notebook)])
         job.notes.extend(notes)
@@ -134,21 +135,26 @@ class Grader:
         _mark_unexecuted(nb)
         nb = self.book.record(nb, job.assignment_id, job.notebook, job.student_id)
         status, detail = result.status, result.detail
-        if status == "ok":
+        if status == Status.OK:
             broken = _student_cell_errors(nb)
             if broken:
-                status = "cell_errors"
+                status = Status.CELL_ERRORS
                 detail = f"학생 코드 셀 {len(broken)}개에서 오류가 났습니다: " + ", ".join(broken[:5])
         graded_path = self.out / "autograded" / job.student_id / job.assignment_id / f"{job.notebook}.ipynb"
         notebooks.write_notebook(nb, graded_path)
+        if result.kernel_log:
+            # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용 폴더에만 둡니다.
+            log_path = graded_path.with_suffix(".kernel.log")
+            log_path.write_text(result.kernel_log, encoding="utf-8")
+            detail += f" 커널 로그(강사용): {log_path.relative_to(self.out).as_posix()}"
         code = {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.is_solution(c)}
         rep = self._report(job, status, detail, nb, code)
         rep.isolation = result.isolation
         return rep
 
-    def _report(self, job: Job, status: str, detail: str, nb: NotebookNode | None = None,
+    def _report(self, job: Job, status: Status, detail: str, nb: NotebookNode | None = None,
                 code: dict[str, str] | None = None) -> feedback.Report:
-        if status not in feedback.SCORED_STATUSES:
+        if not Status(status).scored:
             self.book.set_zero(job.assignment_id, job.student_id)
         score, max_score, cells = self.book.scores(job.assignment_id, job.student_id)
         cell_scores = {c.grade_id: (c.score, c.max_score) for c in cells}
@@ -156,7 +162,7 @@ class Grader:
         tests = feedback.test_results(nb or self._references[(job.assignment_id, job.notebook)], source, cell_scores)
         if nb is None:
             for t in tests:
-                t.message = feedback.STATUS_TEXT[status]
+                t.message = Status(status).text
         rep = feedback.Report(job.student_id, job.assignment_id, score, max_score, status, detail,
                               tests, list(job.notes), code or {})
         deadlines.apply(self.book, rep, job.folder, self.policy)
@@ -167,7 +173,7 @@ class Grader:
         if isinstance(exc, notebooks.SubmissionError):
             return self._report(job, exc.status, exc.detail)
         log.error("채점기 오류 %s/%s:\n%s", job.student_id, job.assignment_id, traceback.format_exc())
-        return self._report(job, "grader_error", f"{type(exc).__name__}: {exc}"[:300])
+        return self._report(job, Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300])
 
     # ---------- 전체
     def run(self, jobs: list[Job], pool: dispatch.Pool | None = None) -> list[feedback.Report]:

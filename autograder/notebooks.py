@@ -14,12 +14,13 @@ import nbformat
 from nbformat import NotebookNode
 
 from . import course
+from .status import Status
 
 
 class SubmissionError(Exception):
     """제출물을 채점할 수 없는 이유. ``status``는 grades.csv에 적히는 값입니다."""
 
-    def __init__(self, status: str, detail: str):
+    def __init__(self, status: Status, detail: str):
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -30,20 +31,20 @@ def read_notebook(path: Path) -> NotebookNode:
     try:
         raw = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise SubmissionError("invalid_notebook", "노트북 파일이 UTF-8 텍스트가 아닙니다.") from None
+        raise SubmissionError(Status.INVALID_NOTEBOOK, "노트북 파일이 UTF-8 텍스트가 아닙니다.") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise SubmissionError(
-            "invalid_notebook", f"노트북 파일이 올바른 JSON이 아닙니다 ({exc.lineno}번째 줄 근처)."
+            Status.INVALID_NOTEBOOK, f"노트북 파일이 올바른 JSON이 아닙니다 ({exc.lineno}번째 줄 근처)."
         ) from None
     if not isinstance(data, dict) or "cells" not in data:
-        raise SubmissionError("invalid_notebook", "노트북 형식이 아닙니다 (cells가 없습니다).")
+        raise SubmissionError(Status.INVALID_NOTEBOOK, "노트북 형식이 아닙니다 (cells가 없습니다).")
     try:
         nb = nbformat.reads(raw, as_version=4)
         nbformat.validate(nb)
     except Exception as exc:  # nbformat은 여러 종류의 검증 오류를 냅니다
-        raise SubmissionError("invalid_notebook", f"노트북 형식이 올바르지 않습니다: {type(exc).__name__}") from None
+        raise SubmissionError(Status.INVALID_NOTEBOOK, f"노트북 형식이 올바르지 않습니다: {type(exc).__name__}") from None
     return nb
 
 

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from .feedback import Report
+from .status import Status
 
 GRADE_COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail",
                  "raw_score", "late_hours", "penalty"]
@@ -157,7 +158,7 @@ def write_overview(reports: list[Report], path: Path) -> None:
             link = f"feedback/{sid}/{aid}/{aid}.html"
             cls = "" if r.scored else ' class="bad"'
             tds += (f'<td{cls}><a href="{e(link)}">{r.score:g} / {r.max_score:g}</a>'
-                    f'{"" if r.status == "ok" else " · " + e(r.status)}</td>')
+                    f'{"" if r.status == Status.OK else " · " + e(r.status)}</td>')
         body += f"<tr><td>{e(sid)}</td>{tds}</tr>"
     path.write_text(f"""<!DOCTYPE html>
 <html lang="ko"><head><meta charset="utf-8"><title>채점 개요</title>

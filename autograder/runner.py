@@ -17,6 +17,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from .limits import Limits
+from .status import Status
 
 #: 노트북이 실행되는 커널에 주는 환경 변수(스레드 수는 Limits.thread_env가 더합니다).
 KERNEL_ENV = {
@@ -32,7 +33,7 @@ class Outcome:
     """실행 한 번의 결과. ``kernel_log`` 는 커널이 죽었을 때 커널 프로세스의 stdout/stderr 끝부분(강사용)."""
 
     nb: NotebookNode
-    status: str
+    status: Status
     detail: str = ""
     isolation: str = ""
     kernel_log: str = ""
@@ -66,7 +67,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
         )
     ep = Execute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
     resources = {"metadata": {"path": str(workdir)}}
-    out = Outcome(nb, "ok", "", isolation)
+    out = Outcome(nb, Status.OK, "", isolation)
     try:
         if go is not None and km is not None:
             # 커널이 뜨는 동안(0.5초 남짓) 앞 노트북이 실행 칸을 쓰고 있습니다. nbclient는 이미 뜬 커널을 그대로 쓰므로,
@@ -74,17 +75,17 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
             args = [*ep.extra_arguments, f"--HistoryManager.hist_file={ep.ipython_hist_file}"]
             run_sync(km.start_kernel)(extra_arguments=args, cwd=str(workdir))
         if go is not None and not go():
-            out.status, out.detail = "grader_error", "채점기가 실행을 취소했습니다."
+            out.status, out.detail = Status.GRADER_ERROR, "채점기가 실행을 취소했습니다."
         else:
             ep.preprocess(nb, resources, km=km)
     except CellTimeoutError:
-        out.status, out.detail = "timeout", f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?)."
+        out.status, out.detail = Status.TIMEOUT, f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?)."
     except DeadKernelError:
-        out.status, out.detail = "kernel_died", "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리·CPU 한도 초과 등)."
+        out.status, out.detail = Status.KERNEL_DIED, "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리·CPU 한도 초과 등)."
     except RuntimeError as exc:  # nbclient: 커널이 답하기 전에 죽었거나 시작하지 못함 등
         if "kernel" not in str(exc).lower():
             raise
-        out.status, out.detail = "kernel_died", f"커널 오류: {exc}"[:300]
+        out.status, out.detail = Status.KERNEL_DIED, f"커널 오류: {exc}"[:300]
     finally:
         if km is not None:
             try:
@@ -92,7 +93,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
             except Exception:  # 커널이 이미 없을 수 있습니다
                 pass
             km.remove_rundir()
-    if out.status == "kernel_died" and km is not None:
+    if out.status == Status.KERNEL_DIED and km is not None:
         # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용으로만 돌려줍니다.
         out.kernel_log = km.log_tail
     return out
@@ -118,7 +119,7 @@ def main(argv: list[str]) -> int:
     try:
         out = execute_notebook(nb, Path(args.workdir), limits, go=(lambda: _wait_for_go(args.go)) if args.go else None)
     except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다
-        out = Outcome(nb, "grader_error", f"{type(exc).__name__}: {exc}"[:500])
+        out = Outcome(nb, Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:500])
     nbformat.write(out.nb, args.dst)
     Path(args.status).write_text(json.dumps({"status": out.status, "detail": out.detail, "isolation": out.isolation,
                                              "kernel_log": out.kernel_log}), encoding="utf-8")

@@ -8,6 +8,7 @@ import nbformat
 
 from . import course, execute, feedback, notebooks, workdir
 from .limits import Limits
+from .status import Status
 
 
 def find_assignment(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
@@ -59,7 +60,7 @@ def validate(path: Path, limits: Limits | None = None) -> int:
             print(exc.detail)
             return 1
         result = execute.run(nb, work, limits)
-    if result.status != "ok":
+    if result.status != Status.OK:
         print(f"실행을 끝내지 못했습니다: {result.detail}")
     authored = {notebooks.grade_id(c): feedback.authored_messages(c.source) for c in reference.cells}
     failed = 0
@@ -77,7 +78,7 @@ def validate(path: Path, limits: Limits | None = None) -> int:
             print(f"  ✘ {fn}: {feedback.failure_message(cell, authored.get(gid, frozenset()))}")
         else:
             print(f"  ✔ {fn}: 공개 테스트 통과")
-    if failed or result.status != "ok":
+    if failed or result.status != Status.OK:
         print(f"공개 테스트 {failed}개가 통과하지 못했습니다. 위 메시지를 보고 고친 뒤 다시 점검하세요.")
         return 1
     print("공개 테스트를 모두 통과했습니다. 숨은 테스트는 채점할 때 돌아갑니다. 제출해도 좋습니다!")

@@ -6,6 +6,9 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
+from .status import Status
+
+
 def _copied(path: Path) -> bool:
     """작업 폴더로 복사하는 것: 노트북(정리한 것을 따로 실행), 체크포인트, 심볼릭 링크가 아닌 파일과 폴더."""
     return not path.is_symlink() and path.suffix != ".ipynb" and path.name != ".ipynb_checkpoints"
@@ -27,7 +30,7 @@ def copy(folder: Path, workdir: Path, max_mb: int, only: Iterable[str] | None = 
     링크를 따라 복사하면 링크가 가리키는 채점기 쪽 파일(정답 등)의 내용이 샌드박스 안으로 들어옵니다.
     채점(grade)과 학생의 자가 점검(validate)이 같은 규칙으로 작업 폴더를 만들도록 둘 다 이것을 씁니다.
     복사할 파일의 크기 합이 ``max_mb``를 넘거나 작업 폴더가 복사할 폴더 안에 있으면(자기 안으로의 복사)
-    아무것도 복사하지 않고 ``SubmissionError("too_large")``를 냅니다.
+    아무것도 복사하지 않고 ``SubmissionError(Status.TOO_LARGE)``를 냅니다.
     """
     from .notebooks import SubmissionError
 
@@ -36,7 +39,7 @@ def copy(folder: Path, workdir: Path, max_mb: int, only: Iterable[str] | None = 
     entries = [folder / n for n in names if (folder / n).exists() and _copied(folder / n)]
     target = workdir.resolve()
     if any(target.is_relative_to(p) for p in entries if p.is_dir()):
-        raise SubmissionError("too_large", f"작업 폴더 {target}이(가) 복사할 폴더 안에 있어 복사하지 않았습니다.")
+        raise SubmissionError(Status.TOO_LARGE, f"작업 폴더 {target}이(가) 복사할 폴더 안에 있어 복사하지 않았습니다.")
     limit, total = max_mb * 2**20, 0
     for path in entries:
         for f in _walk_copied(path):
@@ -46,7 +49,7 @@ def copy(folder: Path, workdir: Path, max_mb: int, only: Iterable[str] | None = 
                 continue
             if total > limit:
                 raise SubmissionError(
-                    "too_large", f"노트북 옆의 파일이 {total / 2**20:,.0f} MB를 넘어 한도 {max_mb} MB보다 큽니다. "
+                    Status.TOO_LARGE, f"노트북 옆의 파일이 {total / 2**20:,.0f} MB를 넘어 한도 {max_mb} MB보다 큽니다. "
                                  "노트북과 과제에 필요한 파일만 제출하세요.")
     workdir.mkdir(parents=True)
     for path in entries:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from autograder import course, notebooks
-from autograder.feedback import SCORED_STATUSES
 from autograder.report import read_csv
+from autograder.status import Status
 from tests.book_build import built_site
 from tests.tiny_book import tiny_book_html
 from tools import system_deps
@@ -61,7 +61,7 @@ def grade(subs: Path, out: Path, *extra: str) -> tuple[dict, list[dict]]:
     proc = autograder("grade", str(subs), "--out", str(out), *extra)
     assert proc.returncode in (0, 1), f"grade failed:\n{proc.stdout}\n{proc.stderr}"
     rows = {(r["student_id"], r["assignment_id"]): r for r in read_csv(out / "grades.csv")}
-    all_scored = all(r["status"] in SCORED_STATUSES for r in rows.values())
+    all_scored = all(Status(r["status"]).scored for r in rows.values())
     assert proc.returncode == (0 if all_scored else 1), (proc.returncode, {k: r["status"] for k, r in rows.items()})
     return rows, read_csv(out / "tests.csv")
 
