@@ -3,9 +3,19 @@
 nbgrader의 autograde는 '정리(sanitize) → 실행 → 기록' 순서로 한 프로세스에서 돕니다. 여기서는 실행만
 자식 프로세스로 떼어 내고(execute.py), 정리와 기록은 nbgrader의 전처리기를 그대로 써서 이 프로세스 한곳에서
 성적부에 씁니다. SQLite 성적부는 여러 프로세스가 동시에 쓰기에 안전하지 않기 때문입니다.
+
+nbgrader(0.9.6, requirements.txt에 고정)에 기대는 곳은 둘이고, 둘 다 이 모듈 안에서 범위를 정해 씁니다.
+
+1. :func:`fast_metadata_checks`: 정리와 기록을 하는 동안에만 nbgrader의 셀 메타데이터 검사가 쓰는
+   ``jsonschema`` 를 같은 결과의 빠른 대역으로 바꿉니다(끝나면 되돌림).
+2. :class:`_SaveAutoGrades`: nbgrader의 ``SaveAutoGrades`` 가 점수 하나마다 하는 커밋을 노트북마다 한 번으로 모읍니다.
+
+tests/test_grading_pipeline.py의 ``test_nbgrader_internals_we_rely_on_are_unchanged`` 가 두 곳이 기대는 nbgrader 코드를
+지문으로 확인하므로, nbgrader를 올리면 그 테스트 하나가 무엇을 다시 볼지 말하며 실패합니다.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import tempfile
@@ -26,6 +36,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
     SaveAutoGrades,
 )
+from nbgrader.preprocessors.base import NbGraderPreprocessor
 
 from . import course, release
 
@@ -62,33 +73,62 @@ class _CheckedSchemas:
         return getattr(jsonschema, name)
 
 
-_nbgrader_format.jsonschema = _CheckedSchemas()
+_CHECKED_SCHEMAS = _CheckedSchemas()
+
+
+@contextlib.contextmanager
+def fast_metadata_checks():
+    """이 안에서만 nbgrader의 셀 메타데이터 검사(``nbgrader.nbgraderformat.common`` 의 ``jsonschema.validate``)가
+    :class:`_CheckedSchemas` 를 씁니다. 채점기의 한 스레드(정리와 기록)만 부르므로 다른 곳과 겹치지 않습니다."""
+    original = _nbgrader_format.jsonschema
+    _nbgrader_format.jsonschema = _CHECKED_SCHEMAS
+    try:
+        yield
+    finally:
+        _nbgrader_format.jsonschema = original
 
 
 class _SaveAutoGrades(SaveAutoGrades):
     """nbgrader의 SaveAutoGrades와 같되, 셀마다가 아니라 노트북마다 한 번 커밋합니다.
 
-    nbgrader는 점수 하나를 적을 때마다 커밋합니다(노트북 하나에 수십 번). 여기서는 노트북의 점수를 한
-    트랜잭션으로 적으므로 더 빠르고, 기록 도중 실패하면 그 노트북의 점수가 반쯤 적힌 채 남지 않습니다.
+    nbgrader는 점수 하나를 적을 때마다(``_add_score``, ``_add_comment`` 끝에서) 커밋합니다(노트북 하나에 수십 번).
+    여기서는 그 둘이 부르는 동안만 커밋을 flush로 미루고, 노트북의 점수를 한 트랜잭션으로 적습니다. 그래서 더 빠르고,
+    기록 도중 실패하면 그 노트북의 점수가 반쯤 적힌 채 남지 않습니다. ``preprocess`` 는 nbgrader의 것과 같은 일
+    (성적부를 열고 셀마다 ``preprocess_cell``)을 하고, 끝에 한 번 커밋하거나 실패하면 되돌립니다.
     """
 
     def preprocess(self, nb, resources):
         self.notebook_id = resources["nbgrader"]["notebook"]
         self.assignment_id = resources["nbgrader"]["assignment"]
         self.student_id = resources["nbgrader"]["student"]
-        self.gradebook = Gradebook(resources["nbgrader"]["db_url"])
+        self.db_url = resources["nbgrader"]["db_url"]
+        self.gradebook = Gradebook(self.db_url)
         with self.gradebook:
-            session = self.gradebook.db
-            session.commit = session.flush  # _add_score, _add_comment가 부르는 커밋을 미룹니다
             try:
-                nb, resources = super(SaveAutoGrades, self).preprocess(nb, resources)
+                nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
             except BaseException:
-                session.rollback()
+                self.gradebook.db.rollback()
                 raise
-            finally:
-                del session.commit
-            session.commit()
+            self.gradebook.db.commit()
         return nb, resources
+
+    def _add_score(self, cell, resources):
+        with _commit_deferred(self.gradebook.db):
+            super()._add_score(cell, resources)
+
+    def _add_comment(self, cell, resources):
+        with _commit_deferred(self.gradebook.db):
+            super()._add_comment(cell, resources)
+
+
+@contextlib.contextmanager
+def _commit_deferred(session):
+    """이 안에서 ``session.commit()`` 은 flush만 합니다(이 세션 객체 하나에만, 끝나면 되돌림)."""
+    session.commit = session.flush
+    try:
+        yield
+    finally:
+        del session.commit
 
 
 @dataclass
@@ -126,15 +166,17 @@ class Book:
     def sanitize(self, nb: NotebookNode, assignment_id: str, notebook: str, student_id: str) -> NotebookNode:
         """nbgrader autograde의 정리 단계: 출력 지우기, 잠긴 셀과 숨은 테스트를 원본으로 되돌리기."""
         resources = self._resources(assignment_id, notebook, student_id)
-        for pp in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
-            nb, resources = pp(config=self.config, log=_QUIET)(nb, resources)
+        with fast_metadata_checks():
+            for pp in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+                nb, resources = pp(config=self.config, log=_QUIET)(nb, resources)
         return nb
 
     def record(self, nb: NotebookNode, assignment_id: str, notebook: str, student_id: str) -> NotebookNode:
         """nbgrader autograde의 기록 단계: 실행된 노트북의 테스트 결과를 성적부에 적습니다."""
         resources = self._resources(assignment_id, notebook, student_id)
-        for pp in (IgnorePattern, LimitOutput, _SaveAutoGrades, CheckCellMetadata):
-            nb, resources = pp(config=self.config, log=_QUIET)(nb, resources)
+        with fast_metadata_checks():
+            for pp in (IgnorePattern, LimitOutput, _SaveAutoGrades, CheckCellMetadata):
+                nb, resources = pp(config=self.config, log=_QUIET)(nb, resources)
         return nb
 
     def set_zero(self, assignment_id: str, student_id: str) -> None:

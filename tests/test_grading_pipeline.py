@@ -135,13 +135,45 @@ def test_nbgrader_cell_check_still_rejects_bad_metadata():
     """대역을 끼운 뒤에도 nbgrader의 CheckCellMetadata 경로에서 잘못된 메타데이터가 거부됩니다."""
     from nbgrader.nbgraderformat import common
 
-    assert isinstance(common.jsonschema, gradebook._CheckedSchemas)
     nb = notebooks.source_notebook(AID)
-    MetadataValidator().validate_nb(nb)
-    cell = next(c for c in nb.cells if notebooks.is_grade(c))
-    cell.metadata.nbgrader["points"] = "많이"
-    with pytest.raises(jsonschema.ValidationError):
+    with gradebook.fast_metadata_checks():
+        assert isinstance(common.jsonschema, gradebook._CheckedSchemas)
         MetadataValidator().validate_nb(nb)
+        cell = next(c for c in nb.cells if notebooks.is_grade(c))
+        cell.metadata.nbgrader["points"] = "많이"
+        with pytest.raises(jsonschema.ValidationError):
+            MetadataValidator().validate_nb(nb)
+    assert common.jsonschema is jsonschema, "대역은 범위 밖에서 원래대로 돌아가야 합니다"
+
+
+#: 우리가 기대는 nbgrader 코드의 지문(소스의 sha256 앞 12자리). nbgrader를 올려 하나라도 바뀌면 그 자리를 다시 보세요.
+NBGRADER_FINGERPRINTS = {
+    # gradebook.fast_metadata_checks: 셀 검사가 모듈의 jsonschema.validate를 부르는 곳
+    ("nbgrader.nbgraderformat.common", "BaseMetadataValidator.validate_cell"): "e5f97f45a9ab",
+    # gradebook._SaveAutoGrades: preprocess를 대신 쓰고 _add_score/_add_comment의 커밋을 미루는 곳
+    ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades.preprocess"): "edef3c387d5c",
+    ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades._add_score"): "ee891a8fe365",
+    ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades._add_comment"): "31f0186fac9c",
+}
+
+
+def _fingerprint(module: str, qualname: str) -> str:
+    import hashlib
+    import importlib
+    import inspect
+
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return hashlib.sha256(inspect.getsource(obj).encode()).hexdigest()[:12]
+
+
+@pytest.mark.unit
+def test_nbgrader_internals_we_rely_on_are_unchanged():
+    changed = {f"{module}.{name}": _fingerprint(module, name)
+               for (module, name), expected in NBGRADER_FINGERPRINTS.items() if _fingerprint(module, name) != expected}
+    assert not changed, ("nbgrader가 바뀌었습니다. autograder/gradebook.py의 fast_metadata_checks와 _SaveAutoGrades가 "
+                         f"아직 맞는지 확인하고 지문을 고치세요: {changed}")
 
 
 @pytest.mark.unit
