@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from . import notebooks
+from . import html_page, notebooks
 from .status import Status
 
 _EXCEPTION_HINTS = {
@@ -123,14 +123,9 @@ def test_results(graded: NotebookNode, source: NotebookNode, cell_scores: dict[s
     return results
 
 
-_CSS = """
-body{font-family:'NanumGothic','Noto Sans KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.6}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.35rem .6rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.pass{color:#157a2c;font-weight:bold}.fail{color:#b3261e;font-weight:bold}
-.score{font-size:1.3rem;font-weight:bold}pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:.6rem;overflow-x:auto;font-size:.85rem}
-.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.4rem .8rem}
-"""
+_CSS = ("h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{width:100%}"
+        ".pass{color:#157a2c;font-weight:bold}.fail{color:#b3261e;font-weight:bold}"
+        ".score{font-size:1.3rem;font-weight:bold}")
 
 
 def render_html(report: Report) -> str:
@@ -163,10 +158,7 @@ def render_html(report: Report) -> str:
     detail = f'<p class="note">{e(report.detail)}</p>' if report.detail else ""
     if report.late_text:
         detail += f'<h2>제출 시각</h2><p class="note late">{e(report.late_text)}</p>'
-    return f"""<!DOCTYPE html>
-<html lang="ko"><head><meta charset="utf-8"><title>채점 결과 {e(report.assignment_id)} - {e(report.student_id)}</title>
-<style>{_CSS}</style></head><body>
-<h1>채점 결과: {e(report.assignment_id)}</h1>
+    return html_page.page(f"채점 결과 {report.assignment_id} - {report.student_id}", f"""<h1>채점 결과: {e(report.assignment_id)}</h1>
 <p>학생: <b>{e(report.student_id)}</b> · 상태: {e(Status(report.status).text)}</p>
 <p class="score">{report.score:g} / {report.max_score:g}점</p>
 {detail}
@@ -176,9 +168,7 @@ def render_html(report: Report) -> str:
 <p>숨은 테스트는 무작위 입력으로 함수의 성질을 확인합니다. 메시지가 가리키는 성질을 다시 살펴보세요.
 숨은 테스트의 코드와 값은 공개하지 않습니다.</p>
 {f'<h2>채점기가 바로잡은 것</h2><ul>{notes}</ul>' if notes else ''}
-{f'<h2>제출한 코드</h2>{code}' if code else ''}
-</body></html>
-"""
+{f'<h2>제출한 코드</h2>{code}' if code else ''}""", css=_CSS)
 
 
 def write_html(report: Report, path: Path) -> None:

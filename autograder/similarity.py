@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import course, notebooks
+from . import course, html_page, notebooks
 
 #: copydetect의 noise threshold k: 이보다 짧게(걸러 낸 코드의 글자 수) 겹친 것은 세지 않습니다.
 NOISE = 25
@@ -184,13 +184,8 @@ def write_skipped(entries: list[Entry], path: Path) -> None:
                 w.writerow([e.student_id, e.problem])
 
 
-_CSS = """
-body{font-family:'NanumGothic','Noto Sans KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;max-width:90rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;margin-bottom:1.5rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:.6rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap}
-mark{background:#ffd54f}.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.4rem .8rem}
-"""
+_CSS = (".pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
+        "pre{font-size:.8rem;white-space:pre-wrap}mark{background:#ffd54f}")
 
 
 def write_html(pairs: list[Pair], entries: list[Entry], assignment_id: str, path: Path, top: int = TOP) -> None:
@@ -215,10 +210,7 @@ def write_html(pairs: list[Pair], entries: list[Entry], assignment_id: str, path
                               for x in sorted(skipped, key=lambda x: x.student_id))
                     + "</table>") if skipped else ""
     compared = len(entries) - len(skipped)
-    path.write_text(f"""<!DOCTYPE html>
-<html lang="ko"><head><meta charset="utf-8"><title>유사도 보고서 {e(assignment_id)}</title>
-<style>{_CSS}</style></head><body>
-<h1>유사도 보고서: {e(assignment_id)}</h1>
+    path.write_text(html_page.page(f"유사도 보고서 {assignment_id}", f"""<h1>유사도 보고서: {e(assignment_id)}</h1>
 <p>제출물 {compared}개를 비교했습니다(쌍 {len(pairs)}개). 풀이 셀의 코드만 비교하고, 배포한 학생본에 있던 코드는 뺐습니다.
 이름을 바꾸거나 주석·빈 줄을 더하거나 함수 순서를 바꿔도 같은 코드로 봅니다. 노란색이 두 제출물에서 겹친 부분입니다.</p>
 <p class="note">높은 유사도는 살펴볼 후보일 뿐 베꼈다는 증거가 아닙니다. 짧고 정해진 답은 혼자 풀어도 같아질 수 있으니
@@ -226,9 +218,7 @@ def write_html(pairs: list[Pair], entries: list[Entry], assignment_id: str, path
 <h2>유사도가 높은 쌍 (상위 {len(shown)}개)</h2>
 <table><tr><th>순위</th><th>학생 A ↔ 학생 B</th><th>유사도</th><th>겹친 비율 (A / B)</th></tr>{rows}</table>
 {skipped_html}
-{''.join(blocks)}
-</body></html>
-""", encoding="utf-8")
+{''.join(blocks)}""", width="90rem", css=_CSS), encoding="utf-8")
 
 
 def run(submissions: Path, assignment_id: str, out: Path, top: int = TOP) -> tuple[list[Pair], list[Entry], float]:
