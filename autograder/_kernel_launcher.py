@@ -182,7 +182,7 @@ def main(argv=None):
         os.execve(cmd[0], cmd, env)
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.EACCES):
-            raise SystemExit(f"커널을 실행하지 못했습니다: {cmd[0]}: {exc.strerror}")
+            raise SystemExit(f"커널을 실행하지 못했습니다: {cmd[0]}: {exc.strerror}") from None
         raise
 
 

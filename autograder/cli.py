@@ -39,7 +39,8 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if "%(default)" in text or "기본" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+        says_default = "%(default)" in text or "기본" in text
+        if says_default or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
             return text
         return text + " (기본: %(default)s)"
 
@@ -107,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--cell-timeout", type=_positive, default=_DEFAULT_LIMITS.cell_timeout, help="셀 하나의 시간 제한(초)")
         p.add_argument("--notebook-timeout", type=_positive, default=_DEFAULT_LIMITS.notebook_timeout,
                        help="노트북 하나의 시간 제한(초)")
-        p.add_argument("--memory-mb", type=_positive, default=_DEFAULT_LIMITS.memory_mb, help="커널 프로세스 하나의 메모리 한도(MB)")
+        p.add_argument("--memory-mb", type=_positive, default=_DEFAULT_LIMITS.memory_mb,
+                       help="커널 프로세스 하나의 메모리 한도(MB)")
         p.add_argument("--max-folder-mb", type=_positive, default=_DEFAULT_LIMITS.folder_mb,
                        help="제출 폴더(노트북 옆의 파일들) 크기 한도(MB). 넘으면 채점하지 않고 too_large로 적습니다")
         p.add_argument("--isolation", default="auto", choices=["auto", *MECHANISMS, "none"],

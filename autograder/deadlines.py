@@ -140,7 +140,7 @@ class Policy:
 
     @classmethod
     def from_args(cls, due: str | None, course_file: Path | None, extensions: Path | None,
-                  penalty_percent: float, known: list[str]) -> "Policy":
+                  penalty_percent: float, known: list[str]) -> Policy:
         if not math.isfinite(penalty_percent) or not 0 <= penalty_percent <= 100:
             raise InputError(f"--late-penalty는 0에서 100 사이의 퍼센트여야 합니다 (지금 {penalty_percent:g}).")
         dues = read_course_file(course_file, known) if course_file else {}

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -131,10 +132,8 @@ def kernel_seconds(nb: NotebookNode) -> float:
         timing = cell.get("metadata", {}).get("execution", {})
         busy, idle = timing.get("iopub.status.busy"), timing.get("iopub.status.idle")
         if busy and idle:
-            try:
+            with contextlib.suppress(ValueError):
                 total += (datetime.fromisoformat(idle) - datetime.fromisoformat(busy)).total_seconds()
-            except ValueError:
-                pass
     return total
 
 
@@ -188,11 +187,7 @@ def _kill_group(proc) -> None:
         pass
     for pgid in groups:
         if pgid > 1 and pgid != os.getpgid(0):
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pgid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass

@@ -137,7 +137,7 @@ def render_html(report: Report) -> str:
         got = sum(t.score for t in tests)
         total = sum(t.max_score for t in tests)
         cells = []
-        for kind, hidden in (("공개 테스트", False), ("숨은 테스트", True)):
+        for hidden in (False, True):  # 공개 테스트, 숨은 테스트 칸
             mine = [t for t in tests if t.hidden == hidden]
             if not mine:
                 cells.append("<td>-</td>")
@@ -158,7 +158,8 @@ def render_html(report: Report) -> str:
     detail = f'<p class="note">{e(report.detail)}</p>' if report.detail else ""
     if report.late_text:
         detail += f'<h2>제출 시각</h2><p class="note late">{e(report.late_text)}</p>'
-    return html_page.page(f"채점 결과 {report.assignment_id} - {report.student_id}", f"""<h1>채점 결과: {e(report.assignment_id)}</h1>
+    title = f"채점 결과 {report.assignment_id} - {report.student_id}"
+    return html_page.page(title, f"""<h1>채점 결과: {e(report.assignment_id)}</h1>
 <p>학생: <b>{e(report.student_id)}</b> · 상태: {e(Status(report.status).text)}</p>
 <p class="score">{report.score:g} / {report.max_score:g}점</p>
 {detail}

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -32,10 +33,8 @@ def warm_up() -> None:
 
     따로 도는 프로세스라 기다리지 않고 바로 돌아옵니다. 띄울 수 없으면 첫 실행 때 다시 해 봅니다.
     """
-    try:
+    with contextlib.suppress(OSError):
         ForkServer.shared()
-    except OSError:
-        pass
 
 
 class ForkServer:

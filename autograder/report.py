@@ -161,7 +161,8 @@ def write_overview(reports: list[Report], path: Path) -> None:
             tds += (f'<td{cls}><a href="{e(link)}">{r.score:g} / {r.max_score:g}</a>'
                     f'{"" if r.status == Status.OK else " · " + e(r.status)}</td>')
         body += f"<tr><td>{e(sid)}</td>{tds}</tr>"
-    path.write_text(html_page.page("채점 개요", f"""<h1>채점 개요</h1><p>학생 {len(students)}명 · 과제 {len(aids)}개 · 제출물 {len(reports)}개.
+    path.write_text(html_page.page("채점 개요", f"""<h1>채점 개요</h1>
+<p>학생 {len(students)}명 · 과제 {len(aids)}개 · 제출물 {len(reports)}개.
 점수를 누르면 그 학생이 받을 피드백이 열립니다. 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
 {''.join(parts)}
 <h2>학생별 점수</h2><table><tr><th>학생</th>{head}</tr>{body}</table>""",

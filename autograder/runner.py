@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 from nbformat import NotebookNode
@@ -88,10 +89,8 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
         out.status, out.detail = Status.KERNEL_DIED, f"커널 오류: {exc}"[:300]
     finally:
         if km is not None:
-            try:
+            with contextlib.suppress(Exception):  # 커널이 이미 없을 수 있습니다
                 run_sync(km.shutdown_kernel)(now=True)
-            except Exception:  # 커널이 이미 없을 수 있습니다
-                pass
             km.remove_rundir()
     if out.status == Status.KERNEL_DIED and km is not None:
         # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용으로만 돌려줍니다.

@@ -33,9 +33,9 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from jupyter_client.manager import AsyncKernelManager
 
@@ -357,7 +357,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw.pop("env", None)
         # 커널의 stdout/stderr 가 채점기의 것을 물려받으면 학생 코드가 채점기 로그에 마음껏
         # 쓸 수 있습니다. 파일로 돌리면 RLIMIT_FSIZE 가 크기를 막습니다.
-        self._log_file = open(os.path.join(self.box.rundir, "kernel.log"), "ab")
+        # 커널을 띄운 뒤 _async_launch_kernel 이 닫으므로 with 로 감쌀 수 없습니다.
+        self._log_file = open(os.path.join(self.box.rundir, "kernel.log"), "ab")  # noqa: SIM115
         kw["stdout"] = kw["stderr"] = self._log_file
         return await super()._async_pre_start_kernel(**kw)
 
@@ -519,7 +520,7 @@ def _without_debugger(kernel_cmd: list[str]) -> list[str]:
 def _kernel_python(km: AsyncKernelManager) -> str:
     spec = km.kernel_spec
     argv0 = spec.argv[0] if spec is not None and spec.argv else "python"
-    if argv0 in {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}:
+    if argv0 in {"python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
         return sys.executable
     return shutil.which(argv0) or argv0
 

@@ -25,8 +25,9 @@ def find_assignment(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
             if n > overlap:
                 best, overlap = (aid, name), n
     if best is None:
+        names = ", ".join(a + ".ipynb" for a in course.assignments())
         raise course.UsageError(f"'{path.name}'이(가) 어느 과제의 노트북인지 알 수 없습니다. "
-                                f"과제 노트북의 이름은 {', '.join(a + '.ipynb' for a in course.assignments())} 가운데 하나입니다.")
+                                f"과제 노트북의 이름은 {names} 가운데 하나입니다.")
     return best
 
 

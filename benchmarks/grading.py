@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     kernel = nbgrader_kernel_seconds(nbg)
     runs["nbgrader_sequential"] = {
         "wall_s": round(sum(p["wall_s"] for p in parts), 2),
-        "load_before": parts[0]["load_before"], "per_assignment": dict(zip(ids, parts)),
+        "load_before": parts[0]["load_before"], "per_assignment": dict(zip(ids, parts, strict=True)),
         "kernel_s_total": round(sum(kernel), 2),
         "scores": nbgrader_scores(nbg),
     }

@@ -76,7 +76,7 @@ def make_class(root: Path, n: int, copies: int, seed: int = 0) -> tuple[list[tup
     for i in range(n - copies):
         sid = f"학생{i:03d}"
         picked[sid] = tuple(rng.randrange(len(options)) for options in choices.values())
-        cells = {fn: disguise(options[k], rng, f"s{i}") for (fn, options), k in zip(choices.items(), picked[sid])}
+        cells = {fn: disguise(options[k], rng, f"s{i}") for (fn, options), k in zip(choices.items(), picked[sid], strict=True)}
         written[sid] = cells
         notebooks.write_notebook(notebooks.with_solutions(solution, cells), root / sid / AID / f"{AID}.ipynb")
     pairs = []
@@ -87,7 +87,7 @@ def make_class(root: Path, n: int, copies: int, seed: int = 0) -> tuple[list[tup
         nb = notebooks.with_solutions(solution, cells)
         idx = [k for k, c in enumerate(nb.cells) if notebooks.is_solution(c)]
         moved = [nb.cells[k] for k in idx][::-1]
-        for k, cell in zip(idx, moved):
+        for k, cell in zip(idx, moved, strict=True):
             nb.cells[k] = cell
         notebooks.write_notebook(nb, root / sid / AID / f"{AID}.ipynb")
         pairs.append((sid, original))

@@ -40,7 +40,8 @@ def test_exercises_equal_a_fresh_release(tmp_path, assignment_ids):
         for name in course.notebook_names(aid):
             fresh = json.loads((tmp_path / aid / f"{name}.ipynb").read_text(encoding="utf-8"))
             committed = json.loads((course.EXERCISES / aid / f"{name}.ipynb").read_text(encoding="utf-8"))
-            assert committed == fresh, f"exercises/{aid}/{name}.ipynb differs from a fresh release: run `python -m autograder release {aid}`"
+            assert committed == fresh, (f"exercises/{aid}/{name}.ipynb differs from a fresh release: "
+                                        f"run `python -m autograder release {aid}`")
 
 
 @pytest.mark.unit
@@ -68,7 +69,8 @@ def test_every_graded_function_has_solution_visible_and_hidden_cells(assignment_
             assert solutions, f"{aid}: no solution cells"
             for fn in solutions:
                 cell = next(c for c in source.cells if notebooks.grade_id(c) == fn)
-                assert re.match(rf"(def|class) {re.escape(fn)}\b", cell.source), f"{aid}: solution cell {fn} must start with def/class {fn}"
+                assert re.match(rf"(def|class) {re.escape(fn)}\b", cell.source), \
+                    f"{aid}: solution cell {fn} must start with def/class {fn}"
                 assert f"test_{fn}" in ids, f"{aid}: no visible test cell for {fn}"
                 assert f"hidden_{fn}" in ids, f"{aid}: no hidden test cell for {fn}"
                 assert ids.index(fn) < ids.index(f"test_{fn}") < ids.index(f"hidden_{fn}")

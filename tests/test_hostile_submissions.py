@@ -31,7 +31,9 @@ def sigmoid(z):
 
 def scenarios(subs) -> dict[str, dict[str, str]]:
     victim = subs / "correct" / AID / f"{AID}.ipynb"
-    gain_if_read = lambda path: f'''
+
+    def gain_if_read(path):
+        return f'''
 def sigmoid(z):
     # 읽을 수 있으면 정답을 쓰고, 못 읽으면 틀린 값을 돌려줍니다.
     try:
@@ -77,7 +79,8 @@ except OSError:
     pass
 '''),
         "nan_returning": {"sigmoid": "def sigmoid(z):\n    return np.full(np.shape(z), np.nan)\n"},
-        "wrong_return_types": {"linear_hypothesis": "def linear_hypothesis(X, theta):\n    return [str(v) for v in np.asarray(X) @ theta]\n"},
+        "wrong_return_types": {"linear_hypothesis":
+                               "def linear_hypothesis(X, theta):\n    return [str(v) for v in np.asarray(X) @ theta]\n"},
         "slow_but_correct": _after("add_intercept", '''
 import time
 _fast_add_intercept = add_intercept

@@ -33,7 +33,7 @@ def write_timestamp(folder, when: dt.datetime) -> None:
     tz = dateutil.tz.gettz(traits["timezone"].default_value)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "timestamp.txt").write_text(
-        when.replace(tzinfo=dt.timezone.utc).astimezone(tz).strftime(traits["timestamp_format"].default_value))
+        when.replace(tzinfo=dt.UTC).astimezone(tz).strftime(traits["timestamp_format"].default_value))
 
 
 # ---------------------------------------------------------------- 규칙 (채점 없이)
@@ -150,7 +150,7 @@ def similarity_run(tmp_path_factory):
         solution, {fn: _disguise(src) for fn, src in variants["loop_based_but_correct"].items()})
     where = [i for i, c in enumerate(copied.cells) if notebooks.is_solution(c)]
     moved = [copied.cells[i] for i in where][::-1]
-    for i, cell in zip(where, moved):
+    for i, cell in zip(where, moved, strict=True):
         copied.cells[i] = cell
     put(copied, subs, "베낀학생", SIM_AID)
     # 풀이 하나에 학생 코드가 HTML을 깨려 함 (보고서가 escape 하는지)

@@ -241,9 +241,9 @@ def chapter_findings(path: str, name: str, text: str) -> list[Finding]:
 
 def lint_lines(path: str, lines: list[tuple[int, str]], terms: list[Term]) -> list[Finding]:
     findings = voice_findings(path, lines)
-    variants = [(_variant_regex(v), v, t) for t in terms for v in t.avoid]
+    variants = [(_variant_regex(v), t) for t in terms for v in t.avoid]
     for number, line in lines:
-        for regex, variant, term in variants:
+        for regex, term in variants:
             for match in regex.finditer(line):
                 findings.append(Finding(path, number, match.group(),
                                         f"용어집의 '{term.ko}'({term.en})로 씁니다."))

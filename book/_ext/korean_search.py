@@ -39,17 +39,15 @@ _RUN = re.compile(rf"[{HANGUL}]+|[^\W{HANGUL}]+")
 _SPACE_ONLY = re.compile(r"\s+")
 
 # 홀로 검색해서는 쓸모없는 한 글자 조사. 색인에도 넣지 않습니다.
-KOREAN_STOPWORDS = frozenset("은 는 이 가 을 를 의 에 와 과 도 로 만".split())
+KOREAN_STOPWORDS = frozenset(["은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "만"])
 
 # 검색어 끝에서 떼어 낼 조사. 긴 것부터 맞춰 봅니다. 떼고 남는 부분이 두 글자 이상일
 # 때만 떼므로 ``평가``, ``정의``, ``결과`` 같은 두 글자 낱말은 그대로입니다.
 QUERY_PARTICLES = tuple(sorted(
-    """
-    으로부터 에서부터 으로서 으로써 으로는 에서는 에서도 에게서 이라고 이라는 입니다
-    에서 에게 으로 까지 부터 처럼 보다 라고 라는 이나 에는 에도 와는 과는 로는 로서 로써
-    이다 이고 하고 만큼 마다 조차 밖에
-    은 는 이 가 을 를 의 에 와 과 도 로 만
-    """.split(),
+    ["으로부터", "에서부터", "으로서", "으로써", "으로는", "에서는", "에서도", "에게서", "이라고", "이라는",
+     "입니다", "에서", "에게", "으로", "까지", "부터", "처럼", "보다", "라고", "라는", "이나", "에는", "에도",
+     "와는", "과는", "로는", "로서", "로써", "이다", "이고", "하고", "만큼", "마다", "조차", "밖에", "은", "는",
+     "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "만"],
     key=len, reverse=True,
 ))
 
@@ -95,8 +93,9 @@ def query_terms(query: str) -> list[str]:
     """브라우저의 ``splitQuery`` 와 같은 규칙으로 검색어를 쪼갭니다(소문자, 어간 추출 전).
 
     한글 덩어리는 끝 조사를 뗀 뒤 두 글자씩 겹쳐 쪼개고(한 글자뿐이면 그 글자),
-    나머지는 통째로 둡니다. ``CNN에서``처럼 영어 낱말 바로 뒤의 조사 덩어리는 버립니다. 띄어 쓴 검색어의 경계 바이그램은 만들지 않습니다. 본문에서
-    두 낱말 사이에 꾸밈(굵은 글씨, 링크)이 끼면 그 경계는 색인되지 않기 때문입니다.
+    나머지는 통째로 둡니다. ``CNN에서``처럼 영어 낱말 바로 뒤의 조사 덩어리는 버립니다.
+    띄어 쓴 검색어의 경계 바이그램은 만들지 않습니다. 본문에서 두 낱말 사이에 꾸밈(굵은 글씨, 링크)이 끼면
+    그 경계는 색인되지 않기 때문입니다.
     """
     terms: list[str] = []
     for token in re.split(r"[^\w]+", query.lower()):
@@ -116,36 +115,36 @@ def query_terms(query: str) -> list[str]:
 
 _JS_PARTICLES = "[" + ", ".join(f'"{p}"' for p in QUERY_PARTICLES) + "]"
 
-js_splitter_code = """
+js_splitter_code = f"""
 /**
  * 한국어 검색어 쪼개기 (book/_ext/korean_search.py 의 query_terms 와 같은 규칙).
  * 한글 덩어리: 끝 조사를 떼고 겹치는 두 글자로. 그 밖의 낱말: 통째로.
  */
-var KOREAN_QUERY_PARTICLES = %(particles)s;
-var splitQuery = function (query) {
+var KOREAN_QUERY_PARTICLES = {_JS_PARTICLES};
+var splitQuery = function (query) {{
   var hangulRun = /^[\\uac00-\\ud7a3]+$/;
   var terms = [];
-  var add = function (term) { if (terms.indexOf(term) === -1) terms.push(term); };
-  query.split(/[^\\p{Letter}\\p{Number}_\\p{Emoji_Presentation}]+/gu).forEach(function (token) {
-    (token.match(/[\\uac00-\\ud7a3]+|[^\\uac00-\\ud7a3]+/g) || []).forEach(function (run, position) {
-      if (!hangulRun.test(run)) { add(run); return; }
+  var add = function (term) {{ if (terms.indexOf(term) === -1) terms.push(term); }};
+  query.split(/[^\\p{{Letter}}\\p{{Number}}_\\p{{Emoji_Presentation}}]+/gu).forEach(function (token) {{
+    (token.match(/[\\uac00-\\ud7a3]+|[^\\uac00-\\ud7a3]+/g) || []).forEach(function (run, position) {{
+      if (!hangulRun.test(run)) {{ add(run); return; }}
       // ``CNN에서``의 ``에서``: 영어 낱말 뒤의 조사
       if (position > 0 && KOREAN_QUERY_PARTICLES.indexOf(run) !== -1) return;
-      for (var i = 0; i < KOREAN_QUERY_PARTICLES.length; i++) {
+      for (var i = 0; i < KOREAN_QUERY_PARTICLES.length; i++) {{
         var particle = KOREAN_QUERY_PARTICLES[i];
         if (run.length - particle.length >= 2 &&
-            run.slice(run.length - particle.length) === particle) {
+            run.slice(run.length - particle.length) === particle) {{
           run = run.slice(0, run.length - particle.length);
           break;
-        }
-      }
-      if (run.length === 1) { add(run); return; }
+        }}
+      }}
+      if (run.length === 1) {{ add(run); return; }}
       for (var j = 0; j + 1 < run.length; j++) add(run.slice(j, j + 2));
-    });
-  });
+    }});
+  }});
   return terms;
-};
-""" % {"particles": _JS_PARTICLES}
+}};
+"""
 
 js_stemmer_code = js_porter_stemmer.replace(
     "var Stemmer = function()", "var EnglishPorterStemmer = function()"

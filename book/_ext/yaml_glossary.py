@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from glossary_lint import glossary_problems, load_glossary
 from sphinx.domains.std import Glossary
 from sphinx.util.docutils import SphinxDirective
-
-from glossary_lint import glossary_problems, load_glossary
 
 
 class YamlGlossary(SphinxDirective):

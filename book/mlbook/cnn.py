@@ -303,7 +303,7 @@ def recalibrate_batch_norm(model: nn.Module, X: torch.Tensor) -> None:
     model.train()
     with torch.no_grad():
         model(X)
-    for m, momentum in zip(layers, momenta):
+    for m, momentum in zip(layers, momenta, strict=True):
         m.momentum = momentum
     model.train(was_training)
 

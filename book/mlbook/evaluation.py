@@ -98,7 +98,7 @@ def kfold_indices(m, k, shuffle=False, seed=None):
     order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
     bounds = np.concatenate([[0], np.cumsum(_fold_sizes(m, k))])
     folds = []
-    for start, stop in zip(bounds[:-1], bounds[1:]):
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
         folds.append((np.concatenate([order[:start], order[stop:]]), order[start:stop]))
     return folds
 
@@ -277,7 +277,7 @@ def stratified_sample(y, n, rng):
     # 내림으로 모자란 몫은 소수 부분이 큰 클래스부터 채웁니다.
     short = n - quota.sum()
     quota[np.argsort(-(n * counts / counts.sum() - quota))[:short]] += 1
-    picked = [rng.choice(np.flatnonzero(y == c), size=q, replace=False) for c, q in zip(classes, quota)]
+    picked = [rng.choice(np.flatnonzero(y == c), size=q, replace=False) for c, q in zip(classes, quota, strict=True)]
     return np.sort(np.concatenate(picked))
 
 

@@ -46,7 +46,7 @@ def init_weights(layer_sizes, epsilon=0.12, seed=None, zeros=False):
         ``thetas[l]``의 모양은 ``(s_{l+2}, s_{l+1} + 1)``.
     """
     rng = np.random.default_rng(seed)
-    shapes = [(s_out, s_in + 1) for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+    shapes = [(s_out, s_in + 1) for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=True)]
     if zeros:
         return [np.zeros(s) for s in shapes]
     return [rng.uniform(-epsilon, epsilon, size=s) for s in shapes]
@@ -159,7 +159,7 @@ def train(thetas, X, Y, alpha=2.0, lambda_=1.0, num_iters=300, X_val=None, Y_val
     with threadpool_limits(limits=1):
         _, grads = cost_and_gradients(thetas, X, Y, lambda_)
         for it in range(num_iters):
-            for t, g in zip(thetas, grads):
+            for t, g in zip(thetas, grads, strict=True):
                 t -= alpha * g
             history["train"][it], grads = cost_and_gradients(thetas, X, Y, lambda_)
             if X_val is not None:
