@@ -5,11 +5,13 @@
 ``concurrent.futures.as_completed`` 로 똑같이 결과를 모읍니다.
 
 Dask 작업자는 다른 컴퓨터에 있을 수 있어 채점기의 디스크를 보지 못합니다. 그래서 작업 폴더를 경로가 아니라
-내용(상대 경로 → 바이트)으로 보내고, 작업자 쪽의 ``execute.run_files`` 가 제 임시 폴더에 되살립니다.
+내용(상대 경로 → 바이트)으로 보내고, 작업자 쪽의 ``execute.run_packed`` 가 제 임시 폴더에 되살립니다.
 작업자에는 이 저장소와 같은 파이썬 환경(nbgrader, 커널, 과제가 쓰는 라이브러리)이 있어야 합니다.
+스케줄러에는 과정이 없어도 됩니다: 스케줄러를 지나는 것은 코드째 보내는 ``_remote.call`` 과 기본 자료형뿐입니다.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -17,9 +19,10 @@ import threading
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
+import nbformat
 from nbformat import NotebookNode
 
-from . import course, execute, forkserver
+from . import _remote, course, execute, forkserver
 from .limits import Limits
 
 log = logging.getLogger(__name__)
@@ -50,7 +53,8 @@ class Pool:
 
     def submit(self, nb: NotebookNode, workdir: Path, limits: Limits) -> Future:
         if self.remote:
-            return self.executor.submit(execute.run_files, nb, pack(workdir), limits)
+            return self.executor.submit(_remote.call, "autograder.execute:run_packed",
+                                        nbformat.writes(nb), pack(workdir), dataclasses.asdict(limits))
         return self.executor.submit(execute.run, nb, workdir, limits, self._slots)
 
     def __enter__(self) -> Pool:
@@ -92,12 +96,16 @@ def dask(address: str) -> Pool:
         client.close()
         raise course.UsageError(f"Dask 스케줄러 {address} 에 {WORKER_TIMEOUT}초 동안 작업자가 하나도 붙지 않았습니다.") from None
     try:
-        probes = client.run(_probe)
-    except Exception as exc:  # 작업자가 autograder 를 불러오지 못하면 역직렬화에서 실패합니다
+        # 실제 작업과 같은 길(스케줄러를 거치는 submit, 코드째 보내는 _remote.call)로 작업자마다 확인합니다.
+        workers = list(client.scheduler_info()["workers"])
+        futures = {w: client.submit(_remote.call, "autograder.dispatch:_probe", workers=[w], pure=False,
+                                    allow_other_workers=False) for w in workers}
+        probes = {w: f.result(timeout=WORKER_TIMEOUT) for w, f in futures.items()}
+    except Exception as exc:  # 스케줄러나 작업자가 작업을 풀지 못하거나, 작업자가 채점기를 불러오지 못함
         client.close()
         raise course.UsageError(
-            f"Dask 작업자가 채점기를 실행할 수 없습니다 ({type(exc).__name__}: {exc}). "
-            "작업자를 이 저장소의 가상 환경에서, 저장소 폴더를 PYTHONPATH 에 두고 띄우세요."
+            f"Dask 클러스터에서 채점 작업을 돌릴 수 없습니다 ({type(exc).__name__}: {exc}). "
+            "작업자를 이 저장소의 가상 환경(pip install -r requirements.txt)에서 띄우세요. 스케줄러에는 과정이 없어도 됩니다."
         ) from None
     here = _probe()
     for worker, info in probes.items():

@@ -99,6 +99,14 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaph
         return ExecResult(nb, Status.GRADER_ERROR, "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)
 
 
+def run_packed(nb_json: str, files: dict[str, bytes], limits: dict) -> ExecResult:
+    """Dask 작업자에서 부르는 입구: 기본 자료형(노트북 JSON, 파일 내용, 제한 dict)으로 받아 :func:`run_files` 를 부릅니다.
+
+    스케줄러는 작업의 인자를 역직렬화하므로, 과정이 없는 스케줄러도 읽을 수 있는 모양으로만 받습니다.
+    """
+    return run_files(nbformat.reads(nb_json, as_version=4), files, Limits.from_dict(limits))
+
+
 def run_files(nb: NotebookNode, files: dict[str, bytes], limits: Limits) -> ExecResult:
     """``run`` 과 같지만, 작업 폴더를 경로 대신 내용(상대 경로 → 바이트)으로 받습니다.
 

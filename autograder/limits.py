@@ -49,6 +49,11 @@ class Limits:
     deny_paths: tuple[str, ...] = ()
     isolation: str | None = None
 
+    @classmethod
+    def from_dict(cls, raw: dict) -> Limits:
+        """JSON이나 Dask로 건너온 dict(:func:`dataclasses.asdict` 의 결과)에서 되살립니다."""
+        return cls(**{**raw, "deny_paths": tuple(raw.get("deny_paths", ()))})
+
     def thread_env(self) -> dict[str, str]:
         """커널의 수치 라이브러리 스레드 수를 묶는 환경 변수(격리 방식과 상관없이 이것 하나를 씁니다)."""
         return {var: str(self.threads) for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}

@@ -113,8 +113,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--go", help="커널을 띄운 뒤 셀 실행 전에 출발 신호(한 바이트)를 기다릴 FIFO")
     args = parser.parse_args(argv)
     nb = nbformat.read(args.src, as_version=4)
-    raw = json.loads(Path(args.limits).read_text(encoding="utf-8"))
-    limits = Limits(**{**raw, "deny_paths": tuple(raw.get("deny_paths", ()))})
+    limits = Limits.from_dict(json.loads(Path(args.limits).read_text(encoding="utf-8")))
     try:
         out = execute_notebook(nb, Path(args.workdir), limits, go=(lambda: _wait_for_go(args.go)) if args.go else None)
     except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다

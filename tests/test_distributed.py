@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy
+import os
+import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
-from autograder import course, notebooks
-from tests.conftest import autograder, grade, put
+from autograder import _remote, course, notebooks
+from tests.conftest import REPO, autograder, grade, put
 
 distributed = pytest.importorskip("distributed")
 
@@ -80,10 +85,69 @@ def test_scheduler_gives_the_same_rows_as_local(cluster, subs, tmp_path):
     assert dask_rows[("reads_solutions", AID)]["status"] == "cell_errors", dask_rows[("reads_solutions", AID)]
     assert dask_rows[("reads_solutions", AID)]["score"] == "20"
     assert "FileNotFoundError" in local_rows[("symlink_to_solutions", AID)]["detail"], local_rows[("symlink_to_solutions", AID)]
-    # 실행은 정말 작업자에서 일어났습니다: 스케줄러가 run_files 작업 6개(읽을 수 없는 노트북은 보내지 않음)를 끝냈습니다.
-    counts = cluster.scheduler.task_prefixes["run_files"].state_counts
-    assert counts["memory"] == 6, dict(counts)
+    # 실행은 정말 작업자에서 일어났습니다: 스케줄러가 작업 6개(읽을 수 없는 노트북은 보내지 않음)와
+    # 작업자마다의 연결 확인 1개씩을 끝냈습니다. 스케줄러가 보는 함수는 코드째 보낸 _remote.call 하나뿐입니다.
+    counts = cluster.scheduler.task_prefixes[_remote.call.__name__].state_counts
+    assert counts["memory"] == 6 + len(cluster.workers), dict(counts)
     assert (tmp_path / "dask" / "gradebook.db").is_file()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+#: 과정을 모르는 스케줄러: 별도 프로세스에서 채점기와 그 의존성(nbformat, nbgrader)을 불러올 수 없게 막고 띄웁니다.
+SCHEDULER_WITHOUT_COURSE = """
+import sys
+for name in ("autograder", "nbformat", "nbgrader", "tests", "tools"):
+    sys.modules[name] = None  # import 하면 ImportError
+from distributed.cli.dask_scheduler import main
+sys.argv = ["dask-scheduler", "--host", "127.0.0.1", "--port", sys.argv[1], "--no-dashboard"]
+main()
+"""
+
+
+@pytest.fixture(scope="module")
+def foreign_cluster(tmp_path_factory):
+    """강사가 가진 것이 아닌 클러스터: 과정 없이 뜬 스케줄러(다른 폴더, PYTHONPATH 없음)와 과정이 있는 작업자 하나."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    elsewhere = tmp_path_factory.mktemp("scheduler-home")
+    procs = [subprocess.Popen([sys.executable, "-c", SCHEDULER_WITHOUT_COURSE, str(port)], cwd=elsewhere, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline and procs[0].poll() is None, "스케줄러가 뜨지 않았습니다"
+            time.sleep(0.2)
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers", "1", "--nthreads", "2",
+             "--no-dashboard", "--memory-limit", "0"], cwd=REPO, env=course.env_with_venv_bin(env),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_a_scheduler_without_the_course_grades_like_local(foreign_cluster, subs, tmp_path):
+    limits = ("--cell-timeout", "60", "--notebook-timeout", "300")
+    local_rows, local_tests = grade(subs, tmp_path / "local", "--jobs", "2", *limits)
+    foreign_rows, foreign_tests = grade(subs, tmp_path / "foreign", "--scheduler", foreign_cluster, *limits)
+    assert foreign_rows == local_rows
+    assert _without_timings(foreign_tests) == _without_timings(local_tests)
+    assert not any(r["status"] == "grader_error" for r in foreign_rows.values()), foreign_rows
+    assert local_rows[("solution", AID)]["score"] == "20"
 
 
 def test_unreachable_scheduler_stops_with_a_reason(subs, tmp_path):
