@@ -180,5 +180,10 @@ def sigmoid(z):
 def logistic_hypothesis(X, theta):
     return sigmoid(np.dot(X, theta))
 ''',
+        "predict_binary": '''
+def predict_binary(X, theta, threshold=0.5):
+    # logistic_hypothesis를 거치지 않고 sigmoid를 직접 부릅니다(테스트는 sigmoid도 바꿔 끼웁니다).
+    return np.where(sigmoid(np.asarray(X) @ np.asarray(theta)) >= threshold, 1, 0)
+''',
     }),
 ]
