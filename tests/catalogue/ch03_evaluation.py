@@ -115,6 +115,14 @@ def kfold_indices(m, k, shuffle=False, seed=None):
     parts = np.array_split(order, k)
     return [(np.concatenate(parts[:i] + parts[i + 1:]), parts[i]) for i in range(k)]
 '''),
+    Wrong("kfold_error_message_in_english", "kfold_indices", '''
+def kfold_indices(m, k, shuffle=False, seed=None):
+    if k < 2 or k > m:
+        raise ValueError(f"k must be between 2 and m (got k={k}, m={m})")
+    order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
+    parts = np.array_split(order, k)
+    return [(np.concatenate(parts[:i] + parts[i + 1:]), parts[i]) for i in range(k)]
+'''),
 
     # stratified_kfold_indices
     Wrong("strat_per_class_remainder_dropped", "stratified_kfold_indices", '''
@@ -184,6 +192,18 @@ def stratified_kfold_indices(y, k, seed=None):
         val = np.array(sorted(v), dtype=int)
         folds.append((np.setdiff1d(np.arange(m), val), val))
     return folds
+'''),
+    Wrong("strat_error_message_in_english", "stratified_kfold_indices", '''
+def stratified_kfold_indices(y, k, seed=None):
+    y = np.asarray(y)
+    m = len(y)
+    if k < 2 or k > m:
+        raise ValueError("invalid number of folds")
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(np.flatnonzero(y == c)) for c in np.unique(y)])
+    fold_of = np.empty(m, dtype=int)
+    fold_of[order] = np.arange(m) % k
+    return [(np.flatnonzero(fold_of != i), np.flatnonzero(fold_of == i)) for i in range(k)]
 '''),
     Wrong("strat_ignores_labels", "stratified_kfold_indices", '''
 def stratified_kfold_indices(y, k, seed=None):
