@@ -55,6 +55,12 @@ def sigmoid(z):
     z = np.clip(np.asarray(z, dtype=float).ravel(), -500, 500)
     return 1 / (1 + np.exp(-z))
 '''),
+    Wrong("sigmoid_scalar_in_zero_dim_array_out", "sigmoid", '''
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+'''),
     # logistic_hypothesis
     Wrong("logistic_without_sigmoid", "logistic_hypothesis", '''
 def logistic_hypothesis(X, theta):
