@@ -55,6 +55,12 @@ def sigmoid(z):
     z = np.clip(np.asarray(z, dtype=float).ravel(), -500, 500)
     return 1 / (1 + np.exp(-z))
 '''),
+    Wrong("sigmoid_scalar_in_zero_dim_array_out", "sigmoid", '''
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+'''),
     # logistic_hypothesis
     Wrong("logistic_without_sigmoid", "logistic_hypothesis", '''
 def logistic_hypothesis(X, theta):
@@ -179,6 +185,11 @@ def sigmoid(z):
         "logistic_hypothesis": '''
 def logistic_hypothesis(X, theta):
     return sigmoid(np.dot(X, theta))
+''',
+        "predict_binary": '''
+def predict_binary(X, theta, threshold=0.5):
+    # logistic_hypothesis를 거치지 않고 sigmoid를 직접 부릅니다(테스트는 sigmoid도 바꿔 끼웁니다).
+    return np.where(sigmoid(np.asarray(X) @ np.asarray(theta)) >= threshold, 1, 0)
 ''',
     }),
 ]

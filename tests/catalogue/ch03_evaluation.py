@@ -115,6 +115,14 @@ def kfold_indices(m, k, shuffle=False, seed=None):
     parts = np.array_split(order, k)
     return [(np.concatenate(parts[:i] + parts[i + 1:]), parts[i]) for i in range(k)]
 '''),
+    Wrong("kfold_error_message_in_english", "kfold_indices", '''
+def kfold_indices(m, k, shuffle=False, seed=None):
+    if k < 2 or k > m:
+        raise ValueError(f"k must be between 2 and m (got k={k}, m={m})")
+    order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
+    parts = np.array_split(order, k)
+    return [(np.concatenate(parts[:i] + parts[i + 1:]), parts[i]) for i in range(k)]
+'''),
 
     # stratified_kfold_indices
     Wrong("strat_per_class_remainder_dropped", "stratified_kfold_indices", '''
@@ -164,6 +172,38 @@ def stratified_kfold_indices(y, k, seed=None):
         for i, part in enumerate(np.array_split(members, k)):
             vals[i].extend(part)
     return [(np.setdiff1d(np.arange(m), v), np.array(v, dtype=int)) for v in vals]
+'''),
+    Wrong("strat_array_split_remainders_pile_into_first_folds", "stratified_kfold_indices", '''
+def stratified_kfold_indices(y, k, seed=None):
+    y = np.asarray(y)
+    m = y.shape[0]
+    if not 2 <= k <= m:
+        raise ValueError(f"폴드 수 k={k}가 2 이상 m={m} 이하가 아닙니다.")
+    rng = np.random.default_rng(seed)
+    val_lists = [[] for _ in range(k)]
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        if seed is not None:
+            rng.shuffle(members)
+        for i, chunk in enumerate(np.array_split(members, k)):
+            val_lists[i].extend(chunk.tolist())
+    folds = []
+    for v in val_lists:
+        val = np.array(sorted(v), dtype=int)
+        folds.append((np.setdiff1d(np.arange(m), val), val))
+    return folds
+'''),
+    Wrong("strat_error_message_in_english", "stratified_kfold_indices", '''
+def stratified_kfold_indices(y, k, seed=None):
+    y = np.asarray(y)
+    m = len(y)
+    if k < 2 or k > m:
+        raise ValueError("invalid number of folds")
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(np.flatnonzero(y == c)) for c in np.unique(y)])
+    fold_of = np.empty(m, dtype=int)
+    fold_of[order] = np.arange(m) % k
+    return [(np.flatnonzero(fold_of != i), np.flatnonzero(fold_of == i)) for i in range(k)]
 '''),
     Wrong("strat_ignores_labels", "stratified_kfold_indices", '''
 def stratified_kfold_indices(y, k, seed=None):
@@ -407,12 +447,14 @@ def stratified_kfold_indices(y, k, seed=None):
         raise ValueError(f"폴드 수 k={k}가 2 이상 m={m} 이하가 아닙니다.")
     rng = np.random.default_rng(seed)
     val_lists = [[] for _ in range(k)]
+    start = 0  # 앞 클래스가 끝난 다음 폴드부터 조각을 나눠 줍니다(나머지가 한 폴드에 몰리지 않게).
     for c in np.unique(y):
         members = np.flatnonzero(y == c)
         if seed is not None:
             rng.shuffle(members)
         for i, chunk in enumerate(np.array_split(members, k)):
-            val_lists[i].extend(chunk.tolist())
+            val_lists[(start + i) % k].extend(chunk.tolist())
+        start = (start + len(members)) % k
     folds = []
     for v in val_lists:
         val = np.array(sorted(v), dtype=int)

@@ -173,6 +173,22 @@ def nn_cost(Theta1, Theta2, X, Y, lambda_=0.0):
     J = -np.sum(Y * np.log(a3) + (1 - Y) * np.log(1 - a3)) / m
     return J + lambda_ / (2 * m) * np.sum(Theta2[:, 1:] ** 2)
 '''),
+    Wrong("nn_cost_log_of_saturated_a3", "nn_cost", '''
+def nn_cost(Theta1, Theta2, X, Y, lambda_=0.0):
+    m = X.shape[0]
+    a3 = forward_propagate(Theta1, Theta2, X)[4]
+    J = -np.sum(Y * np.log(a3) + (1 - Y) * np.log(1 - a3)) / m
+    J += lambda_ / (2 * m) * (np.sum(Theta1[:, 1:] ** 2) + np.sum(Theta2[:, 1:] ** 2))
+    return float(J)
+'''),
+    Wrong("nn_cost_clips_a3_finite_but_inaccurate", "nn_cost", '''
+def nn_cost(Theta1, Theta2, X, Y, lambda_=0.0):
+    m = X.shape[0]
+    a3 = np.clip(forward_propagate(Theta1, Theta2, X)[4], 1e-15, 1 - 1e-15)
+    J = -np.sum(Y * np.log(a3) + (1 - Y) * np.log(1 - a3)) / m
+    J += lambda_ / (2 * m) * (np.sum(Theta1[:, 1:] ** 2) + np.sum(Theta2[:, 1:] ** 2))
+    return float(J)
+'''),
     # ------------------------------------------------------------ backprop
     Wrong("backprop_delta2_keeps_bias_row", "backprop", '''
 def backprop(Theta1, Theta2, X, Y, lambda_=0.0):
@@ -287,12 +303,12 @@ def backprop(Theta1, Theta2, X, Y, lambda_=0.0):
 ''',
         "predict": '''
 def predict(Theta1, Theta2, X):
-    a3 = forward_propagate(Theta1, Theta2, X)[4]
+    z3 = forward_propagate(Theta1, Theta2, X)[3]  # g는 증가 함수라 z3의 argmax = a3의 argmax
     labels = np.zeros(X.shape[0], dtype=int)
     for i in range(X.shape[0]):
         best = 0
-        for k in range(1, a3.shape[1]):
-            if a3[i, k] > a3[i, best]:
+        for k in range(1, z3.shape[1]):
+            if z3[i, k] > z3[i, best]:
                 best = k
         labels[i] = best
     return labels
@@ -324,11 +340,13 @@ def forward_propagate(Theta1, Theta2, X):
 ''',
         "nn_cost": '''
 def nn_cost(Theta1, Theta2, X, Y, lambda_=0.0):
+    # 로짓 z3에서 바로: −[y log g(z) + (1−y) log(1−g(z))] = max(z, 0) − y·z + log(1 + e^(−|z|))
     m, K = Y.shape
-    a3 = forward_propagate(Theta1, Theta2, X)[-1]
+    z3 = forward_propagate(Theta1, Theta2, X)[-2]
     total = 0.0
     for k in range(K):
-        total -= Y[:, k] @ np.log(a3[:, k]) + (1 - Y[:, k]) @ np.log1p(-a3[:, k])
+        z, y = z3[:, k], Y[:, k]
+        total += np.sum(np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z))))
     penalty = sum(np.sum(T[:, 1:] * T[:, 1:]) for T in (Theta1, Theta2))
     return total / m + lambda_ * penalty / (2 * m)
 ''',

@@ -338,6 +338,74 @@ def batchnorm_backward(dout, cache):
     dx = (N * dx_hat - x_hat * (dx_hat * x_hat).sum(axis=0)) / (N * np.sqrt(var + eps))
     return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
 '''),
+    # spatial_batchnorm_forward
+    Wrong("spatial_bn_statistics_per_image", "spatial_batchnorm_forward", '''
+def spatial_batchnorm_forward(x, gamma, beta, eps=1e-5):
+    mu = x.mean(axis=(2, 3), keepdims=True)
+    var = x.var(axis=(2, 3), keepdims=True)
+    out = gamma[None, :, None, None] * (x - mu) / np.sqrt(var + eps) + beta[None, :, None, None]
+    return out, (x, gamma, beta, eps)
+'''),
+    Wrong("spatial_bn_reshape_without_moving_channels", "spatial_batchnorm_forward", '''
+def spatial_batchnorm_forward(x, gamma, beta, eps=1e-5):
+    N, C, H, W = x.shape
+    out, _ = batchnorm_forward(x.reshape(-1, C), gamma, beta, eps)
+    return out.reshape(N, C, H, W), (x, gamma, beta, eps)
+'''),
+    Wrong("spatial_bn_variance_ddof_1", "spatial_batchnorm_forward", '''
+def spatial_batchnorm_forward(x, gamma, beta, eps=1e-5):
+    mu = x.mean(axis=(0, 2, 3), keepdims=True)
+    var = x.var(axis=(0, 2, 3), ddof=1, keepdims=True)
+    out = gamma[None, :, None, None] * (x - mu) / np.sqrt(var + eps) + beta[None, :, None, None]
+    return out, (x, gamma, beta, eps)
+'''),
+    Wrong("spatial_bn_caches_flattened_input", "spatial_batchnorm_forward", '''
+def spatial_batchnorm_forward(x, gamma, beta, eps=1e-5):
+    N, C, H, W = x.shape
+    x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+    out, _ = batchnorm_forward(x_flat, gamma, beta, eps)
+    return out.reshape(N, H, W, C).transpose(0, 3, 1, 2), (x_flat, gamma, beta, eps)
+'''),
+    # spatial_batchnorm_backward
+    Wrong("spatial_bn_backward_mean_var_as_constants", "spatial_batchnorm_backward", '''
+def spatial_batchnorm_backward(dout, cache):
+    x, gamma, beta, eps = cache
+    mu = x.mean(axis=(0, 2, 3), keepdims=True)
+    var = x.var(axis=(0, 2, 3), keepdims=True)
+    x_hat = (x - mu) / np.sqrt(var + eps)
+    dx = dout * gamma[None, :, None, None] / np.sqrt(var + eps)
+    return dx, (dout * x_hat).sum(axis=(0, 2, 3)), dout.sum(axis=(0, 2, 3))
+'''),
+    Wrong("spatial_bn_backward_sums_over_batch_only", "spatial_batchnorm_backward", '''
+def spatial_batchnorm_backward(dout, cache):
+    x, gamma, beta, eps = cache
+    N, C, H, W = x.shape
+    x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+    dout_flat = dout.transpose(0, 2, 3, 1).reshape(-1, C)
+    dx_flat, _, _ = batchnorm_backward(dout_flat, (x_flat, gamma, beta, eps))
+    x_hat = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(x.var(axis=(0, 2, 3), keepdims=True) + eps)
+    return dx_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2), (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+'''),
+    Wrong("spatial_bn_backward_dout_not_transposed", "spatial_batchnorm_backward", '''
+def spatial_batchnorm_backward(dout, cache):
+    x, gamma, beta, eps = cache
+    N, C, H, W = x.shape
+    x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+    dx_flat, dgamma, dbeta = batchnorm_backward(dout.reshape(-1, C), (x_flat, gamma, beta, eps))
+    return dx_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2), dgamma, dbeta
+'''),
+    Wrong("spatial_bn_backward_per_image_statistics", "spatial_batchnorm_backward", '''
+def spatial_batchnorm_backward(dout, cache):
+    x, gamma, beta, eps = cache
+    M = x.shape[2] * x.shape[3]
+    mu = x.mean(axis=(2, 3), keepdims=True)
+    inv_std = 1.0 / np.sqrt(x.var(axis=(2, 3), keepdims=True) + eps)
+    x_hat = (x - mu) * inv_std
+    dx_hat = dout * gamma[None, :, None, None]
+    dx = inv_std / M * (M * dx_hat - dx_hat.sum(axis=(2, 3), keepdims=True)
+                        - x_hat * (dx_hat * x_hat).sum(axis=(2, 3), keepdims=True))
+    return dx, (dout * x_hat).sum(axis=(0, 2, 3)), dout.sum(axis=(0, 2, 3))
+'''),
     # ResidualBlock
     Wrong("residual_skip_added_after_relu", "ResidualBlock", '''
 class ResidualBlock(nn.Module):
@@ -494,6 +562,57 @@ def build_cnn(depth, channels=16, num_classes=10, batch_norm=True, residual=Fals
         if batch_norm:
             layers.append(nn.BatchNorm2d(channels))
         return layers
+    layers = unit(1)
+    if residual:
+        layers += [ResidualBlock(channels, batch_norm) for _ in range(depth // 2)]
+    else:
+        for _ in range(depth):
+            layers += unit(channels)
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes))
+'''),
+    Wrong("cnn_relu_before_batch_norm", "build_cnn", '''
+def build_cnn(depth, channels=16, num_classes=10, batch_norm=True, residual=False):
+    if depth < 1 or (residual and depth % 2):
+        raise ValueError("depth가 올바르지 않습니다.")
+    def unit(c_in):
+        layers = [nn.Conv2d(c_in, channels, 3, padding=1), nn.ReLU()]
+        if batch_norm:
+            layers.append(nn.BatchNorm2d(channels))
+        return layers
+    layers = unit(1)
+    if residual:
+        layers += [ResidualBlock(channels, batch_norm) for _ in range(depth // 2)]
+    else:
+        for _ in range(depth):
+            layers += unit(channels)
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes))
+'''),
+    Wrong("cnn_global_max_pooling_head", "build_cnn", '''
+def build_cnn(depth, channels=16, num_classes=10, batch_norm=True, residual=False):
+    if depth < 1 or (residual and depth % 2):
+        raise ValueError("depth가 올바르지 않습니다.")
+    def unit(c_in):
+        layers = [nn.Conv2d(c_in, channels, 3, padding=1)]
+        if batch_norm:
+            layers.append(nn.BatchNorm2d(channels))
+        return layers + [nn.ReLU()]
+    layers = unit(1)
+    if residual:
+        layers += [ResidualBlock(channels, batch_norm) for _ in range(depth // 2)]
+    else:
+        for _ in range(depth):
+            layers += unit(channels)
+    return nn.Sequential(*layers, nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes))
+'''),
+    Wrong("cnn_tanh_instead_of_relu", "build_cnn", '''
+def build_cnn(depth, channels=16, num_classes=10, batch_norm=True, residual=False):
+    if depth < 1 or (residual and depth % 2):
+        raise ValueError("depth가 올바르지 않습니다.")
+    def unit(c_in):
+        layers = [nn.Conv2d(c_in, channels, 3, padding=1)]
+        if batch_norm:
+            layers.append(nn.BatchNorm2d(channels))
+        return layers + [nn.Tanh()]
     layers = unit(1)
     if residual:
         layers += [ResidualBlock(channels, batch_norm) for _ in range(depth // 2)]
@@ -752,6 +871,63 @@ def layer_gradient_norms(model, x, y):
     loss = F.cross_entropy(model(x), y)
     grads = torch.autograd.grad(loss, [m.weight for m in layers])
     return [float(torch.sqrt((g ** 2).sum())) for g in grads]
+''',
+    }),
+    Variant("spatial_bn_by_axes_and_functional_cnn", {
+        "spatial_batchnorm_forward": '''
+def spatial_batchnorm_forward(x, gamma, beta, eps=1e-5):
+    axes = (0, 2, 3)
+    mu = np.mean(x, axis=axes, keepdims=True)
+    var = np.mean((x - mu) ** 2, axis=axes, keepdims=True)
+    g = gamma.reshape(1, -1, 1, 1)
+    b = beta.reshape(1, -1, 1, 1)
+    return g * (x - mu) / np.sqrt(var + eps) + b, (x, gamma, beta, eps)
+''',
+        "spatial_batchnorm_backward": '''
+def spatial_batchnorm_backward(dout, cache):
+    x, gamma, beta, eps = cache
+    axes = (0, 2, 3)
+    M = x.size // x.shape[1]
+    mu = x.mean(axis=axes, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=axes, keepdims=True)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    dbeta = dout.sum(axis=axes)
+    dgamma = (dout * x_hat).sum(axis=axes)
+    dx_hat = dout * gamma.reshape(1, -1, 1, 1)
+    dx = inv_std / M * (M * dx_hat - dx_hat.sum(axis=axes, keepdims=True)
+                        - x_hat * (dx_hat * x_hat).sum(axis=axes, keepdims=True))
+    return dx, dgamma, dbeta
+''',
+        "build_cnn": '''
+class _Net(nn.Module):
+    def __init__(self, depth, channels, num_classes, batch_norm, residual):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(1, channels, 3, padding=1)])
+        self.norms = nn.ModuleList([nn.BatchNorm2d(channels) if batch_norm else nn.Identity()])
+        self.blocks = nn.ModuleList()
+        if residual:
+            self.blocks.extend(ResidualBlock(channels, batch_norm) for _ in range(depth // 2))
+        else:
+            for _ in range(depth):
+                self.convs.append(nn.Conv2d(channels, channels, 3, padding=1))
+                self.norms.append(nn.BatchNorm2d(channels) if batch_norm else nn.Identity())
+        self.fc = nn.Linear(channels, num_classes)
+
+    def forward(self, x):
+        for conv, norm in zip(self.convs, self.norms):
+            x = torch.clamp(norm(conv(x)), min=0)   # ReLU
+        for block in self.blocks:
+            x = block(x)
+        return self.fc(torch.mean(x, dim=(-2, -1)))
+
+
+def build_cnn(depth, channels=16, num_classes=10, batch_norm=True, residual=False):
+    if depth < 1:
+        raise ValueError("depth는 1 이상이어야 합니다.")
+    if residual and depth % 2:
+        raise ValueError("잔차 블록을 쓰려면 depth가 짝수여야 합니다.")
+    return _Net(depth, channels, num_classes, batch_norm, residual)
 ''',
     }),
 ]
