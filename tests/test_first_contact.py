@@ -142,3 +142,17 @@ def test_system_deps_prints_the_apt_line_and_stops_without_privileges(monkeypatc
     assert "sudo apt-get install -y --no-install-recommends fakepkg-deb" in capsys.readouterr().err
     assert system_deps.main(["--check"]) == 1
     assert "없음: fakepkg" in capsys.readouterr().out
+
+
+@pytest.mark.unit
+def test_the_self_check_instruction_is_the_same_in_notebooks_readme_and_public_export():
+    from tools import export_public
+
+    for aid in course.assignments():
+        intro = notebooks.release_notebook(aid).cells[0].source
+        assert f"python -m autograder validate {aid}.ipynb" in intro, aid
+        assert "source .venv/bin/activate" in intro and "어느 폴더에 저장해도" in intro, aid
+    readme = (course.REPO / "README.md").read_text(encoding="utf-8")
+    for text in (readme, export_public.STUDENT_README):
+        assert "source .venv/bin/activate" in text
+        assert "python -m autograder validate ch01_modeling.ipynb" in text

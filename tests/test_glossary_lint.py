@@ -198,26 +198,10 @@ def test_real_glossary_flags_listed_variants(tmp_path, text, variant):
 
 # --- 지금의 글 -------------------------------------------------------------------------
 
-# ch03–ch05 과제 노트북의 글은 이 가지에서 고치지 않고 docs/pending-assignment-text.md에 적었습니다
-# (다른 작업과 노트북 JSON이 겹치지 않도록). 그 글을 노트북에 옮긴 뒤 이 목록을 비웁니다.
-PENDING_ASSIGNMENT_TEXT = {
-    "solutions/ch04_neural_network/ch04_neural_network.ipynb",
-    "solutions/ch05_cnn/ch05_cnn.ipynb",
-}
-
-
 @pytest.mark.unit
 def test_course_text_uses_glossary_terms():
-    findings = [f for f in lint_course(REPO)
-                if f.path.split(" ")[0] not in PENDING_ASSIGNMENT_TEXT]
+    findings = lint_course(REPO)
     assert not findings, "용어 린트:\n" + "\n".join(map(str, findings))
-
-
-@pytest.mark.unit
-def test_pending_assignment_text_is_written_down():
-    pending = (REPO / "docs" / "pending-assignment-text.md").read_text(encoding="utf-8")
-    for notebook in PENDING_ASSIGNMENT_TEXT:
-        assert notebook in pending
 
 
 # --- 용어집 쪽 -------------------------------------------------------------------------
