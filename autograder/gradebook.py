@@ -131,6 +131,30 @@ def _commit_deferred(session):
         del session.commit
 
 
+#: 성적부 준비를 한 번에 하나씩 하도록 잡는 PostgreSQL 권고 잠금(advisory lock)의 번호("MLRS").
+SETUP_LOCK_KEY = 0x4D4C5253
+
+
+@contextlib.contextmanager
+def _setup_lock(db_url: str):
+    """PostgreSQL 성적부면 세션 권고 잠금을 잡고 있는 동안만 안으로 들여보냅니다. SQLite는 한 채점기만 쓰므로 그대로."""
+    if not db_url.startswith("postgresql"):
+        yield
+        return
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(db_url, poolclass=sqlalchemy.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
 @dataclass
 class CellScore:
     grade_id: str
@@ -147,10 +171,15 @@ class Book:
         self._prepared: set[str] = set()
 
     def prepare(self, assignment_id: str) -> None:
-        """과제를 성적부에 등록(또는 갱신)합니다: 원본 셀, 숨은 테스트, 배점."""
+        """과제를 성적부에 등록(또는 갱신)합니다: 원본 셀, 숨은 테스트, 배점.
+
+        여러 채점기가 같은 PostgreSQL 성적부로 동시에 시작하면, 표를 만드는 일(빈 데이터베이스)과 새 과제를 등록하는
+        일이 서로 부딪힙니다(nbgrader는 한 프로세스만 쓴다고 봅니다). 그래서 이 일은 :func:`_setup_lock` 아래에서
+        한 번에 하나씩 합니다. 먼저 온 쪽이 만들고, 뒤에 온 쪽은 이미 있는 것을 갱신할 뿐입니다.
+        """
         if assignment_id in self._prepared:
             return
-        with tempfile.TemporaryDirectory(prefix="gb-release-") as tmp:
+        with _setup_lock(self.db_url), tempfile.TemporaryDirectory(prefix="gb-release-") as tmp:
             release.generate([assignment_id], Path(tmp), self.db_url)
         self._prepared.add(assignment_id)
 

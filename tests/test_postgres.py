@@ -120,3 +120,32 @@ def test_two_graders_write_to_one_gradebook_at_once(pg_server, tmp_path):
         assert proc.returncode == 0, f"{out}\n{err}"
 
     assert _scores(db_url) == {"left_solution": 20.0, "right_stub": 0.0}
+
+
+def test_graders_that_start_at_the_same_moment_all_set_up_the_gradebook(pg_server):
+    """여럿이 같은 순간에 시작해도(빈 데이터베이스, 그다음 새 과제) 성적부 준비가 모두 성공합니다.
+
+    별도 프로세스보다 시작 시각을 맞추기 쉬우므로, 스레드마다 제 연결로 Book.prepare를 장벽(barrier)에서 함께 부릅니다."""
+    import threading
+
+    from autograder.gradebook import Book
+
+    db_url = _database(pg_server, "same_moment")
+    for aid in (AID, "ch02_learning"):  # 처음엔 표도 없는 데이터베이스, 다음엔 표는 있고 과제만 새것
+        barrier, errors = threading.Barrier(4), []
+
+        def prepare(aid=aid, barrier=barrier, errors=errors):
+            try:
+                barrier.wait()
+                Book(db_url).prepare(aid)
+            except Exception as exc:  # 실패를 모아 아래에서 보입니다
+                errors.append(f"{type(exc).__name__}: {str(exc)[:300]}")
+
+        threads = [threading.Thread(target=prepare) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=600)
+        assert errors == [], errors
+        with Gradebook(db_url, course.COURSE_ID) as gb:
+            assert gb.find_assignment(aid).max_score > 0
