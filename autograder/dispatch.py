@@ -45,9 +45,11 @@ class Pool:
         사람이 읽을 설명 (진행 기록에 씁니다).
     """
 
-    def __init__(self, executor: Executor, *, remote: bool, where: str, client=None,
+    def __init__(self, executor: Executor, *, remote: bool, where: str, capacity: int, client=None,
                  slots: threading.Semaphore | None = None):
         self.executor, self.remote, self.where = executor, remote, where
+        #: 동시에 실행되는 노트북 수. 채점기는 이것의 두 배까지만 보내 두고(실행 중 + 다음 차례), 나머지는 기다리게 합니다.
+        self.capacity = max(1, capacity)
         self._client = client
         self._slots = slots
 
@@ -75,7 +77,7 @@ def local(jobs: int) -> Pool:
     jobs = max(1, jobs)
     forkserver.warm_up()  # 실행 프로세스를 갈라 낼 준비가 성적부 준비와 겹치게 합니다
     return Pool(ThreadPoolExecutor(max_workers=2 * jobs), remote=False, where=f"이 컴퓨터, 동시에 {jobs}개",
-                slots=threading.Semaphore(jobs))
+                capacity=jobs, slots=threading.Semaphore(jobs))
 
 
 def dask(address: str) -> Pool:
@@ -113,7 +115,7 @@ def dask(address: str) -> Pool:
             log.warning("Dask 작업자 %s 의 환경이 채점기와 다릅니다: %s (채점기: %s)", worker, info, here)
     client.run(forkserver.warm_up)  # 작업자마다 실행 프로세스를 미리 띄웁니다
     threads = sum(client.nthreads().values())
-    return Pool(client.get_executor(pure=False), remote=True, client=client,
+    return Pool(client.get_executor(pure=False), remote=True, client=client, capacity=threads,
                 where=f"Dask {address}, 작업자 {len(probes)}개, 동시에 {threads}개")
 
 

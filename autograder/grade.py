@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,7 +178,8 @@ class Grader:
     # ---------- 전체
     def run(self, jobs: list[Job], pool: dispatch.Pool | None = None) -> list[feedback.Report]:
         """모든 제출물을 채점합니다. 노트북 실행은 ``pool`` (기본: 이 컴퓨터의 스레드 ``self.jobs`` 개)로 보내고,
-        정리와 기록은 이 스레드에서만 합니다. 정리되는 대로 보내므로 실행은 정리와 겹쳐 돕니다."""
+        정리와 기록은 이 스레드에서만 합니다. 실행 중이거나 차례를 기다리는 노트북은 ``pool.capacity`` 의 두 배까지만
+        두므로(정리한 노트북과 작업 폴더도 그만큼만 있습니다), 메모리와 임시 디스크는 제출물 수와 상관없이 일정합니다."""
         for aid in sorted({j.assignment_id for j in jobs}):
             self.book.prepare(aid)
         # 커널이 읽지 못하게 가릴 곳: 정답, 결과 폴더(성적부·피드백), 제출물 폴더 전체(다른 학생), 저장소 기록.
@@ -188,30 +189,36 @@ class Grader:
         reports: list[feedback.Report] = []
         progress = _Progress(len(jobs), self.progress)
         with pool or dispatch.local(self.jobs) as pool:
-            futures = {}
-            for job in jobs:
-                start = time.monotonic()
-                try:
-                    prep = self._prepare(job)
-                except Exception as exc:  # one broken submission never stops the batch
-                    rep = self._failed(job, exc)
+            waiting, futures = iter(jobs), {}
+            while True:
+                while len(futures) < 2 * pool.capacity and (job := next(waiting, None)) is not None:
+                    start = time.monotonic()
+                    try:
+                        prep = self._prepare(job)
+                    except Exception as exc:  # 제출물 하나가 깨져도 배치는 멈추지 않습니다
+                        rep = self._failed(job, exc)
+                        reports.append(rep)
+                        progress.done(rep)
+                        continue
+                    prep.prepare_seconds = time.monotonic() - start
+                    futures[pool.submit(prep.nb, prep.workdir, self.limits)] = prep
+                if not futures:
+                    break
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    prep = futures.pop(fut)
+                    start = time.monotonic()
+                    result = None
+                    try:
+                        result = fut.result()
+                        rep = self._finish(prep, result)
+                    except Exception as exc:
+                        rep = self._failed(prep.job, exc)
+                    finally:
+                        shutil.rmtree(prep.workdir, ignore_errors=True)
                     reports.append(rep)
                     progress.done(rep)
-                    continue
-                prep.prepare_seconds = time.monotonic() - start
-                futures[pool.submit(prep.nb, prep.workdir, self.limits)] = prep
-            for fut in as_completed(futures):
-                prep = futures[fut]
-                start = time.monotonic()
-                result = None
-                try:
-                    result = fut.result()
-                    rep = self._finish(prep, result)
-                except Exception as exc:
-                    rep = self._failed(prep.job, exc)
-                reports.append(rep)
-                progress.done(rep)
-                self.timings.append(_timing(prep, result, rep, time.monotonic() - start))
+                    self.timings.append(_timing(prep, result, rep, time.monotonic() - start))
         progress.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
         report.write_grades(reports, self.out / "grades.csv")
