@@ -109,7 +109,6 @@ class Grader:
 
     def _prepare(self, job: Job) -> Prepared:
         self._source(job)
-        self.book.open_submission(job.assignment_id, job.student_id)
         if job.collision:
             raise notebooks.SubmissionError(Status.ID_COLLISION, job.collision)
         if job.path is None:

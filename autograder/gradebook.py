@@ -105,6 +105,8 @@ class _SaveAutoGrades(SaveAutoGrades):
         self.gradebook = Gradebook(self.db_url)
         with self.gradebook:
             try:
+                with _commit_deferred(self.gradebook.db):  # 제출물도 점수와 같은 트랜잭션에서 만듭니다
+                    _open_submission(self.gradebook, self.assignment_id, self.student_id)
                 nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
             except BaseException:
                 self.gradebook.db.rollback()
@@ -119,6 +121,14 @@ class _SaveAutoGrades(SaveAutoGrades):
     def _add_comment(self, cell, resources):
         with _commit_deferred(self.gradebook.db):
             super()._add_comment(cell, resources)
+
+
+def _open_submission(gb: Gradebook, assignment_id: str, student_id: str):
+    """성적부에 학생과 제출물을 만듭니다(있으면 그대로). 점수를 적는 쪽이 같은 트랜잭션 안에서 부릅니다.
+
+    그래서 채점이 도중에 끊겨도(프로세스가 죽어도) 점수 없는 제출물이 성적부에 남아 0점처럼 읽히지 않습니다."""
+    gb.update_or_create_student(student_id)
+    return gb.update_or_create_submission(assignment_id, student_id)
 
 
 @contextlib.contextmanager
@@ -187,11 +197,6 @@ class Book:
         return {"nbgrader": {"assignment": assignment_id, "notebook": notebook,
                              "student": student_id, "db_url": self.db_url}}
 
-    def open_submission(self, assignment_id: str, student_id: str) -> None:
-        with Gradebook(self.db_url, course.COURSE_ID) as gb:
-            gb.update_or_create_student(student_id)
-            gb.update_or_create_submission(assignment_id, student_id)
-
     def sanitize(self, nb: NotebookNode, assignment_id: str, notebook: str, student_id: str) -> NotebookNode:
         """nbgrader autograde의 정리 단계: 출력 지우기, 잠긴 셀과 숨은 테스트를 원본으로 되돌리기."""
         resources = self._resources(assignment_id, notebook, student_id)
@@ -209,9 +214,10 @@ class Book:
         return nb
 
     def set_zero(self, assignment_id: str, student_id: str) -> None:
-        """제출물 전체를 0점으로 적습니다 (시간 초과, 커널 종료, 읽을 수 없는 노트북)."""
+        """제출물 전체를 0점으로 적습니다 (시간 초과, 커널 종료, 읽을 수 없는 노트북). 제출물을 만드는 것까지 한 트랜잭션."""
         with Gradebook(self.db_url, course.COURSE_ID) as gb:
-            submission = gb.find_submission(assignment_id, student_id)
+            with _commit_deferred(gb.db):
+                submission = _open_submission(gb, assignment_id, student_id)
             for nb in submission.notebooks:
                 for grade in nb.grades:
                     grade.auto_score = 0

@@ -20,6 +20,7 @@ import jsonschema
 import nbformat
 import psutil
 import pytest
+from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder import course, execute, gradebook, guard, notebooks
@@ -181,7 +182,6 @@ def test_recording_a_notebook_is_one_transaction(tmp_path, monkeypatch):
     """점수 기록이 도중에 실패하면 그 노트북의 점수는 하나도 바뀌지 않습니다(nbgrader는 셀마다 커밋)."""
     book = gradebook.Book(f"sqlite:///{tmp_path / 'gradebook.db'}")
     book.prepare(AID)
-    book.open_submission(AID, "student")
     nb = book.sanitize(notebooks.solution_submission(AID), AID, AID, "student")
     for cell in nb.cells:  # 실행한 셈 치기: 오류 없는 테스트 셀은 만점
         if cell.cell_type == "code":
@@ -209,6 +209,12 @@ def test_recording_a_notebook_is_one_transaction(tmp_path, monkeypatch):
         book.record(failing, AID, AID, "student")
     assert len(calls) == 3
     assert book.scores(AID, "student") == (full, max_score, before)
+    # 처음 기록하는 학생이 도중에 실패하면 제출물조차 남지 않습니다(점수 없는 제출물이 0점처럼 읽히지 않도록).
+    calls.clear()
+    with pytest.raises(RuntimeError):
+        book.record(copy.deepcopy(failing), AID, AID, "newcomer")
+    with Gradebook(book.db_url, course.COURSE_ID) as gb:
+        assert [s.student.id for s in gb.assignment_submissions(AID)] == ["student"]
 
     monkeypatch.setattr(utils, "determine_grade", real)
     book.record(failing, AID, AID, "student")

@@ -327,8 +327,9 @@ def test_extension_granted_in_nbgrader_counts_unless_an_extensions_file_is_given
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     book = Book(url)
     book.prepare(AID)
-    book.open_submission(AID, "kim")
     with Gradebook(url, course.COURSE_ID) as gb:
+        gb.update_or_create_student("kim")
+        gb.update_or_create_submission(AID, "kim")
         gb.grant_extension(AID, "kim", hours=10)
     folder = tmp_path / "subs" / "kim" / AID
     write_timestamp(folder, DUE_UTC + dt.timedelta(hours=5))
