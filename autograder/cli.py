@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="이 컴퓨터에서 동시에 실행할 노트북 수 (기본: 코어 수, 여기서는 %(default)s)")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="노트북 실행을 이 Dask 스케줄러(예: tcp://10.0.0.5:8786)의 작업자들에게 보냅니다")
+    p.add_argument("--force", action="store_true",
+                   help="같은 --out으로 이미 채점한 제출물도 모두 다시 채점합니다(기본: 바뀐 것만 채점)")
     p.add_argument("--db", metavar="URL",
                    help="성적부 주소 (기본: sqlite:///OUT/gradebook.db; 여러 채점기가 함께 쓰려면 postgresql://...)")
     _deadline_arguments(p)
@@ -162,11 +164,14 @@ def _grade(args) -> int:
     _warn_if_committable(args.out)
     pool = dispatch.dask(args.scheduler) if args.scheduler else dispatch.local(args.jobs)
     print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
-    reports = Grader(args.out, args.db, _limits(args), jobs=args.jobs, policy=policy).run(jobs, pool)
+    grader = Grader(args.out, args.db, _limits(args), jobs=args.jobs, policy=policy, force=args.force)
+    reports = grader.run(jobs, pool)
     bad = sum(not r.scored for r in reports)
     isolation = sorted({r.isolation for r in reports if r.isolation})
     if isolation:
         print("격리: " + " / ".join(isolation))
+    if grader.skipped:
+        print(f"바뀐 것이 없어 지난 결과를 그대로 쓴 제출물 {grader.skipped}개 (모두 다시 채점하려면 --force).")
     print(f"{len(reports)}개 제출물 채점 완료 (정상 채점되지 못한 제출물 {bad}개). "
           f"결과: {args.out / 'grades.csv'}, 개요: {args.out / 'overview.html'}, 피드백: {args.out / 'feedback'}")
     for detail in collisions:  # 진행 기록에 묻히지 않게 끝에서 한 번 더

@@ -7,6 +7,7 @@ SUBMISSIONS/<student_id>/<assignment_id>/<notebook>.ipynb 를 찾아, 제출물�
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import course, deadlines, dispatch, execute, export, feedback, guard, ids, notebooks, report, workdir
+from . import course, deadlines, dispatch, execute, export, feedback, guard, ids, notebooks, report, state, workdir
 from .gradebook import Book
 from .limits import Limits
 from .status import Status
@@ -83,7 +84,8 @@ class Prepared:
 
 class Grader:
     def __init__(self, out: Path, db_url: str | None = None, limits: Limits | None = None,
-                 jobs: int = 1, progress: bool | None = None, policy: deadlines.Policy | None = None):
+                 jobs: int = 1, progress: bool | None = None, policy: deadlines.Policy | None = None,
+                 force: bool = False):
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
@@ -96,8 +98,33 @@ class Grader:
         self._count = 0
         self._sources: dict[tuple[str, str], NotebookNode] = {}
         self._references: dict[tuple[str, str], NotebookNode] = {}
-        #: 노트북마다 든 시간 (timings.csv)
+        #: 노트북마다 든 시간 (timings.csv; 이번에 채점한 것만)
         self.timings: list[dict] = []
+        #: 참이면 남겨 둔 결과(state.py)를 쓰지 않고 모두 다시 채점합니다.
+        self.force = force
+        #: 이번 실행에서 바뀐 것이 없어 남겨 둔 결과를 쓴 제출물 수
+        self.skipped = 0
+        self._last_tables = 0.0
+
+    # ---------- 이어 채점하기 (state.py)
+    def _key(self, job: Job) -> str:
+        limits = {k: v for k, v in dataclasses.asdict(self.limits).items() if k != "deny_paths"}
+        source = course.SOLUTIONS / job.assignment_id / f"{job.notebook}.ipynb"
+        extension = None if self.policy.extensions is None else \
+            self.policy.extensions.get((job.student_id, job.assignment_id), 0.0)
+        return state.fingerprint(job, {
+            "db": self.db_url, "limits": limits,
+            "source": hashlib.sha256(source.read_bytes()).hexdigest() if source.is_file() else "",
+            "due": self.policy.due.get(job.assignment_id), "penalty": self.policy.penalty_percent,
+            "extension": extension,
+        })
+
+    def _tables(self, reports: list[feedback.Report], final: bool = False) -> None:
+        """grades.csv와 tests.csv를 기록된 결과로 다시 씁니다(원자적으로). 결과가 많으면 2초에 한 번만."""
+        if final or len(reports) <= 1000 or time.monotonic() - self._last_tables >= 2:
+            report.write_grades(reports, self.out / "grades.csv")
+            report.write_tests(reports, self.out / "tests.csv")
+            self._last_tables = time.monotonic()
 
     # ---------- 준비 (main thread)
     def _source(self, job: Job) -> NotebookNode:
@@ -186,18 +213,33 @@ class Grader:
         deny = [str(course.SOLUTIONS), str(self.out.resolve()), str(course.REPO / ".git"), *sorted(roots)]
         self.limits = dataclasses.replace(self.limits, deny_paths=tuple(dict.fromkeys([*self.limits.deny_paths, *deny])))
         reports: list[feedback.Report] = []
-        progress = _Progress(len(jobs), self.progress)
+        keys, todo = {}, []
+        for job in jobs:
+            key = keys[job.student_id, job.assignment_id, job.notebook] = self._key(job)
+            cached = None if self.force else state.load(self.out, job, key)
+            if cached is not None:
+                reports.append(cached)
+            else:
+                todo.append(job)
+        self.skipped = len(jobs) - len(todo)
+        progress = _Progress(len(todo), self.progress)
+
+        def recorded(job: Job, rep: feedback.Report) -> None:
+            """기록을 마친 제출물: 결과를 남기고(이어 채점하기), 표를 고쳐 씁니다."""
+            state.save(self.out, job, keys[job.student_id, job.assignment_id, job.notebook], rep)
+            reports.append(rep)
+            progress.done(rep)
+            self._tables(reports)
+
         with pool or dispatch.local(self.jobs) as pool:
-            waiting, futures = iter(jobs), {}
+            waiting, futures = iter(todo), {}
             while True:
                 while len(futures) < 2 * pool.capacity and (job := next(waiting, None)) is not None:
                     start = time.monotonic()
                     try:
                         prep = self._prepare(job)
                     except Exception as exc:  # 제출물 하나가 깨져도 배치는 멈추지 않습니다
-                        rep = self._failed(job, exc)
-                        reports.append(rep)
-                        progress.done(rep)
+                        recorded(job, self._failed(job, exc))
                         continue
                     prep.prepare_seconds = time.monotonic() - start
                     futures[pool.submit(prep.nb, prep.workdir, self.limits)] = prep
@@ -215,13 +257,11 @@ class Grader:
                         rep = self._failed(prep.job, exc)
                     finally:
                         shutil.rmtree(prep.workdir, ignore_errors=True)
-                    reports.append(rep)
-                    progress.done(rep)
                     self.timings.append(_timing(prep, result, rep, time.monotonic() - start))
+                    recorded(prep.job, rep)
         progress.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
-        report.write_grades(reports, self.out / "grades.csv")
-        report.write_tests(reports, self.out / "tests.csv")
+        self._tables(reports, final=True)
         report.write_timings(self.timings, self.out / "timings.csv")
         report.write_class(reports, self.out / "class.csv")
         export.write_wide(reports, self.out / "grades_wide.csv")

@@ -7,8 +7,10 @@
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
+import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -21,9 +23,18 @@ GRADE_COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", 
 TEST_COLUMNS = ["student_id", "assignment_id", "function", "test", "grade_id", "score", "max_score", "message"]
 
 
-def write_grades(reports: list[Report], path: Path) -> None:
+@contextlib.contextmanager
+def _replaced_atomically(path: Path):
+    """임시 파일에 다 쓴 뒤 한 번에 바꿔 넣습니다. 읽는 쪽(과 도중에 죽은 채점기)은 이전 것이나 새것 하나만 봅니다."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as f:
+        yield f
+    os.replace(tmp, path)
+
+
+def write_grades(reports: list[Report], path: Path) -> None:
+    with _replaced_atomically(path) as f:
         w = csv.writer(f)
         w.writerow(GRADE_COLUMNS)
         for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):
@@ -34,7 +45,7 @@ def write_grades(reports: list[Report], path: Path) -> None:
 
 
 def write_tests(reports: list[Report], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with _replaced_atomically(path) as f:
         w = csv.writer(f)
         w.writerow(TEST_COLUMNS)
         for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):

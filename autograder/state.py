@@ -1,0 +1,68 @@
+"""이어 채점하기: 제출물마다 '무엇을 채점했는지'(지문)와 그 결과를 결과 폴더에 남깁니다.
+
+같은 ``--out`` 으로 다시 채점하면, 지문이 같은 제출물(제출한 노트북과 옆의 파일, 과제 원본, 채점 제한, 마감 규칙,
+성적부 주소가 모두 그대로인 것)은 남겨 둔 결과를 그대로 쓰고 다시 채점하지 않습니다. 채점기가 도중에 죽어도
+기록을 마친 제출물의 결과는 남아 있으므로, 다시 돌리면 나머지만 채점합니다. ``--force`` 이면 모두 다시 채점합니다.
+
+결과는 ``OUT/.grading-state/<학생>/<과제>/<노트북>.json`` 에, 성적부 기록과 피드백까지 끝난 뒤에 원자적으로
+(임시 파일 → ``os.replace``) 씁니다. 채점기 오류(``grader_error``)는 일시적일 수 있어 남기지 않습니다.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .feedback import Report, TestResult
+from .status import Status
+
+FOLDER = ".grading-state"
+#: 이보다 작은 파일은 내용으로, 큰 파일은 크기와 수정 시각으로 지문에 넣습니다.
+_CONTENT_LIMIT = 1 << 20
+
+
+def fingerprint(job, settings: dict) -> str:
+    """제출물 하나를 채점한 결과를 정하는 모든 것의 지문.
+
+    ``settings`` 는 채점기 쪽의 것(과제 원본의 지문, 제한, 마감 규칙, 성적부 주소)입니다."""
+    h = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    h.update(json.dumps([job.student_id, job.assignment_id, job.notebook, job.collision, job.notes]).encode())
+    if job.path is not None and job.path.is_file():
+        h.update(b"notebook\0" + job.path.read_bytes())
+    if job.folder is not None and job.folder.is_dir():
+        for path in sorted(p for p in job.folder.rglob("*") if not p.is_symlink() and p.is_file()):
+            if path == job.path:
+                continue
+            st = path.stat()
+            h.update(f"\0{path.relative_to(job.folder).as_posix()}\0{st.st_size}\0".encode())
+            h.update(path.read_bytes() if st.st_size <= _CONTENT_LIMIT else str(st.st_mtime_ns).encode())
+    return h.hexdigest()
+
+
+def _path(out: Path, job) -> Path:
+    return out / FOLDER / job.student_id / job.assignment_id / f"{job.notebook}.json"
+
+
+def load(out: Path, job, key: str) -> Report | None:
+    """지문이 같은 결과가 남아 있으면 그 :class:`Report`, 아니면 None."""
+    path = _path(out, job)
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if saved.get("key") != key:
+        return None
+    raw = saved["report"]
+    return Report(**{**raw, "status": Status(raw["status"]), "tests": [TestResult(**t) for t in raw["tests"]]})
+
+
+def save(out: Path, job, key: str, rep: Report) -> None:
+    if rep.status == Status.GRADER_ERROR:
+        return
+    path = _path(out, job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"key": key, "report": dataclasses.asdict(rep)}, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
