@@ -206,8 +206,6 @@ class Grader:
         """모든 제출물을 채점합니다. 노트북 실행은 ``pool`` (기본: 이 컴퓨터의 스레드 ``self.jobs`` 개)로 보내고,
         정리와 기록은 이 스레드에서만 합니다. 실행 중이거나 차례를 기다리는 노트북은 ``pool.capacity`` 의 두 배까지만
         두므로(정리한 노트북과 작업 폴더도 그만큼만 있습니다), 메모리와 임시 디스크는 제출물 수와 상관없이 일정합니다."""
-        for aid in sorted({j.assignment_id for j in jobs}):
-            self.book.prepare(aid)
         # 커널이 읽지 못하게 가릴 곳: 정답, 결과 폴더(성적부·피드백), 제출물 폴더 전체(다른 학생), 저장소 기록.
         roots = {os.path.abspath(j.path.parents[2]) for j in jobs if j.path is not None}
         deny = [str(course.SOLUTIONS), str(self.out.resolve()), str(course.REPO / ".git"), *sorted(roots)]
@@ -222,6 +220,8 @@ class Grader:
             else:
                 todo.append(job)
         self.skipped = len(jobs) - len(todo)
+        for aid in sorted({j.assignment_id for j in todo}):
+            self.book.prepare(aid)
         progress = _Progress(len(todo), self.progress)
 
         def recorded(job: Job, rep: feedback.Report) -> None:
@@ -271,13 +271,15 @@ class Grader:
 
 
 def _timing(prep: Prepared, result: execute.ExecResult | None, rep: feedback.Report, record_seconds: float) -> dict:
-    """노트북 하나에 든 시간: 정리, 실행(그중 커널이 셀을 돌린 시간), 기록."""
+    """노트북 하나에 든 시간: 정리, 실행(그중 커널이 셀을 돌린 시간), 기록. ``coordinator_s`` 는 채점기 프로세스가
+    그 노트북에 쓴 시간(정리 + 기록): 작업자를 늘려도 줄지 않는 몫이라 처리량의 상한을 정합니다."""
     return {"student_id": prep.job.student_id, "assignment_id": prep.job.assignment_id,
             "notebook": prep.job.notebook, "status": rep.status,
             "prepare_s": round(prep.prepare_seconds, 3),
             "execute_s": round(result.seconds, 3) if result else "",
             "kernel_s": round(result.kernel_seconds, 3) if result else "",
-            "record_s": round(record_seconds, 3)}
+            "record_s": round(record_seconds, 3),
+            "coordinator_s": round(prep.prepare_seconds + record_seconds, 3)}
 
 
 #: 셀 하나의 텍스트 출력 상한(글자). nbgrader의 LimitOutput은 줄 수만 세므로, 아주 긴 줄은 여기서 자릅니다.

@@ -59,7 +59,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-TIMING_COLUMNS = ["student_id", "assignment_id", "notebook", "status", "prepare_s", "execute_s", "kernel_s", "record_s"]
+TIMING_COLUMNS = ["student_id", "assignment_id", "notebook", "status", "prepare_s", "execute_s", "kernel_s", "record_s",
+                  "coordinator_s"]
 
 
 def write_timings(timings: list[dict], path: Path) -> None:
