@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["draw_hypothesis_spaces", "iris_middle_class", "draw_feature_boundaries"]
+__all__ = ["draw_hypothesis_spaces", "iris_middle_class", "draw_feature_boundaries", "draw_line_vs_logistic",
+           "draw_one_vs_rest"]
 
 
 def _design(x, degree):
@@ -99,3 +100,81 @@ def draw_feature_boundaries(axes, X, y):
     axes[0].set_ylabel("꽃잎 너비 (표준화)")
     axes[0].legend(loc="upper left", fontsize=8)
     return accuracy
+
+
+def _fit_line(x, y):
+    A = np.column_stack([np.ones_like(x), x])
+    return np.linalg.lstsq(A, y, rcond=None)[0]
+
+
+def _fit_logistic(x, y):
+    """1차원 로지스틱 회귀(규제 거의 없음). x를 표준화해 맞춘 뒤 원래 단위의 (θ₀, θ₁)로 돌려줍니다."""
+    from sklearn.linear_model import LogisticRegression
+
+    mu, sigma = x.mean(), x.std()
+    clf = LogisticRegression(C=1e6, max_iter=5000).fit(((x - mu) / sigma)[:, None], y)
+    t1 = clf.coef_[0, 0] / sigma
+    return np.array([clf.intercept_[0] - t1 * mu, t1])
+
+
+def draw_line_vs_logistic(axes, x, y, extra_x: float = 35.0, extra_n: int = 30, seed: int = 0):
+    """0/1 레이블에 직선(최소 제곱)과 로지스틱 회귀를 맞춘 그림 두 개.
+
+    왼쪽은 원래 데이터, 오른쪽은 ``extra_x``에 y = 1인 가상의 샘플 ``extra_n``개를 더한 데이터입니다.
+    점선은 각 모델의 문턱값(출력 0.5)이 놓이는 x입니다.
+
+    Returns
+    -------
+    dict
+        ``(데이터, 모델)`` → (문턱값, 원래 데이터에서의 정확도).
+    """
+    from .numerics import sigmoid
+
+    rng = np.random.default_rng(seed)
+    out = {}
+    grid = np.linspace(min(x.min(), 5), extra_x + 2, 300)
+    for ax, (name, xs, ys) in zip(axes, [
+        ("원래 데이터", x, y),
+        ("큰 종양을 더한 데이터", np.r_[x, np.full(extra_n, extra_x)], np.r_[y, np.ones(extra_n)]),
+    ]):
+        jitter = rng.uniform(-0.04, 0.04, size=len(ys))
+        ax.scatter(xs, ys + jitter, s=6, alpha=0.35, color="0.35")
+        line, logit = _fit_line(xs, ys), _fit_logistic(xs, ys)
+        for key, theta, color, h in [("직선", line, "#2471a3", lambda t, g: t[0] + t[1] * g),
+                                     ("로지스틱", logit, "#c0392b", lambda t, g: sigmoid(t[0] + t[1] * g))]:
+            cut = (0.5 - theta[0]) / theta[1] if key == "직선" else -theta[0] / theta[1]
+            acc = float(np.mean(((theta[0] + theta[1] * x) >= (0.5 if key == "직선" else 0.0)) == y))
+            out[name, key] = (float(cut), acc)
+            ax.plot(grid, h(theta, grid), color=color, lw=2.2, label=f"{key} (문턱 x = {cut:.1f})")
+            ax.axvline(cut, color=color, ls=":", lw=1.5)
+        ax.axhline(0.5, color="0.6", lw=0.8)
+        ax.set_ylim(-0.45, 1.45)
+        ax.set_xlabel("평균 반지름")
+        ax.set_title(name, fontsize=11)
+        ax.legend(loc="upper left", fontsize=8.5)
+    axes[0].set_ylabel("y (1 = 악성)")
+    return out
+
+
+def draw_one_vs_rest(ax, X, y, names):
+    """세 클래스를 로지스틱 회귀 세 개(클래스마다 '이 클래스 대 나머지')로 가른 영역과 세 결정 경계."""
+    from sklearn.linear_model import LogisticRegression
+
+    g1, g2 = np.meshgrid(np.linspace(-2.2, 2.2, 300), np.linspace(-2.2, 2.2, 300))
+    grid = np.column_stack([g1.ravel(), g2.ravel()])
+    colors = ["#b9770e", "#1f618d", "#1e8449"]
+    models = [LogisticRegression(C=100.0, max_iter=5000).fit(X, (y == k).astype(int)) for k in range(3)]
+    scores = [clf.decision_function(grid).reshape(g1.shape) for clf in models]
+    region = np.argmax(np.stack(scores), axis=0)
+    ax.contourf(g1, g2, region, levels=[-0.5, 0.5, 1.5, 2.5], colors=["#fdebd0", "#d6eaf8", "#d5f5e3"], alpha=0.8)
+    for k in range(3):
+        ax.contour(g1, g2, scores[k], levels=[0], colors=colors[k], linewidths=1.6, linestyles="--")
+    for k, marker in enumerate(["x", "o", "^"]):
+        pick = y == k
+        ax.scatter(X[pick, 0], X[pick, 1], marker=marker, s=16, color=colors[k], label=f"{names[k]} (y = {k})")
+    ax.set_xlim(-2.2, 2.2)
+    ax.set_ylim(-2.2, 2.2)
+    ax.set_aspect("equal")
+    ax.legend(loc="upper left", fontsize=8)
+    pred = np.argmax(np.stack([clf.decision_function(X) for clf in models]), axis=0)
+    return float(np.mean(pred == y))
