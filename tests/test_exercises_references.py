@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.book_build import REPO, built_book  # noqa: F401  (세션 픽스처)
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.book
 

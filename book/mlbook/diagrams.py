@@ -50,7 +50,7 @@ def draw_computational_graph(ax):
     y = 1.0
     xs = [0.0, 1.7, 3.4, 5.1, 6.8, 8.5]
     values = [r"$a^{(1)}$", r"$z^{(2)}$", r"$a^{(2)}$", r"$z^{(3)}$", r"$a^{(3)}$", r"$J$"]
-    for x, text in zip(xs, values):
+    for x, text in zip(xs, values, strict=True):
         _box(ax, (x, y), text, VALUE_FC, w=0.8)
     ops = [r"$\Theta^{(1)} a^{(1)}$", r"$g$", r"$\Theta^{(2)} a^{(2)}$", r"$g$", r"$\mathrm{CE}$"]
     local = [None, r"$g'(z^{(2)})$", r"$(\Theta^{(2)})^T$", r"$g'(z^{(3)})$",
@@ -125,7 +125,7 @@ def draw_conv_sliding(axes, n: int = 5, f: int = 3, s: int = 2, p: int = 1, posi
     size = n + 2 * p
     out = (n + 2 * p - f) // s + 1
     colors = ["#c0392b", "#2471a3", "#1e8449", "#7d3c98"]
-    for idx, (ax, (u, v)) in enumerate(zip(axes, positions)):
+    for idx, (ax, (u, v)) in enumerate(zip(axes, positions, strict=False)):
         color = colors[idx % len(colors)]
         _grid(ax, 0, 0, size, size, fc="white", pad_fc="0.85", pad=p)
         # 창
@@ -156,7 +156,7 @@ def draw_residual_block(ax):
              (2.2, "conv 3×3", OP_FC), (1.5, "BN", OP_FC)]
     for y, text, fc in steps:
         _box(ax, (x, y), text, fc, w=1.5, h=0.45, fontsize=11)
-    for (y0, _, _), (y1, _, _) in zip(steps, steps[1:]):
+    for (y0, _, _), (y1, _, _) in zip(steps, steps[1:], strict=False):
         _arrow(ax, (x, y0), (x, y1), FORWARD, shrink=12)
     # 더하기와 마지막 ReLU
     ax.add_patch(plt_circle((x, 0.65), 0.22))

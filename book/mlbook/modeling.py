@@ -31,7 +31,7 @@ def draw_hypothesis_spaces(axes, x, y, degrees=(0, 1, 3), members: int = 30, see
     gs = (grid - mu) / sigma
     costs = []
     names = {0: "상수 함수", 1: "직선", 2: "2차 다항식", 3: "3차 다항식"}
-    for ax, degree in zip(axes, degrees):
+    for ax, degree in zip(axes, degrees, strict=False):
         A = _design(xs, degree)
         best, *_ = np.linalg.lstsq(A, y, rcond=None)
         cost = float(np.mean((A @ best - y) ** 2) / 2)
@@ -82,7 +82,7 @@ def draw_feature_boundaries(axes, X, y):
     for ax, (name, features, title) in zip(axes, [
         ("linear", lambda A: A, "특성 x₁, x₂: 직선 경계"),
         ("quadratic", _poly2, "특성 x₁, x₂, x₁², x₁x₂, x₂²: 곡선 경계"),
-    ]):
+    ], strict=False):
         clf = LogisticRegression(C=100.0, max_iter=5000).fit(features(X), y)
         accuracy[name] = float(clf.score(features(X), y))
         z = clf.decision_function(features(grid)).reshape(g1.shape)
@@ -136,7 +136,7 @@ def draw_line_vs_logistic(axes, x, y, extra_x: float = 35.0, extra_n: int = 30, 
     for ax, (name, xs, ys) in zip(axes, [
         ("원래 데이터", x, y),
         ("큰 종양을 더한 데이터", np.r_[x, np.full(extra_n, extra_x)], np.r_[y, np.ones(extra_n)]),
-    ]):
+    ], strict=False):
         jitter = rng.uniform(-0.04, 0.04, size=len(ys))
         ax.scatter(xs, ys + jitter, s=6, alpha=0.35, color="0.35")
         line, logit = _fit_line(xs, ys), _fit_logistic(xs, ys)

@@ -36,7 +36,7 @@ class Optimizer:
         if self.first is None:
             self.first = [np.zeros_like(g) for g in grads]
             self.second = [np.zeros_like(g) for g in grads]
-        for k, (theta, grad) in enumerate(zip(thetas, grads)):
+        for k, (theta, grad) in enumerate(zip(thetas, grads, strict=True)):
             if self.kind == "sgd":
                 theta -= self.alpha * grad
             elif self.kind == "momentum":

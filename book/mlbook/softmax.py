@@ -43,7 +43,7 @@ def draw_softmax_vs_sigmoids(axes, logits_list, titles):
     """로짓 벡터마다 K개의 시그모이드와 소프트맥스를 나란히 막대로 그립니다(막대 위에 합)."""
     from .numerics import sigmoid
 
-    for ax, z, title in zip(axes, logits_list, titles):
+    for ax, z, title in zip(axes, logits_list, titles, strict=False):
         z = np.asarray(z, dtype=float)
         k = np.arange(len(z))
         sig, soft = sigmoid(z), softmax(z[None])[0]
