@@ -57,8 +57,8 @@ def _positive(text: str) -> int:
 
 def _limits(args) -> Limits:
     return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                          memory_mb=args.memory_mb, folder_mb=args.max_folder_mb,
-                          isolation=None if args.isolation == "auto" else args.isolation)
+                  memory_mb=args.memory_mb, folder_mb=args.max_folder_mb,
+                  isolation=None if args.isolation == "auto" else args.isolation)
 
 
 def build_parser() -> argparse.ArgumentParser:

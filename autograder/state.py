@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+from . import workdir
 from .feedback import Report, TestResult
 from .status import Status
 
@@ -32,10 +33,9 @@ def fingerprint(job, settings: dict) -> str:
     if job.path is not None and job.path.is_file():
         h.update(b"notebook\0" + job.path.read_bytes())
     if job.folder is not None and job.folder.is_dir():
-        for path in sorted(p for p in job.folder.rglob("*") if not p.is_symlink() and p.is_file()):
-            if path == job.path:
-                continue
-            st = path.stat()
+        # 작업 폴더로 가는 파일과 같은 것(노트북·링크 빼고, 링크를 따라가지 않음)만 봅니다.
+        for path in workdir.copied_files(job.folder):
+            st = path.lstat()
             h.update(f"\0{path.relative_to(job.folder).as_posix()}\0{st.st_size}\0".encode())
             h.update(path.read_bytes() if st.st_size <= _CONTENT_LIMIT else str(st.st_mtime_ns).encode())
     return h.hexdigest()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from nbgrader.api import Gradebook
 
 from autograder import course, notebooks
@@ -90,3 +91,24 @@ def test_an_unchanged_rerun_skips_everything_and_a_changed_notebook_is_regraded(
 
     forced = autograder("grade", str(subs), "--out", str(out), "--jobs", "1", "--force")
     assert "지난 결과를" not in forced.stdout and _rows(out)["학생00"]["score"] == "16"
+
+
+@pytest.mark.unit
+def test_fingerprint_sees_what_the_working_folder_gets_and_ignores_links(tmp_path):
+    """지문은 작업 폴더로 가는 파일만 봅니다: 데이터 파일을 바꾸면 달라지고,
+    링크(자기 자신을 가리키는 것도)는 따라가지 않습니다."""
+    from autograder import state
+    from autograder.grade import Job
+
+    folder = tmp_path / "kim" / AID
+    folder.mkdir(parents=True)
+    notebook = folder / f"{AID}.ipynb"
+    notebook.write_text("{}", encoding="utf-8")
+    (folder / "data.csv").write_text("1\n", encoding="utf-8")
+    (folder / "loop").symlink_to(folder)
+    job = Job("kim", AID, AID, notebook, folder=folder)
+    before = state.fingerprint(job, {})
+    assert state.fingerprint(job, {}) == before
+    (folder / "data.csv").write_text("2\n", encoding="utf-8")
+    assert state.fingerprint(job, {}) != before
+    assert state.fingerprint(job, {"limits": "other"}) != state.fingerprint(job, {})
