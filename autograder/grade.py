@@ -257,8 +257,8 @@ class Grader:
                         rep = self._failed(prep.job, exc)
                     finally:
                         shutil.rmtree(prep.workdir, ignore_errors=True)
+                    recorded(prep.job, rep)  # 남겨 두기와 표 고쳐 쓰기도 기록 시간(record_s)에 셉니다
                     self.timings.append(_timing(prep, result, rep, time.monotonic() - start))
-                    recorded(prep.job, rep)
         progress.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
         self._tables(reports, final=True)
