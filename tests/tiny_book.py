@@ -106,8 +106,9 @@ def write_tiny_book(root: Path) -> None:
     book.mkdir(parents=True)
     for name in ("glossary.yml", "glossary.md"):
         shutil.copy2(REPO / "book" / name, book / name)
-    shutil.copytree(REPO / "book" / "mlbook", book / "mlbook",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    # 장의 커널은 book/에서 돌며 mlbook과, 그것이 글꼴을 찾는 _ext/korean_font.py를 import합니다.
+    for folder in ("mlbook", "_ext"):
+        shutil.copytree(REPO / "book" / folder, book / folder, ignore=shutil.ignore_patterns("__pycache__"))
     for name, text in PAGES.items():
         text = textwrap.dedent(text)
         if name in NOTEBOOKS:

@@ -31,7 +31,7 @@ _RECIPE = "hangul-woff2-unhinted-v1"
 
 
 def source_fonts() -> dict[int, Path]:
-    """나눔고딕 원본 파일(굵기 → 경로): 그림(book/mlbook/figures.py)과 같은 koreanize-matplotlib의 글꼴."""
+    """나눔고딕 원본 파일(굵기 → 경로). 책의 그림(``mlbook.figures``)도 이 함수로 같은 파일을 씁니다."""
     spec = importlib.util.find_spec("koreanize_matplotlib")  # import하면 Python 3.12에서 distutils로 실패합니다
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("한글 글꼴 패키지(koreanize-matplotlib)가 없습니다: pip install -r requirements.txt")
