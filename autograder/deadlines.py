@@ -156,8 +156,9 @@ def penalty(raw_score: float, max_score: float, late_hours: float, percent: floa
     return round(min(raw_score, percent / 100 * max_score * days), 4)
 
 
-def apply(book, rep, folder: Path | None, policy: Policy) -> None:
-    """제출물 하나의 늦은 정도와 감점을 성적부에 적고 ``rep``(점수, detail, 피드백 문장)에 반영합니다."""
+def apply(recorder, rep, folder: Path | None, policy: Policy) -> None:
+    """제출물 하나의 늦은 정도와 감점을 성적부에 적고(``gradebook.Recorder`` 의 지금 트랜잭션) ``rep``(점수, detail,
+    피드백 문장)에 반영합니다."""
     rep.raw_score = rep.score
     timestamp, problem = read_timestamp(folder)
     due = policy.due.get(rep.assignment_id)
@@ -169,7 +170,7 @@ def apply(book, rep, folder: Path | None, policy: Policy) -> None:
             return 0.0  # 마감이 없거나 제출 시각을 모르면 감점 없음 (전에 채점할 때 남은 감점도 지웁니다)
         return penalty(rep.raw_score, rep.max_score, seconds / 3600, policy.penalty_percent)
 
-    seconds, rep.penalty = book.record_lateness(rep.assignment_id, rep.student_id, due, timestamp, extension,
+    seconds, rep.penalty = recorder.record_lateness(rep.assignment_id, rep.student_id, due, timestamp, extension,
                                                 policy.extensions is not None, penalty_of)
     if due is None:
         return

@@ -1,11 +1,11 @@
-"""노트북 실행을 어디로 보낼지 정합니다: 이 컴퓨터의 스레드, 또는 Dask 분산 클러스터.
+"""제출물의 채점(정리·실행·점수 셈)을 어디로 보낼지 정합니다: 이 컴퓨터의 실행 프로세스, 또는 Dask 분산 클러스터.
 
-채점기는 제출물 정리와 성적부 기록을 한 프로세스에서만 하고, 노트북 실행만 여기서 고른 곳으로 보냅니다.
-어느 쪽이든 ``submit`` 은 ``concurrent.futures.Future`` 를 돌려주므로, 받는 쪽은
-``concurrent.futures.as_completed`` 로 똑같이 결과를 모읍니다.
+채점기는 성적부 기록과 결과 파일 쓰기만 한 프로세스에서 하고, 노트북 하나의 일은 모두 여기서 고른 곳으로
+보냅니다(``autograder.submission``). 어느 쪽이든 ``grade`` 는 ``concurrent.futures.Future`` 를 돌려주므로, 받는 쪽은
+``concurrent.futures.wait`` 로 똑같이 결과를 모읍니다.
 
 Dask 작업자는 다른 컴퓨터에 있을 수 있어 채점기의 디스크를 보지 못합니다. 그래서 작업 폴더를 경로가 아니라
-내용(상대 경로 → 바이트)으로 보내고, 작업자 쪽의 ``execute.run_packed`` 가 제 임시 폴더에 되살립니다.
+내용(상대 경로 → 바이트)으로 보내고, 작업자 쪽의 ``execute.grade_packed`` 가 제 임시 폴더에 되살립니다.
 작업자에는 이 저장소와 같은 파이썬 환경(nbgrader, 커널, 과제가 쓰는 라이브러리)이 있어야 합니다.
 스케줄러에는 과정이 없어도 됩니다: 스케줄러를 지나는 것은 코드째 보내는 ``_remote.call`` 과 기본 자료형뿐입니다.
 """
@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import sys
 import threading
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
-import nbformat
-from nbformat import NotebookNode
-
-from . import _remote, course, execute, forkserver
+from . import _remote, course, execute, forkserver, notebooks, workdir
 from .limits import Limits
 
 log = logging.getLogger(__name__)
@@ -52,12 +48,31 @@ class Pool:
         self.capacity = max(1, capacity)
         self._client = client
         self._slots = slots
+        self._contexts: dict[Path, str] = {}
 
-    def submit(self, nb: NotebookNode, workdir: Path, limits: Limits) -> Future:
-        if self.remote:
-            return self.executor.submit(_remote.call, "autograder.execute:run_packed",
-                                        nbformat.writes(nb), pack(workdir), dataclasses.asdict(limits))
-        return self.executor.submit(execute.run, nb, workdir, limits, self._slots)
+    def grade(self, task: dict, context: Path, limits: Limits) -> Future:
+        """제출물 하나의 채점(``execute.grade``: 정리·실행·점수 셈)을 맡깁니다. Future의 결과는 결과 dict입니다.
+
+        ``context`` 는 과제 노트북의 정리·채점 자료(JSON 파일)입니다. 원격이면 그 내용과 제출 폴더의 파일(노트북과
+        작업 폴더로 갈 파일)을 바이트로 보냅니다. 폴더가 ``limits.folder_mb`` 보다 크면 노트북만 보내고, 작업자가
+        ``too_large`` 로 채점합니다(이 컴퓨터에서 채점할 때와 같은 결과)."""
+        if not self.remote:
+            return self.executor.submit(execute.grade, task, context, limits, self._slots)
+        folder = Path(task["submission"]).parent
+        files = {Path(task["submission"]).name: Path(task["submission"]).read_bytes()}
+        try:
+            workdir.check_size(folder, limits.folder_mb)
+        except notebooks.SubmissionError as exc:
+            task = {**task, "too_large": exc.detail}
+        else:
+            files.update(pack(folder))
+        return self.executor.submit(_remote.call, "autograder.execute:grade_packed", task, files,
+                                    self._context_text(context), dataclasses.asdict(limits))
+
+    def _context_text(self, context: Path) -> str:
+        if context not in self._contexts:
+            self._contexts[context] = Path(context).read_text(encoding="utf-8")
+        return self._contexts[context]
 
     def __enter__(self) -> Pool:
         return self
@@ -120,17 +135,10 @@ def dask(address: str) -> Pool:
 
 
 def pack(folder: Path) -> dict[str, bytes]:
-    """폴더 안의 일반 파일을 {상대 경로(/ 구분): 내용} 으로 읽습니다. 심볼릭 링크는 따라가지 않습니다."""
+    """작업 폴더로 갈 파일(``workdir.copied_files``: 노트북과 링크 빼고, 링크를 따라가지 않음)을
+    {상대 경로(/ 구분): 내용} 으로 읽습니다."""
     folder = Path(folder)
-    files = {}
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
-        for name in names:
-            path = Path(root, name)
-            if path.is_symlink() or not path.is_file():
-                continue
-            files[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return files
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in workdir.copied_files(folder)}
 
 
 def _probe() -> dict[str, str]:

@@ -46,7 +46,7 @@ class ExecResult:
 
 
 def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaphore | None = None) -> ExecResult:
-    """노트북을 실행 프로세스에서 실행하고 결과를 돌려줍니다.
+    """노트북을 실행 프로세스에서 실행하고 결과를 돌려줍니다(학생의 자가 점검과 테스트가 씁니다).
 
     실행 중의 문제(시간 초과, 커널 종료, 실행 프로세스가 결과 없이 끝남)는 예외가 아니라 ``ExecResult.status``
     로 돌아옵니다. 임시 폴더를 만들 수 없는 것처럼 채점기 쪽의 문제만 예외가 됩니다.
@@ -55,81 +55,121 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaph
     칸 하나를 얻은 뒤에 시작합니다. 그래서 커널이 뜨는 시간이 앞 노트북의 실행과 겹칩니다. 노트북 전체 시간
     제한과 ``seconds`` 는 칸을 얻은 때부터 셉니다.
     """
-    start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="exec-") as tmp:
         tmp = Path(tmp)
-        src, dst, status_file = tmp / "in.ipynb", tmp / "out.ipynb", tmp / "status.json"
-        nbformat.write(nb, str(src))
-        (tmp / "limits.json").write_text(json.dumps(asdict(limits)), encoding="utf-8")
-        argv = [str(src), str(dst), str(status_file), str(workdir), str(tmp / "limits.json")]
-        go_fd = None
-        if slots is not None:
-            # 출발 신호를 보낼 FIFO. 쓰는 쪽을 이 프로세스가 쥐고 있으므로, 채점기가 신호 없이 끝나면 자식은
-            # EOF를 읽고 실행 없이 끝납니다.
-            os.mkfifo(tmp / "go", 0o600)
-            go_fd = os.open(tmp / "go", os.O_RDWR)
-            argv += ["--go", str(tmp / "go")]
-        proc = _start_child(argv, tmp / "stderr.txt")
-        held = False
-        try:
-            if slots is not None:
-                slots.acquire()
-                held = True
-                start = time.monotonic()
-                os.write(go_fd, b"1")
-            proc.wait(timeout=limits.notebook_timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            return ExecResult(nb, Status.TIMEOUT, f"노트북 전체가 {limits.notebook_timeout}초 안에 끝나지 않았습니다.",
-                              time.monotonic() - start)
-        finally:
-            _kill_group(proc)
-            if held:
-                slots.release()
-            if go_fd is not None:
-                os.close(go_fd)
-        seconds = time.monotonic() - start
-        if status_file.exists() and dst.exists():
-            info = json.loads(status_file.read_text(encoding="utf-8"))
-            out = nbformat.read(str(dst), as_version=4)
+        nbformat.write(nb, str(tmp / "in.ipynb"))
+        request = {"notebook": str(tmp / "in.ipynb"), "workdir": str(workdir), "limits": asdict(limits)}
+        seconds, timed_out, tail = _run_child(request, tmp, limits, slots)
+        if timed_out:
+            return ExecResult(nb, Status.TIMEOUT, _notebook_timeout(limits), seconds)
+        if (tmp / "status.json").exists() and (tmp / "executed.ipynb").exists():
+            info = json.loads((tmp / "status.json").read_text(encoding="utf-8"))
+            out = nbformat.read(str(tmp / "executed.ipynb"), as_version=4)
             return ExecResult(out, Status(info["status"]), info["detail"], seconds, kernel_seconds(out), info["isolation"],
                               info.get("kernel_log", ""))
-        err = (tmp / "stderr.txt").read_bytes() if (tmp / "stderr.txt").exists() else b""
-        tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
-        return ExecResult(nb, Status.GRADER_ERROR, "실행 프로세스가 결과 없이 끝났습니다: " + " | ".join(tail), seconds)
+        return ExecResult(nb, Status.GRADER_ERROR, _no_result(tail), seconds)
 
 
-def run_packed(nb_json: str, files: dict[str, bytes], limits: dict) -> ExecResult:
-    """Dask 작업자에서 부르는 입구: 기본 자료형(노트북 JSON, 파일 내용, 제한 dict)으로 받아 :func:`run_files` 를 부릅니다.
+def grade(task: dict, context: Path, limits: Limits, slots: threading.Semaphore | None = None) -> dict:
+    """제출물 하나를 실행 프로세스에서 정리·실행·점수 셈까지 하고(``autograder.submission``) 결과 dict를 돌려줍니다.
 
-    스케줄러는 작업의 인자를 역직렬화하므로, 과정이 없는 스케줄러도 읽을 수 있는 모양으로만 받습니다.
+    ``task``: ``student_id``, ``assignment_id``, ``notebook``, ``submission`` (제출한 노트북의 경로), ``notes``.
+    ``context``: 과제 노트북의 정리·채점 자료(JSON 파일, ``submission`` 모듈 설명). 결과의 ``graded`` 는 채점된 노트북의
+    텍스트(없으면 None)이고, ``seconds`` 는 실행에 든 시간입니다. 노트북 시간 초과나 실행 프로세스가 결과 없이 끝난
+    경우에는 실행 프로세스가 실행 전에 써 둔 결과(실행되지 않은 노트북의 채점)에 그 상태를 붙여 돌려줍니다.
     """
-    return run_files(nbformat.reads(nb_json, as_version=4), files, Limits.from_dict(limits))
+    from .submission import unexecuted
+
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+        tmp = Path(tmp)
+        request = {"task": task, "context": str(context), "workdir": str(tmp / "work"), "limits": asdict(limits)}
+        seconds, timed_out, tail = _run_child(request, tmp, limits, slots)
+        if (tmp / "result.json").exists():
+            result, graded = json.loads((tmp / "result.json").read_text(encoding="utf-8")), tmp / "graded.ipynb"
+        elif (tmp / "fallback.json").exists():
+            result, graded = json.loads((tmp / "fallback.json").read_text(encoding="utf-8")), tmp / "fallback.ipynb"
+            result["status"] = Status.TIMEOUT if timed_out else Status.GRADER_ERROR
+            result["detail"] = _notebook_timeout(limits) if timed_out else _no_result(tail)
+        else:
+            result = unexecuted(Status.TIMEOUT if timed_out else Status.GRADER_ERROR,
+                                _notebook_timeout(limits) if timed_out else _no_result(tail), task)
+            graded = None
+        result["graded"] = graded.read_text(encoding="utf-8") if graded is not None and graded.exists() else None
+        result["seconds"] = seconds
+        return result
 
 
-def run_files(nb: NotebookNode, files: dict[str, bytes], limits: Limits) -> ExecResult:
-    """``run`` 과 같지만, 작업 폴더를 경로 대신 내용(상대 경로 → 바이트)으로 받습니다.
+def _notebook_timeout(limits: Limits) -> str:
+    return f"노트북 전체가 {limits.notebook_timeout}초 안에 끝나지 않았습니다."
 
-    Dask 작업자처럼 채점기의 디스크를 볼 수 없는 곳에서 부릅니다. 작업 폴더는 이 프로세스의
-    임시 폴더에 새로 만들고, 실행이 끝나면 지웁니다. ``limits.deny_paths`` 는 채점기 쪽 경로이므로,
-    이 컴퓨터에 있는 저장소의 정답 폴더와 기록(.git)도 함께 가립니다.
+
+def _no_result(stderr_tail: str) -> str:
+    return "실행 프로세스가 결과 없이 끝났습니다: " + stderr_tail
+
+
+def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaphore | None) -> tuple[float, bool, str]:
+    """실행 프로세스를 띄워 ``request`` (``tmp/request.json``)를 맡기고 끝날 때까지 기다립니다. 결과 파일은 ``tmp`` 에
+    남습니다. 돌려주는 값: (칸을 얻은 때부터 든 시간, 노트북 시간 제한에 걸려 끝냈는지, 실행 프로세스 stderr의 끝 세 줄)."""
+    start = time.monotonic()
+    request["out"] = str(tmp)
+    (tmp / "request.json").write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+    argv = [str(tmp / "request.json")]
+    go_fd = None
+    if slots is not None:
+        # 출발 신호를 보낼 FIFO. 쓰는 쪽을 이 프로세스가 쥐고 있으므로, 채점기가 신호 없이 끝나면 자식은
+        # EOF를 읽고 실행 없이 끝납니다.
+        os.mkfifo(tmp / "go", 0o600)
+        go_fd = os.open(tmp / "go", os.O_RDWR)
+        argv += ["--go", str(tmp / "go")]
+    proc = _start_child(argv, tmp / "stderr.txt")
+    held, timed_out = False, False
+    try:
+        if slots is not None:
+            slots.acquire()
+            held = True
+            start = time.monotonic()
+            os.write(go_fd, b"1")
+        proc.wait(timeout=limits.notebook_timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        _kill_group(proc)
+        if held:
+            slots.release()
+        if go_fd is not None:
+            os.close(go_fd)
+    err = (tmp / "stderr.txt").read_bytes() if (tmp / "stderr.txt").exists() else b""
+    tail = " | ".join(err.decode("utf-8", "replace").strip().splitlines()[-3:])
+    return time.monotonic() - start, timed_out, tail
+
+
+def grade_packed(task: dict, files: dict[str, bytes], context: str, limits: dict) -> dict:
+    """Dask 작업자에서 부르는 입구: 기본 자료형(과제 dict, 제출 폴더의 파일 내용, 정리·채점 자료 JSON, 제한 dict)만
+    받습니다. 스케줄러는 작업의 인자를 역직렬화하므로, 과정이 없는 스케줄러도 읽을 수 있는 모양으로만 받습니다.
+
+    제출 폴더(노트북과 옆의 파일)는 이 프로세스의 임시 폴더에 되살리고, 끝나면 지웁니다. ``limits.deny_paths`` 는
+    채점기 쪽 경로이므로, 이 컴퓨터에 있는 저장소의 정답 폴더와 기록(.git)도 함께 가립니다.
     """
     from . import course
+    from .submission import unexecuted
 
     start = time.monotonic()
     here = (str(course.SOLUTIONS), str(course.REPO / ".git"))
+    limits = Limits.from_dict(limits)
     limits = replace(limits, deny_paths=tuple(dict.fromkeys([*limits.deny_paths, *here])))
     bad = [name for name in files if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts]
     if bad:
-        return ExecResult(nb, Status.GRADER_ERROR, f"작업 폴더 밖을 가리키는 파일 이름: {bad[0]!r}")
-    with tempfile.TemporaryDirectory(prefix="work-") as tmp:
-        workdir = Path(tmp)
+        return unexecuted(Status.GRADER_ERROR, f"작업 폴더 밖을 가리키는 파일 이름: {bad[0]!r}", task) | {"graded": None}
+    with tempfile.TemporaryDirectory(prefix="submitted-") as tmp:
+        folder = Path(tmp) / "submission"
         for name, data in files.items():
-            path = workdir.joinpath(*PurePosixPath(name).parts)
+            path = folder.joinpath(*PurePosixPath(name).parts)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        result = run(nb, workdir, limits)
-    result.seconds = time.monotonic() - start
+        (Path(tmp) / "context.json").write_text(context, encoding="utf-8")
+        task = {**task, "submission": str(folder / PurePosixPath(task["submission"]).name)}
+        result = grade(task, Path(tmp) / "context.json", limits)
+    result["seconds"] = time.monotonic() - start
     return result
 
 

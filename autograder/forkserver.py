@@ -24,8 +24,8 @@ _REPO = Path(__file__).resolve().parent.parent
 
 #: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다
 #: (jsonschema가 불러오는 rfc3987_syntax가 문법을 컴파일하는 데만 2초).
-_WARM_MODULES = ("autograder.sandbox", "nbgrader.preprocessors", "nbclient.exceptions", "jupyter_core.utils",
-                 "matplotlib.font_manager")
+_WARM_MODULES = ("autograder.sandbox", "autograder.submission", "nbgrader.preprocessors", "nbclient.exceptions",
+                 "jupyter_core.utils", "matplotlib.font_manager")
 
 
 def warm_up() -> None:

@@ -1,13 +1,16 @@
 """제출물 폴더 전체를 채점합니다 (batch grading).
 
 SUBMISSIONS/<student_id>/<assignment_id>/<notebook>.ipynb 를 찾아, 제출물마다
-정리(nbgrader) → 실행(자식 프로세스, 병렬) → 기록(nbgrader 성적부, 이 프로세스 한곳) → 피드백 순으로 처리합니다.
+정리(nbgrader) → 실행 → 점수 셈을 실행하는 쪽(자식 프로세스나 Dask 작업자, 병렬; submission.py)에서 하고,
+기록(nbgrader 성적부) → 피드백 → 표를 이 프로세스 한곳에서 합니다.
 어떤 제출물이 깨져 있어도 그 학생의 줄에 상태와 0점이 적힐 뿐, 나머지 채점은 계속됩니다.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -19,11 +22,10 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbformat import NotebookNode
-from nbformat.v4 import new_output
+import nbformat
 
-from . import course, deadlines, dispatch, execute, export, feedback, guard, ids, notebooks, report, state, workdir
-from .gradebook import Book
+from . import course, deadlines, dispatch, export, feedback, ids, notebooks, report, state, submission
+from .gradebook import Book, Recorder
 from .limits import Limits
 from .status import Status
 
@@ -74,14 +76,6 @@ def discover(root: Path, assignment_ids: list[str] | None) -> list[Job]:
     return jobs
 
 
-@dataclass
-class Prepared:
-    job: Job
-    nb: NotebookNode
-    workdir: Path
-    prepare_seconds: float = 0.0
-
-
 class Grader:
     def __init__(self, out: Path, db_url: str | None = None, limits: Limits | None = None,
                  jobs: int = 1, progress: bool | None = None, policy: deadlines.Policy | None = None,
@@ -95,9 +89,10 @@ class Grader:
         self.book = Book(self.db_url)
         self.policy = policy or deadlines.Policy()
         self._tmp = Path(tempfile.mkdtemp(prefix="grade-"))
-        self._count = 0
-        self._sources: dict[tuple[str, str], NotebookNode] = {}
-        self._references: dict[tuple[str, str], NotebookNode] = {}
+        #: 과제 노트북 → 실행 프로세스에 보내는 정리·채점 자료(JSON 파일, submission 모듈 설명)
+        self._contexts: dict[tuple[str, str], Path] = {}
+        #: 과제 노트북 → 학생본의 점수 셀 id(노트북 순서)와 만점. 노트북 없이 0점을 줄 때 씁니다.
+        self._layouts: dict[tuple[str, str], tuple[list[str], float]] = {}
         #: 노트북마다 든 시간 (timings.csv; 이번에 채점한 것만)
         self.timings: list[dict] = []
         #: 참이면 남겨 둔 결과(state.py)를 쓰지 않고 모두 다시 채점합니다.
@@ -119,23 +114,38 @@ class Grader:
             "extension": extension,
         })
 
-    def _tables(self, reports: list[feedback.Report], final: bool = False) -> None:
-        """grades.csv와 tests.csv를 기록된 결과로 다시 씁니다(원자적으로). 결과가 많으면 2초에 한 번만."""
+    def _tables(self, reports: list[feedback.Report], final: bool = False) -> bool:
+        """grades.csv와 tests.csv를 기록된 결과로 다시 씁니다(원자적으로). 결과가 많으면 2초에 한 번만. 썼으면 True."""
         if final or len(reports) <= 1000 or time.monotonic() - self._last_tables >= 2:
             report.write_grades(reports, self.out / "grades.csv")
             report.write_tests(reports, self.out / "tests.csv")
             self._last_tables = time.monotonic()
+            return True
+        return False
 
-    # ---------- 준비 (main thread)
-    def _source(self, job: Job) -> NotebookNode:
-        key = (job.assignment_id, job.notebook)
-        if key not in self._sources:
-            self._sources[key] = notebooks.source_notebook(*key)
-            self._references[key] = notebooks.release_notebook(*key)
-        return self._sources[key]
+    # ---------- 채점 맡기기 (이 스레드): 노트북 하나의 일은 실행하는 쪽이 합니다(submission.py)
+    def _context(self, assignment_id: str, notebook: str) -> Path:
+        """과제 노트북의 정리·채점 자료를 한 번 만들어 둔 파일. 숨은 테스트가 들어 있으므로 채점기만 읽습니다."""
+        key = (assignment_id, notebook)
+        if key not in self._contexts:
+            reference = notebooks.release_notebook(assignment_id, notebook)
+            source = notebooks.source_notebook(assignment_id, notebook)
+            snapshot = self.book.context(assignment_id, notebook)
+            data = {"reference": nbformat.writes(reference), "snapshot": snapshot,
+                    "authored": {notebooks.grade_id(c): sorted(feedback.authored_messages(c.source))
+                                 for c in source.cells if notebooks.is_grade(c)}}
+            path = self._tmp / f"context-{len(self._contexts):03d}.json"
+            path.touch(mode=0o600)
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            self._contexts[key] = path
+            self._layouts[key] = ([notebooks.grade_id(c) for c in reference.cells
+                                   if notebooks.grade_id(c) and notebooks.is_grade(c)],
+                                  sum(snapshot["grade_cells"].values()) + sum(snapshot["task_cells"].values()))
+        return self._contexts[key]
 
-    def _prepare(self, job: Job) -> Prepared:
-        self._source(job)
+    def _task(self, job: Job) -> dict:
+        """실행하는 쪽에 보낼 제출물 하나. 채점할 수 없는 것(이름 충돌, 노트북 없음, 링크)은 ``SubmissionError``."""
+        self._context(job.assignment_id, job.notebook)
         if job.collision:
             raise notebooks.SubmissionError(Status.ID_COLLISION, job.collision)
         if job.path is None:
@@ -143,69 +153,84 @@ class Grader:
         if any(p.is_symlink() for p in (job.path, job.path.parent, job.path.parent.parent)):
             # 링크를 따라가면 정답 폴더나 다른 학생의 파일을 '제출'할 수 있습니다.
             raise notebooks.SubmissionError(Status.INVALID_NOTEBOOK, "제출물이 링크(symlink)입니다. 실제 파일을 제출하세요.")
-        nb = notebooks.read_notebook(job.path)
-        nb, notes = notebooks.restore_structure(nb, self._references[(job.assignment_id, job.notebook)])
-        job.notes.extend(notes)
-        nb = self.book.sanitize(nb, job.assignment_id, job.notebook, job.student_id)
-        nb = guard.inject(nb)
-        self._count += 1
-        work = self._tmp / f"{self._count:05d}"
-        workdir.copy(job.path.parent, work, self.limits.folder_mb)
-        return Prepared(job, nb, work)
+        return {"student_id": job.student_id, "assignment_id": job.assignment_id, "notebook": job.notebook,
+                "submission": str(job.path), "notes": list(job.notes)}
 
-    # ---------- 기록 (main thread)
-    def _finish(self, prep: Prepared, result: execute.ExecResult) -> feedback.Report:
-        job = prep.job
-        nb = guard.strip(result.nb)
-        _limit_output(nb)
-        _mark_unexecuted(nb)
-        nb = self.book.record(nb, job.assignment_id, job.notebook, job.student_id)
-        status, detail = result.status, result.detail
-        if status == Status.OK:
-            broken = _student_cell_errors(nb)
-            if broken:
-                status = Status.CELL_ERRORS
-                detail = f"학생 코드 셀 {len(broken)}개에서 오류가 났습니다: " + ", ".join(broken[:5])
-        graded_path = self.out / "autograded" / job.student_id / job.assignment_id / f"{job.notebook}.ipynb"
-        notebooks.write_notebook(nb, graded_path)
-        if result.kernel_log:
+    # ---------- 기록 (이 스레드): 함께 도착한 결과들을 성적부 트랜잭션 하나로
+    def _record(self, rec: Recorder, arrived: list[Arrived]) -> list[feedback.Report]:
+        """결과들을 한 트랜잭션으로 적습니다. 하나라도 실패하면 모두 되돌리고 하나씩 다시 적으므로, 깨진 결과 하나가
+        다른 결과를 잃게 하지 않고, 어느 노트북의 점수도 반쯤 적히지 않습니다."""
+        try:
+            reports = [self._book(rec, a) for a in arrived]
+            rec.commit()
+            return reports
+        except Exception:
+            rec.rollback()
+        reports = []
+        for a in arrived:
+            try:
+                rep = self._book(rec, a)
+                rec.commit()
+            except Exception as exc:
+                rec.rollback()
+                log.error("채점기 오류(성적부 기록) %s/%s:\n%s", a.job.student_id, a.job.assignment_id, traceback.format_exc())
+                a.result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], a.task)
+                try:
+                    rep = self._book(rec, a)
+                    rec.commit()
+                except Exception:  # 성적부 자체에 쓸 수 없음: 표에는 0점과 이유를 남깁니다
+                    rec.rollback()
+                    rep = feedback.Report(a.job.student_id, a.job.assignment_id, 0.0,
+                                          self._layouts.get((a.job.assignment_id, a.job.notebook), ([], 0.0))[1],
+                                          Status.GRADER_ERROR, a.result["detail"], notes=list(a.result["notes"]))
+            reports.append(rep)
+        return reports
+
+    def _book(self, rec: Recorder, a: Arrived) -> feedback.Report:
+        """결과 하나를 성적부에 적고(커밋은 부르는 쪽), 학생에게 돌려줄 :class:`feedback.Report` 를 만듭니다."""
+        job, result = a.job, a.result
+        status = Status(result["status"])
+        scores = rec.record(job.assignment_id, job.student_id, job.notebook, result["marks"], status.scored)
+        cell_scores = {c.grade_id: (c.score, c.max_score) for c in scores.cells}
+        if result["tests"] is None:  # 실행하지 못한 제출물: 학생본의 테스트마다 상태의 설명
+            tests = [(gid, status.text) for gid in self._layouts.get((job.assignment_id, job.notebook), ([], 0.0))[0]]
+        else:
+            tests = result["tests"]
+        detail = result["detail"]
+        if result.get("kernel_log"):
             # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용 폴더에만 둡니다.
-            log_path = graded_path.with_suffix(".kernel.log")
-            log_path.write_text(result.kernel_log, encoding="utf-8")
-            detail += f" 커널 로그(강사용): {log_path.relative_to(self.out).as_posix()}"
-        code = {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.is_solution(c)}
-        rep = self._report(job, status, detail, nb, code)
-        rep.isolation = result.isolation
+            detail += f" 커널 로그(강사용): {self._graded_path(job).with_suffix('.kernel.log').relative_to(self.out).as_posix()}"
+        rep = feedback.Report(
+            job.student_id, job.assignment_id, scores.score, scores.max_score, status, detail,
+            [feedback.TestResult(gid, notebooks.function_of(gid), notebooks.is_hidden_test(gid), *cell_scores[gid],
+                                 "" if cell_scores[gid][0] >= cell_scores[gid][1] and result["tests"] is not None else message)
+             for gid, message in tests if gid in cell_scores],
+            list(result["notes"]), result["code"], result.get("isolation", ""))
+        deadlines.apply(rec, rep, job.folder, self.policy)
         return rep
 
-    def _report(self, job: Job, status: Status, detail: str, nb: NotebookNode | None = None,
-                code: dict[str, str] | None = None) -> feedback.Report:
-        if not Status(status).scored:
-            self.book.set_zero(job.assignment_id, job.student_id)
-        score, max_score, cells = self.book.scores(job.assignment_id, job.student_id)
-        cell_scores = {c.grade_id: (c.score, c.max_score) for c in cells}
-        source = self._source(job)
-        tests = feedback.test_results(nb or self._references[(job.assignment_id, job.notebook)], source, cell_scores)
-        if nb is None:
-            for t in tests:
-                t.message = Status(status).text
-        rep = feedback.Report(job.student_id, job.assignment_id, score, max_score, status, detail,
-                              tests, list(job.notes), code or {})
-        deadlines.apply(self.book, rep, job.folder, self.policy)
-        feedback.write_html(rep, self.out / "feedback" / job.student_id / job.assignment_id / f"{job.notebook}.html")
-        return rep
+    def _graded_path(self, job: Job) -> Path:
+        return self.out / "autograded" / job.student_id / job.assignment_id / f"{job.notebook}.ipynb"
 
-    def _failed(self, job: Job, exc: BaseException) -> feedback.Report:
-        if isinstance(exc, notebooks.SubmissionError):
-            return self._report(job, exc.status, exc.detail)
-        log.error("채점기 오류 %s/%s:\n%s", job.student_id, job.assignment_id, traceback.format_exc())
-        return self._report(job, Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300])
+    def _write(self, a: Arrived, rep: feedback.Report) -> None:
+        """채점된 노트북, 커널 로그(강사용), 피드백."""
+        graded = self._graded_path(a.job)
+        if a.result.get("graded") is not None:
+            graded.parent.mkdir(parents=True, exist_ok=True)
+            graded.write_text(a.result["graded"], encoding="utf-8")
+        if a.result.get("kernel_log"):
+            graded.parent.mkdir(parents=True, exist_ok=True)
+            graded.with_suffix(".kernel.log").write_text(a.result["kernel_log"], encoding="utf-8")
+        feedback.write_html(rep, self.out / "feedback" / a.job.student_id / a.job.assignment_id / f"{a.job.notebook}.html")
 
     # ---------- 전체
     def run(self, jobs: list[Job], pool: dispatch.Pool | None = None) -> list[feedback.Report]:
-        """모든 제출물을 채점합니다. 노트북 실행은 ``pool`` (기본: 이 컴퓨터의 스레드 ``self.jobs`` 개)로 보내고,
-        정리와 기록은 이 스레드에서만 합니다. 실행 중이거나 차례를 기다리는 노트북은 ``pool.capacity`` 의 두 배까지만
-        두므로(정리한 노트북과 작업 폴더도 그만큼만 있습니다), 메모리와 임시 디스크는 제출물 수와 상관없이 일정합니다."""
+        """모든 제출물을 채점합니다. 제출물 하나의 일(정리, 실행, 점수 셈)은 ``pool`` (기본: 이 컴퓨터에서
+        ``self.jobs`` 개씩)로 보내고, 이 스레드는 성적부 기록과 결과 파일 쓰기만 합니다. 맡겨 둔 제출물은
+        ``pool.capacity`` 의 두 배까지만 두므로(실행 중 + 다음 차례), 메모리와 임시 디스크는 제출물 수와 상관없이 일정합니다.
+
+        함께 도착한 결과는 성적부 트랜잭션 하나로 적고, 그다음 피드백, 표(grades.csv, tests.csv), 이어 채점하기 기록
+        순으로 씁니다. 그래서 언제 죽어도 이어 채점하기 기록이 있는 제출물은 성적부와 표에 다 있습니다."""
         # 커널이 읽지 못하게 가릴 곳: 정답, 결과 폴더(성적부·피드백), 제출물 폴더 전체(다른 학생), 저장소 기록.
         roots = {os.path.abspath(j.path.parents[2]) for j in jobs if j.path is not None}
         deny = [str(course.SOLUTIONS), str(self.out.resolve()), str(course.REPO / ".git"), *sorted(roots)]
@@ -223,45 +248,60 @@ class Grader:
         for aid in sorted({j.assignment_id for j in todo}):
             self.book.prepare(aid)
         progress = _Progress(len(todo), self.progress)
+        unsaved: list[tuple[Job, feedback.Report]] = []  # 표에 쓰인 뒤에 이어 채점하기 기록을 남길 것
 
-        def recorded(job: Job, rep: feedback.Report) -> None:
-            """기록을 마친 제출물: 결과를 남기고(이어 채점하기), 표를 고쳐 씁니다."""
-            state.save(self.out, job, keys[job.student_id, job.assignment_id, job.notebook], rep)
-            reports.append(rep)
-            progress.done(rep)
-            self._tables(reports)
-
-        with pool or dispatch.local(self.jobs) as pool:
+        with pool or dispatch.local(self.jobs) as pool, contextlib.closing(self.book.recorder()) as rec:
             waiting, futures = iter(todo), {}
             while True:
+                arrived: list[Arrived] = []
                 while len(futures) < 2 * pool.capacity and (job := next(waiting, None)) is not None:
                     start = time.monotonic()
+                    a = Arrived(job, {"notes": list(job.notes)}, {})
                     try:
-                        prep = self._prepare(job)
-                    except Exception as exc:  # 제출물 하나가 깨져도 배치는 멈추지 않습니다
-                        recorded(job, self._failed(job, exc))
-                        continue
-                    prep.prepare_seconds = time.monotonic() - start
-                    futures[pool.submit(prep.nb, prep.workdir, self.limits)] = prep
-                if not futures:
-                    break
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    prep = futures.pop(fut)
-                    start = time.monotonic()
-                    result = None
-                    try:
-                        result = fut.result()
-                        rep = self._finish(prep, result)
+                        a.task = self._task(job)
+                        fut = pool.grade(a.task, self._contexts[job.assignment_id, job.notebook], self.limits)
+                    except notebooks.SubmissionError as exc:  # 제출물 하나가 깨져도 배치는 멈추지 않습니다
+                        a.result = submission.unexecuted(exc.status, exc.detail, a.task)
+                        arrived.append(a)
                     except Exception as exc:
-                        rep = self._failed(prep.job, exc)
-                    finally:
-                        shutil.rmtree(prep.workdir, ignore_errors=True)
-                    recorded(prep.job, rep)  # 남겨 두기와 표 고쳐 쓰기도 기록 시간(record_s)에 셉니다
-                    self.timings.append(_timing(prep, result, rep, time.monotonic() - start))
+                        log.error("채점기 오류 %s/%s:\n%s", job.student_id, job.assignment_id, traceback.format_exc())
+                        a.result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], a.task)
+                        arrived.append(a)
+                    else:
+                        futures[fut] = a
+                    a.coordinator_s = time.monotonic() - start
+                if not futures and not arrived:
+                    break
+                if not arrived:
+                    wait(futures, return_when=FIRST_COMPLETED)
+                for fut in [f for f in futures if f.done()]:
+                    a = futures.pop(fut)
+                    try:
+                        a.result = fut.result()
+                    except Exception as exc:
+                        log.error("채점기 오류 %s/%s:\n%s", a.job.student_id, a.job.assignment_id, traceback.format_exc())
+                        a.result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], a.task)
+                    if a.result.get("traceback"):
+                        log.error("채점기 오류 %s/%s:\n%s", a.job.student_id, a.job.assignment_id, a.result["traceback"])
+                    arrived.append(a)
+                start = time.monotonic()
+                batch = self._record(rec, arrived)
+                for a, rep in zip(arrived, batch, strict=True):
+                    self._write(a, rep)
+                    progress.done(rep)
+                reports.extend(batch)
+                unsaved.extend((a.job, rep) for a, rep in zip(arrived, batch, strict=True))
+                if self._tables(reports):
+                    for job, rep in unsaved:
+                        state.save(self.out, job, keys[job.student_id, job.assignment_id, job.notebook], rep)
+                    unsaved.clear()
+                share = (time.monotonic() - start) / len(arrived)  # 기록, 파일, 표, 이어 채점하기 기록
+                self.timings += [_timing(a, rep, share) for a, rep in zip(arrived, batch, strict=True) if "seconds" in a.result]
         progress.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
         self._tables(reports, final=True)
+        for job, rep in unsaved:
+            state.save(self.out, job, keys[job.student_id, job.assignment_id, job.notebook], rep)
         report.write_timings(self.timings, self.out / "timings.csv")
         report.write_class(reports, self.out / "class.csv")
         export.write_wide(reports, self.out / "grades_wide.csv")
@@ -270,51 +310,28 @@ class Grader:
         return reports
 
 
-def _timing(prep: Prepared, result: execute.ExecResult | None, rep: feedback.Report, record_seconds: float) -> dict:
-    """노트북 하나에 든 시간: 정리, 실행(그중 커널이 셀을 돌린 시간), 기록. ``coordinator_s`` 는 채점기 프로세스가
-    그 노트북에 쓴 시간(정리 + 기록): 작업자를 늘려도 줄지 않는 몫이라 처리량의 상한을 정합니다."""
-    return {"student_id": prep.job.student_id, "assignment_id": prep.job.assignment_id,
-            "notebook": prep.job.notebook, "status": rep.status,
-            "prepare_s": round(prep.prepare_seconds, 3),
-            "execute_s": round(result.seconds, 3) if result else "",
-            "kernel_s": round(result.kernel_seconds, 3) if result else "",
+@dataclass
+class Arrived:
+    """채점을 맡긴(또는 맡길 수 없었던) 제출물 하나와 그 결과(``submission`` 모듈의 결과 dict)."""
+
+    job: Job
+    task: dict
+    result: dict
+    #: 채점기가 이 제출물을 맡기는 데 쓴 시간(초)
+    coordinator_s: float = 0.0
+
+
+def _timing(a: Arrived, rep: feedback.Report, record_seconds: float) -> dict:
+    """노트북 하나에 든 시간: 정리(실행하는 쪽), 실행(그중 커널이 셀을 돌린 시간), 기록(채점기 쪽, 함께 기록한
+    결과들에 똑같이 나눈 몫). ``coordinator_s`` 는 채점기 프로세스가 그 노트북에 쓴 시간(맡기기 + 기록): 작업자를
+    늘려도 줄지 않는 몫이라 처리량의 상한을 정합니다."""
+    r = a.result
+    return {"student_id": a.job.student_id, "assignment_id": a.job.assignment_id,
+            "notebook": a.job.notebook, "status": rep.status,
+            "prepare_s": round(r.get("prepare_seconds", 0.0), 3),
+            "execute_s": round(r["seconds"], 3), "kernel_s": round(r.get("kernel_seconds", 0.0), 3),
             "record_s": round(record_seconds, 3),
-            "coordinator_s": round(prep.prepare_seconds + record_seconds, 3)}
-
-
-#: 셀 하나의 텍스트 출력 상한(글자). nbgrader의 LimitOutput은 줄 수만 세므로, 아주 긴 줄은 여기서 자릅니다.
-MAX_OUTPUT_CHARS = 100_000
-
-
-def _limit_output(nb: NotebookNode) -> None:
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            text = out.get("text")
-            if isinstance(text, str) and len(text) > MAX_OUTPUT_CHARS:
-                out["text"] = text[:MAX_OUTPUT_CHARS] + f"\n... (출력이 너무 길어 {len(text):,}자 가운데 앞부분만 남겼습니다)\n"
-            data = out.get("data", {})
-            plain = data.get("text/plain")
-            if isinstance(plain, str) and len(plain) > MAX_OUTPUT_CHARS:
-                data["text/plain"] = plain[:MAX_OUTPUT_CHARS] + "\n... (잘림)"
-
-
-def _mark_unexecuted(nb: NotebookNode) -> None:
-    """실행되지 않은 테스트 셀은 nbgrader가 만점으로 보므로, 실패로 표시해 둡니다."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and notebooks.is_grade(cell) and cell.get("execution_count") is None:
-            cell.outputs = [new_output("error", ename="CellTimeoutError", evalue="실행되지 않음", traceback=[])]
-
-
-def _student_cell_errors(nb: NotebookNode) -> list[str]:
-    names = []
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or notebooks.is_grade(cell):
-            continue
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                names.append(f"{notebooks.grade_id(cell) or f'셀 {i + 1}'}({out.get('ename')})")
-                break
-    return names
+            "coordinator_s": round(a.coordinator_s + record_seconds, 3)}
 
 
 class _Progress:

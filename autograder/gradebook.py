@@ -1,17 +1,23 @@
-"""nbgrader 성적부와 nbgrader 전처리기로 제출물을 정리하고 점수를 기록합니다.
+"""nbgrader 성적부: 채점 준비(과제 등록), 성적부 사본으로 하는 정리와 점수 셈, 결과 기록.
 
-nbgrader의 autograde는 '정리(sanitize) → 실행 → 기록' 순서로 한 프로세스에서 돕니다. 여기서는 실행만
-자식 프로세스로 떼어 내고(execute.py), 정리와 기록은 nbgrader의 전처리기를 그대로 써서 이 프로세스 한곳에서
-성적부에 씁니다. SQLite 성적부는 여러 프로세스가 동시에 쓰기에 안전하지 않기 때문입니다.
+nbgrader의 autograde는 '정리(sanitize) → 실행 → 기록'을 한 프로세스에서, 셀마다 성적부에 물어 가며 합니다.
+여기서는 세 곳으로 나눕니다.
 
-nbgrader(0.9.6, requirements.txt에 고정)에 기대는 곳은 둘이고, 둘 다 이 모듈 안에서 범위를 정해 씁니다.
+- **준비**(채점기, 과제마다 한 번): :meth:`Book.prepare` 가 과제를 성적부에 등록하고, :meth:`Book.context` 가
+  정리에 필요한 성적부의 내용(원본 셀, 배점, 커널 설정)을 기본 자료형의 사본(snapshot)으로 뜹니다.
+- **정리와 점수 셈**(노트북을 실행하는 프로세스, Dask 작업자일 수도 있음): :func:`sanitize` 는 nbgrader의
+  정리 전처리기를 그대로 돌리되 성적부 대신 사본을 읽고, :func:`score_notebook` 은 nbgrader의 ``SaveAutoGrades`` 가
+  적을 값(``utils.determine_grade``, 빈 풀이 표시)을 셉니다. 성적부에는 닿지 않습니다.
+- **기록**(채점기 한곳): :class:`Recorder` 가 채점 내내 세션 하나를 열어 두고, 도착한 결과 여러 개를 한
+  트랜잭션으로 적습니다. SQLite 성적부는 여러 프로세스가 동시에 쓰기에 안전하지 않기 때문입니다.
 
-1. :func:`fast_metadata_checks`: 정리와 기록을 하는 동안에만 nbgrader의 셀 메타데이터 검사가 쓰는
-   ``jsonschema`` 를 같은 결과의 빠른 대역으로 바꿉니다(끝나면 되돌림).
-2. :class:`_SaveAutoGrades`: nbgrader의 ``SaveAutoGrades`` 가 점수 하나마다 하는 커밋을 노트북마다 한 번으로 모읍니다.
-
-tests/test_grading_pipeline.py의 ``test_nbgrader_internals_we_rely_on_are_unchanged`` 가 두 곳이 기대는 nbgrader 코드를
-지문으로 확인하므로, nbgrader를 올리면 그 테스트 하나가 무엇을 다시 볼지 말하며 실패합니다.
+nbgrader(0.9.6, requirements.txt에 고정)에 기대는 곳은 이 모듈 안에서 범위를 정해 씁니다:
+:func:`fast_metadata_checks` (셀 메타데이터 검사의 ``jsonschema`` 를 같은 결과의 빠른 대역으로),
+:class:`_OverwriteCells`/:class:`_OverwriteKernelspec` (성적부 대신 사본을 읽는 정리),
+:func:`score_notebook` 과 :meth:`Recorder.record` (``SaveAutoGrades`` 의 ``_add_score``/``_add_comment`` 와 같은 값).
+tests/test_grading_pipeline.py의 ``test_nbgrader_internals_we_rely_on_are_unchanged`` 가 이 코드들이 기대는 nbgrader
+코드를 지문으로 확인하므로, nbgrader를 올리면 그 테스트 하나가 무엇을 다시 볼지 말하며 실패합니다. 같은 파일의
+동등성 테스트는 nbgrader 자신의 전처리기(실제 성적부)와 이 모듈이 같은 노트북과 같은 성적부를 만드는지 봅니다.
 """
 from __future__ import annotations
 
@@ -19,12 +25,15 @@ import contextlib
 import json
 import logging
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import jsonschema
 from nbformat import NotebookNode
-from nbgrader.api import Gradebook
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat import common as _nbgrader_format
 from nbgrader.preprocessors import (
     CheckCellMetadata,
@@ -34,9 +43,9 @@ from nbgrader.preprocessors import (
     LimitOutput,
     OverwriteCells,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
 from nbgrader.preprocessors.base import NbGraderPreprocessor
+from sqlalchemy.exc import SAWarning
 
 from . import course, release
 
@@ -79,48 +88,13 @@ _CHECKED_SCHEMAS = _CheckedSchemas()
 @contextlib.contextmanager
 def fast_metadata_checks():
     """이 안에서만 nbgrader의 셀 메타데이터 검사(``nbgrader.nbgraderformat.common`` 의 ``jsonschema.validate``)가
-    :class:`_CheckedSchemas` 를 씁니다. 채점기의 한 스레드(정리와 기록)만 부르므로 다른 곳과 겹치지 않습니다."""
+    :class:`_CheckedSchemas` 를 씁니다. 정리와 점수 셈을 하는 실행 프로세스(스레드 하나)가 부르므로 다른 곳과 겹치지 않습니다."""
     original = _nbgrader_format.jsonschema
     _nbgrader_format.jsonschema = _CHECKED_SCHEMAS
     try:
         yield
     finally:
         _nbgrader_format.jsonschema = original
-
-
-class _SaveAutoGrades(SaveAutoGrades):
-    """nbgrader의 SaveAutoGrades와 같되, 셀마다가 아니라 노트북마다 한 번 커밋합니다.
-
-    nbgrader는 점수 하나를 적을 때마다(``_add_score``, ``_add_comment`` 끝에서) 커밋합니다(노트북 하나에 수십 번).
-    여기서는 그 둘이 부르는 동안만 커밋을 flush로 미루고, 노트북의 점수를 한 트랜잭션으로 적습니다. 그래서 더 빠르고,
-    기록 도중 실패하면 그 노트북의 점수가 반쯤 적힌 채 남지 않습니다. ``preprocess`` 는 nbgrader의 것과 같은 일
-    (성적부를 열고 셀마다 ``preprocess_cell``)을 하고, 끝에 한 번 커밋하거나 실패하면 되돌립니다.
-    """
-
-    def preprocess(self, nb, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        self.gradebook = Gradebook(self.db_url)
-        with self.gradebook:
-            try:
-                with _commit_deferred(self.gradebook.db):  # 제출물도 점수와 같은 트랜잭션에서 만듭니다
-                    _open_submission(self.gradebook, self.assignment_id, self.student_id)
-                nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
-            except BaseException:
-                self.gradebook.db.rollback()
-                raise
-            self.gradebook.db.commit()
-        return nb, resources
-
-    def _add_score(self, cell, resources):
-        with _commit_deferred(self.gradebook.db):
-            super()._add_score(cell, resources)
-
-    def _add_comment(self, cell, resources):
-        with _commit_deferred(self.gradebook.db):
-            super()._add_comment(cell, resources)
 
 
 def _open_submission(gb: Gradebook, assignment_id: str, student_id: str):
@@ -173,11 +147,10 @@ class CellScore:
 
 
 class Book:
-    """한 번의 채점에서 쓰는 성적부. 모든 쓰기는 이 객체를 거칩니다(한 프로세스, 한 스레드)."""
+    """한 번의 채점에서 쓰는 성적부: 과제 등록(:meth:`prepare`), 정리에 쓸 사본(:meth:`context`), 기록(:meth:`recorder`)."""
 
     def __init__(self, db_url: str):
         self.db_url = db_url
-        self.config = course.nbgrader_config(db_url)
         self._prepared: set[str] = set()
 
     def prepare(self, assignment_id: str) -> None:
@@ -193,69 +166,249 @@ class Book:
             release.generate([assignment_id], Path(tmp), self.db_url)
         self._prepared.add(assignment_id)
 
-    def _resources(self, assignment_id: str, notebook: str, student_id: str) -> dict:
-        return {"nbgrader": {"assignment": assignment_id, "notebook": notebook,
-                             "student": student_id, "db_url": self.db_url}}
+    def context(self, assignment_id: str, notebook: str) -> dict:
+        """과제 노트북 하나의 정리에 필요한 성적부 내용의 사본(기본 자료형; JSON으로 실행 프로세스에 보냅니다).
 
-    def sanitize(self, nb: NotebookNode, assignment_id: str, notebook: str, student_id: str) -> NotebookNode:
-        """nbgrader autograde의 정리 단계: 출력 지우기, 잠긴 셀과 숨은 테스트를 원본으로 되돌리기."""
-        resources = self._resources(assignment_id, notebook, student_id)
-        with fast_metadata_checks():
-            for pp in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
-                nb, resources = pp(config=self.config, log=_QUIET)(nb, resources)
-        return nb
-
-    def record(self, nb: NotebookNode, assignment_id: str, notebook: str, student_id: str) -> NotebookNode:
-        """nbgrader autograde의 기록 단계: 실행된 노트북의 테스트 결과를 성적부에 적습니다."""
-        resources = self._resources(assignment_id, notebook, student_id)
-        with fast_metadata_checks():
-            for pp in (IgnorePattern, LimitOutput, _SaveAutoGrades, CheckCellMetadata):
-                nb, resources = pp(config=self.config, log=_QUIET)(nb, resources)
-        return nb
-
-    def set_zero(self, assignment_id: str, student_id: str) -> None:
-        """제출물 전체를 0점으로 적습니다 (시간 초과, 커널 종료, 읽을 수 없는 노트북). 제출물을 만드는 것까지 한 트랜잭션."""
+        nbgrader의 ``OverwriteCells`` 와 ``OverwriteKernelspec`` 이 셀마다 성적부에서 찾는 것(원본 셀의 종류, 잠김,
+        체크섬, 내용; 점수 셀과 과제 셀의 배점; 풀이 셀 목록; 커널 설정)을 성적부가 돌려주는 순서 그대로 담습니다."""
         with Gradebook(self.db_url, course.COURSE_ID) as gb:
-            with _commit_deferred(gb.db):
-                submission = _open_submission(gb, assignment_id, student_id)
+            nb = gb.find_notebook(notebook, assignment_id)
+            return {
+                "kernelspec": nb.kernelspec,
+                "source_cells": [{"name": c.name, "cell_type": c.cell_type, "locked": c.locked, "checksum": c.checksum,
+                                  "source": c.source} for c in nb.source_cells],
+                "grade_cells": {c.name: float(c.max_score) for c in nb.grade_cells},
+                "solution_cells": [c.name for c in nb.solution_cells],
+                "task_cells": {c.name: float(c.max_score) for c in nb.task_cells},
+            }
+
+    def recorder(self) -> Recorder:
+        return Recorder(self.db_url)
+
+
+# ---------- 정리와 점수 셈: 노트북을 실행하는 프로세스에서, 성적부 없이
+
+class _Snapshot:
+    """:meth:`Book.context` 의 사본으로 nbgrader ``Gradebook`` 의 찾기(find_notebook, find_source_cell,
+    find_graded_cell)에 답합니다. 없는 셀은 nbgrader와 같이 ``MissingEntry`` 입니다."""
+
+    def __init__(self, data: dict):
+        self.kernelspec = data["kernelspec"]
+        self.source_cells = [SimpleNamespace(**c) for c in data["source_cells"]]
+        self.grade_cells = [SimpleNamespace(name=n, max_score=m) for n, m in data["grade_cells"].items()]
+        self.solution_cells = [SimpleNamespace(name=n) for n in data["solution_cells"]]
+        self.task_cells = [SimpleNamespace(name=n, max_score=m) for n, m in data["task_cells"].items()]
+        self._source = {c.name: c for c in self.source_cells}
+        self._graded = {c.name: c for c in (*self.task_cells, *self.grade_cells)}  # 같은 이름이면 점수 셀이 먼저
+
+    def find_notebook(self, notebook: str, assignment: str) -> _Snapshot:
+        return self
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str):
+        try:
+            return self._source[name]
+        except KeyError:
+            raise MissingEntry() from None
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str):
+        try:
+            return self._graded[name]
+        except KeyError:
+            raise MissingEntry() from None
+
+
+class _OverwriteCells(OverwriteCells):
+    """nbgrader의 ``OverwriteCells`` 와 같되, 성적부를 여는 대신 ``snapshot`` (:class:`_Snapshot`)을 읽습니다.
+
+    ``preprocess`` 는 nbgrader의 것에서 ``Gradebook(db_url)`` 을 여는 줄만 사본으로 바꾼 것이고, 셀마다의 일
+    (``preprocess_cell``)과 지워진 셀 되살리기(``add_missing_*``)는 nbgrader의 코드가 그대로 합니다."""
+
+    snapshot: _Snapshot
+
+    def preprocess(self, nb, resources):
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.gradebook = self.snapshot
+        nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+        if self.add_missing_cells:
+            nb, resources = self.add_missing_grade_cells(nb, resources)
+            nb, resources = self.add_missing_task_cells(nb, resources)
+        return nb, resources
+
+
+class _OverwriteKernelspec(OverwriteKernelspec):
+    """nbgrader의 ``OverwriteKernelspec`` 과 같되, 원본 노트북의 커널 설정을 사본에서 읽습니다."""
+
+    snapshot: _Snapshot
+
+    def preprocess(self, nb, resources):
+        kernelspec = json.loads(self.snapshot.kernelspec) if self.snapshot.kernelspec is not None else None
+        if kernelspec:
+            nb.metadata["kernelspec"] = kernelspec
+        return nb, resources
+
+
+def _resources(assignment_id: str, notebook: str, student_id: str) -> dict:
+    return {"nbgrader": {"assignment": assignment_id, "notebook": notebook, "student": student_id, "db_url": ""}}
+
+
+def sanitize(nb: NotebookNode, context: dict, assignment_id: str, notebook: str, student_id: str) -> NotebookNode:
+    """nbgrader autograde의 정리 단계: 출력 지우기, 셀 id 중복 없애기, 커널 설정·잠긴 셀·숨은 테스트·배점을 원본으로.
+
+    ``context`` 는 :meth:`Book.context` 의 사본입니다(성적부에 닿지 않으므로 어느 프로세스에서든 부를 수 있습니다)."""
+    config = course.nbgrader_config("")
+    snapshot = _Snapshot(context)
+    resources = _resources(assignment_id, notebook, student_id)
+    with fast_metadata_checks():
+        for kind in (ClearOutput, DeduplicateIds, _OverwriteKernelspec, _OverwriteCells, CheckCellMetadata):
+            pp = kind(config=config, log=_QUIET)
+            pp.snapshot = snapshot
+            nb, resources = pp(nb, resources)
+    return nb
+
+
+def score_notebook(nb: NotebookNode, assignment_id: str, notebook: str, student_id: str) -> tuple[NotebookNode, dict]:
+    """nbgrader autograde의 기록 단계에서 성적부에 닿지 않는 몫: 출력 다듬기(``IgnorePattern``, ``LimitOutput``),
+    점수 셈, 메타데이터 검사. 돌려주는 두 번째 값은 ``SaveAutoGrades`` 가 적을 값입니다:
+    ``{"grades": {grade_id: auto_score}, "comments": {grade_id: auto_comment}}``."""
+    config = course.nbgrader_config("")
+    resources = _resources(assignment_id, notebook, student_id)
+    with fast_metadata_checks():
+        for kind in (IgnorePattern, LimitOutput):
+            nb, resources = kind(config=config, log=_QUIET)(nb, resources)
+        marks: dict = {"grades": {}, "comments": {}}
+        for cell in nb.cells:
+            if utils.is_grade(cell):  # SaveAutoGrades._add_score
+                marks["grades"][cell.metadata["nbgrader"]["grade_id"]] = utils.determine_grade(cell, _QUIET)[0]
+            if utils.is_solution(cell) or utils.is_task(cell):  # SaveAutoGrades._add_comment
+                empty = cell.metadata.nbgrader.get("checksum", None) == utils.compute_checksum(cell)
+                marks["comments"][cell.metadata["nbgrader"]["grade_id"]] = \
+                    "No response." if empty and not utils.is_task(cell) else None
+        nb, resources = CheckCellMetadata(config=config, log=_QUIET)(nb, resources)
+    return nb, marks
+
+
+# ---------- 기록: 채점기 한곳에서
+
+@dataclass
+class Scores:
+    """성적부에 적힌 점수: 총점, 만점, 셀별 점수."""
+
+    score: float
+    max_score: float
+    cells: list[CellScore]
+
+
+class Recorder:
+    """채점 내내 열어 두는 성적부 세션 하나. :meth:`record` 로 결과를 적고 :meth:`commit` 으로 한꺼번에 확정합니다.
+
+    노트북 하나의 점수는 한 트랜잭션 안에서 모두 적히거나(커밋) 하나도 적히지 않습니다(되돌림). 채점기는 함께 도착한
+    결과들을 한 트랜잭션으로 적고, 그중 하나가 실패하면 모두 되돌린 뒤 하나씩 다시 적어 다른 결과를 잃지 않습니다.
+    셀 이름과 배점은 과제마다 한 번 읽어 두므로(:meth:`_cells`), 기록 한 번은 제출물을 찾거나 만드는 것과 점수를
+    바꾸는 것뿐입니다.
+    """
+
+    def __init__(self, db_url: str):
+        self.gb = Gradebook(db_url, course.COURSE_ID)
+        #: 과제 → (셀 id → 이름, 노트북 id → 이름, 셀 이름 → 배점)
+        self._layout: dict[str, tuple[dict[str, str], dict[str, str], dict[str, float]]] = {}
+        #: 지금 트랜잭션에서 연 제출물 (늦은 제출 기록이 다시 찾지 않도록)
+        self._open: dict[tuple[str, str], object] = {}
+
+    def _cells(self, assignment_id: str):
+        if assignment_id not in self._layout:
+            names, notebooks, max_scores = {}, {}, {}
+            for nb in self.gb.find_assignment(assignment_id).notebooks:
+                notebooks[nb.id] = nb.name
+                for cell in (*nb.grade_cells, *nb.task_cells, *nb.solution_cells, *nb.source_cells):
+                    names[cell.id] = cell.name
+                for cell in (*nb.task_cells, *nb.grade_cells):
+                    max_scores[(nb.name, cell.name)] = float(cell.max_score)
+            self._layout[assignment_id] = (names, notebooks, max_scores)
+        return self._layout[assignment_id]
+
+    def record(self, assignment_id: str, student_id: str, notebook: str, marks: dict | None, scored: bool) -> Scores:
+        """제출물 하나를 적습니다: 학생과 제출물을 찾거나 만들고, ``marks`` (:func:`score_notebook`)를 nbgrader의
+        ``SaveAutoGrades`` 와 같이 적은 뒤, 점수를 매기지 않는 상태(``scored`` 가 거짓)면 모든 점수를 0으로 둡니다."""
+        names, notebooks, max_scores = self._cells(assignment_id)
+        with _commit_deferred(self.gb.db), warnings.catch_warnings():
+            # nbgrader의 add_submission이 제출물을 세션에 넣기 전에 관계를 읽어 나는 SQLAlchemy 경고(결과와 무관)
+            warnings.simplefilter("ignore", category=SAWarning)
+            submission = _open_submission(self.gb, assignment_id, student_id)
+            self._open[(assignment_id, student_id)] = submission
+            cells = []
             for nb in submission.notebooks:
-                for grade in nb.grades:
-                    grade.auto_score = 0
-                    grade.needs_manual_grade = False
-            gb.db.commit()
+                nb_name = notebooks[nb.notebook_id]
+                grades = {names[g.cell_id]: g for g in nb.grades}
+                if marks is not None and nb_name == notebook:
+                    unknown = set(marks["grades"]) - set(grades)
+                    if unknown:
+                        raise MissingEntry(f"성적부에 없는 점수 셀: {sorted(unknown)}")
+                    for name, auto_score in marks["grades"].items():
+                        grade = grades[name]
+                        grade.auto_score = auto_score
+                        grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+                    comments = {names[c.cell_id]: c for c in nb.comments}
+                    for name, text in marks["comments"].items():
+                        comments[name].auto_comment = text
+                if not scored:
+                    for grade in grades.values():
+                        grade.auto_score = 0
+                        grade.needs_manual_grade = False
+                cells += [CellScore(name, _grade_score(g), max_scores[(nb_name, name)]) for name, g in grades.items()]
+            self.gb.db.flush()
+        return Scores(sum(c.score for c in cells), sum(max_scores.values()), cells)
 
     def record_lateness(self, assignment_id: str, student_id: str, due, timestamp, extension,
                         set_extension: bool, penalty_of) -> tuple[float, float]:
-        """늦은 제출을 nbgrader의 제 자리에 한 트랜잭션으로 적습니다: 마감(``Assignment.duedate``), 제출 시각과
-        연장(``SubmittedAssignment.timestamp``/``extension``), 감점(``SubmittedNotebook.late_submission_penalty``;
+        """늦은 제출을 nbgrader의 제 자리에 적습니다(:meth:`record` 와 같은 트랜잭션): 마감(``Assignment.duedate``),
+        제출 시각과 연장(``SubmittedAssignment.timestamp``/``extension``), 감점(``SubmittedNotebook.late_submission_penalty``;
         nbgrader는 노트북마다의 감점을 더해 ``SubmittedAssignment.late_submission_penalty``로 봅니다).
 
         시각은 시간대 없는 UTC입니다. ``due``가 None이면 성적부의 마감을, ``set_extension``이 거짓이면 성적부의
         연장(nbgrader로 준 것)을 그대로 둡니다. 감점은 nbgrader가 계산한 ``total_seconds_late``를 받아
         ``penalty_of``가 정합니다. 돌려주는 값: (total_seconds_late, 감점).
         """
-        with Gradebook(self.db_url, course.COURSE_ID) as gb:
-            assignment = gb.find_assignment(assignment_id)
-            if due is not None and assignment.duedate != due:
-                assignment.duedate = due
-            submission = gb.find_submission(assignment_id, student_id)
-            submission.timestamp = timestamp
-            if set_extension:
-                submission.extension = extension
-            gb.db.flush()
-            seconds = float(submission.total_seconds_late)
-            penalty = float(penalty_of(seconds))
-            for i, nb in enumerate(sorted(submission.notebooks, key=lambda n: n.name)):
-                nb.late_submission_penalty = (penalty or None) if i == 0 else None
-            gb.db.commit()
-            return seconds, penalty
+        submission = self._open.get((assignment_id, student_id)) or self.gb.find_submission(assignment_id, student_id)
+        assignment = submission.assignment
+        if due is not None and assignment.duedate != due:
+            assignment.duedate = due
+        submission.timestamp = timestamp
+        if set_extension:
+            submission.extension = extension
+        self.gb.db.flush()
+        seconds = float(submission.total_seconds_late)
+        penalty = float(penalty_of(seconds))
+        _, notebooks, _ = self._cells(assignment_id)
+        for i, nb in enumerate(sorted(submission.notebooks, key=lambda n: notebooks[n.notebook_id])):
+            nb.late_submission_penalty = (penalty or None) if i == 0 else None
+        return seconds, penalty
 
-    def scores(self, assignment_id: str, student_id: str) -> tuple[float, float, list[CellScore]]:
-        """성적부에 적힌 점수: (총점, 만점, 셀별 점수)."""
-        with Gradebook(self.db_url, course.COURSE_ID) as gb:
-            submission = gb.find_submission(assignment_id, student_id)
-            cells = [
-                CellScore(g.name, float(g.score or 0), float(g.max_score))
-                for nb in submission.notebooks for g in nb.grades
-            ]
-            return float(submission.score), float(submission.max_score), cells
+    def commit(self) -> None:
+        self._open.clear()
+        self.gb.db.commit()
+
+    def rollback(self) -> None:
+        self._open.clear()
+        self.gb.db.rollback()
+
+    def close(self) -> None:
+        self.gb.close()
+
+
+def _grade_score(grade) -> float:
+    """nbgrader ``Grade.score`` (SQL 식)와 같은 값: 수동 점수가 있으면 그것, 없으면 자동 점수, 둘 다 없으면 0,
+    그리고 추가 점수(extra_credit)."""
+    base = grade.manual_score if grade.manual_score is not None else grade.auto_score
+    if base is None:
+        return 0.0
+    return float(base + (grade.extra_credit or 0.0))
+
+
+def scores(db_url: str, assignment_id: str, student_id: str) -> tuple[float, float, list[CellScore]]:
+    """성적부에서 nbgrader의 방식(SQL 식)으로 읽은 점수: (총점, 만점, 셀별 점수). 테스트와 점검이 씁니다."""
+    with Gradebook(db_url, course.COURSE_ID) as gb:
+        submission = gb.find_submission(assignment_id, student_id)
+        cells = [CellScore(g.name, float(g.score or 0), float(g.max_score))
+                 for nb in submission.notebooks for g in nb.grades]
+        return float(submission.score), float(submission.max_score), cells

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import os
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,23 +105,41 @@ def _wait_for_go(fifo: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
+    """``REQUEST.json`` 하나를 처리합니다. ``task`` 가 있으면 제출물 하나를 채점하고(``autograder.submission``;
+    ``result.json``, ``graded.ipynb``), 없으면 ``notebook`` 을 실행만 합니다(``executed.ipynb``, ``status.json``).
+    결과는 요청의 ``out`` 폴더에 씁니다."""
     parser = argparse.ArgumentParser(prog="python -m autograder.runner")
-    parser.add_argument("src")
-    parser.add_argument("dst")
-    parser.add_argument("status")
-    parser.add_argument("workdir")
-    parser.add_argument("limits", help="Limits를 담은 JSON 파일")
+    parser.add_argument("request", help="요청을 담은 JSON 파일 (autograder.execute가 씁니다)")
     parser.add_argument("--go", help="커널을 띄운 뒤 셀 실행 전에 출발 신호(한 바이트)를 기다릴 FIFO")
     args = parser.parse_args(argv)
-    nb = nbformat.read(args.src, as_version=4)
-    limits = Limits.from_dict(json.loads(Path(args.limits).read_text(encoding="utf-8")))
-    try:
-        out = execute_notebook(nb, Path(args.workdir), limits, go=(lambda: _wait_for_go(args.go)) if args.go else None)
-    except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다
-        out = Outcome(nb, Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:500])
-    nbformat.write(out.nb, args.dst)
-    Path(args.status).write_text(json.dumps({"status": out.status, "detail": out.detail, "isolation": out.isolation,
-                                             "kernel_log": out.kernel_log}), encoding="utf-8")
+    request = json.loads(Path(args.request).read_text(encoding="utf-8"))
+    out, work = Path(request["out"]), Path(request["workdir"])
+    limits = Limits.from_dict(request["limits"])
+    go = (lambda: _wait_for_go(args.go)) if args.go else None
+
+    def run(nb: NotebookNode) -> Outcome:
+        try:
+            return execute_notebook(nb, work, limits, go=go)
+        except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다
+            return Outcome(nb, Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:500])
+
+    if "task" in request:
+        from . import submission
+
+        task = request["task"]
+        try:
+            context = json.loads(Path(request["context"]).read_text(encoding="utf-8"))
+            result = submission.grade(task, context, work, limits, run, out)
+        except Exception as exc:  # 정리나 점수 셈의 실패: 채점기 오류로 알리고, 강사용 기록에 트레이스백을 남깁니다
+            result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], task)
+            result["traceback"] = traceback.format_exc()
+        submission.write_json(out / "result.json", result)
+        return 0
+    outcome = run(nbformat.read(request["notebook"], as_version=4))
+    nbformat.write(outcome.nb, str(out / "executed.ipynb"))
+    (out / "status.json").write_text(json.dumps({"status": outcome.status, "detail": outcome.detail,
+                                                 "isolation": outcome.isolation, "kernel_log": outcome.kernel_log}),
+                                     encoding="utf-8")
     return 0
 
 

@@ -47,6 +47,24 @@ def copy(folder: Path, workdir: Path, max_mb: int, only: Iterable[str] | None = 
     target = workdir.resolve()
     if any(target.is_relative_to(p) for p in entries if p.is_dir()):
         raise SubmissionError(Status.TOO_LARGE, f"작업 폴더 {target}이(가) 복사할 폴더 안에 있어 복사하지 않았습니다.")
+    _check_size(entries, max_mb)
+    workdir.mkdir(parents=True)
+    for path in entries:
+        if path.is_dir():
+            shutil.copytree(path, workdir / path.name,
+                            ignore=lambda parent, names: {n for n in names if not _copied(Path(parent, n))})
+        else:
+            shutil.copy2(path, workdir / path.name)
+
+
+def check_size(folder: Path, max_mb: int) -> None:
+    """``folder`` 에서 작업 폴더로 갈 파일의 크기 합이 ``max_mb`` 를 넘으면 ``SubmissionError(Status.TOO_LARGE)``."""
+    _check_size([p for p in sorted(Path(folder).iterdir()) if _copied(p)], max_mb)
+
+
+def _check_size(entries: list[Path], max_mb: int) -> None:
+    from .notebooks import SubmissionError
+
     limit, total = max_mb * 2**20, 0
     for path in entries:
         for f in _walk_copied(path):
@@ -58,10 +76,3 @@ def copy(folder: Path, workdir: Path, max_mb: int, only: Iterable[str] | None = 
                 raise SubmissionError(
                     Status.TOO_LARGE, f"노트북 옆의 파일이 {total / 2**20:,.0f} MB를 넘어 한도 {max_mb} MB보다 큽니다. "
                                  "노트북과 과제에 필요한 파일만 제출하세요.")
-    workdir.mkdir(parents=True)
-    for path in entries:
-        if path.is_dir():
-            shutil.copytree(path, workdir / path.name,
-                            ignore=lambda parent, names: {n for n in names if not _copied(Path(parent, n))})
-        else:
-            shutil.copy2(path, workdir / path.name)

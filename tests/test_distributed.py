@@ -85,10 +85,10 @@ def test_scheduler_gives_the_same_rows_as_local(cluster, subs, tmp_path):
     assert dask_rows[("reads_solutions", AID)]["status"] == "cell_errors", dask_rows[("reads_solutions", AID)]
     assert dask_rows[("reads_solutions", AID)]["score"] == "20"
     assert "FileNotFoundError" in local_rows[("symlink_to_solutions", AID)]["detail"], local_rows[("symlink_to_solutions", AID)]
-    # 실행은 정말 작업자에서 일어났습니다: 스케줄러가 작업 6개(읽을 수 없는 노트북은 보내지 않음)와
+    # 채점은 정말 작업자에서 일어났습니다: 스케줄러가 제출물마다 작업 하나(7개; 읽을 수 없는 노트북도 작업자가 읽어 봄)와
     # 작업자마다의 연결 확인 1개씩을 끝냈습니다. 스케줄러가 보는 함수는 코드째 보낸 _remote.call 하나뿐입니다.
     counts = cluster.scheduler.task_prefixes[_remote.call.__name__].state_counts
-    assert counts["memory"] == 6 + len(cluster.workers), dict(counts)
+    assert counts["memory"] == 7 + len(cluster.workers), dict(counts)
     assert (tmp_path / "dask" / "gradebook.db").is_file()
 
 

@@ -83,21 +83,21 @@ def test_child_without_a_go_signal_runs_nothing_and_leaves_no_kernel(tmp_path):
     workdir = tmp_path / "work-나간-채점기"
     workdir.mkdir()
     proof = workdir / "ran.txt"
-    src, dst, status, limits = (tmp_path / n for n in ("in.ipynb", "out.ipynb", "status.json", "limits.json"))
-    nbformat.write(_notebook(f"open({str(proof)!r}, 'w').write('ran')"), str(src))
-    limits.write_text(json.dumps(dataclasses.asdict(Limits())), encoding="utf-8")
+    nbformat.write(_notebook(f"open({str(proof)!r}, 'w').write('ran')"), str(tmp_path / "in.ipynb"))
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"notebook": str(tmp_path / "in.ipynb"), "workdir": str(workdir), "out": str(tmp_path),
+                                   "limits": dataclasses.asdict(Limits())}), encoding="utf-8")
     fifo = tmp_path / "go"
     os.mkfifo(fifo, 0o600)
     fd = os.open(fifo, os.O_RDWR)
-    child = execute._start_child([str(src), str(dst), str(status), str(workdir), str(limits), "--go", str(fifo)],
-                                 tmp_path / "stderr.txt")
+    child = execute._start_child([str(request), "--go", str(fifo)], tmp_path / "stderr.txt")
     deadline = time.monotonic() + 60
     while not _leftover_processes(str(workdir)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _leftover_processes(str(workdir)), "커널을 미리 띄우지 않았습니다"
     os.close(fd)  # 채점기가 신호 없이 끝난 것과 같습니다
     child.wait(timeout=60)
-    info = json.loads(status.read_text(encoding="utf-8"))
+    info = json.loads((tmp_path / "status.json").read_text(encoding="utf-8"))
     assert info["status"] == "grader_error" and "취소" in info["detail"]
     assert not proof.exists()
     deadline = time.monotonic() + 10
@@ -151,10 +151,15 @@ def test_nbgrader_cell_check_still_rejects_bad_metadata():
 NBGRADER_FINGERPRINTS = {
     # gradebook.fast_metadata_checks: 셀 검사가 모듈의 jsonschema.validate를 부르는 곳
     ("nbgrader.nbgraderformat.common", "BaseMetadataValidator.validate_cell"): "e5f97f45a9ab",
-    # gradebook._SaveAutoGrades: preprocess를 대신 쓰고 _add_score/_add_comment의 커밋을 미루는 곳
-    ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades.preprocess"): "edef3c387d5c",
+    # gradebook.score_notebook과 Recorder.record: SaveAutoGrades가 셀마다 적는 값
+    ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades.preprocess_cell"): "95ddcd4eb3d5",
     ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades._add_score"): "ee891a8fe365",
     ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades._add_comment"): "31f0186fac9c",
+    # gradebook._OverwriteCells, _OverwriteKernelspec: 성적부를 여는 preprocess만 사본으로 바꾼 곳
+    ("nbgrader.preprocessors.overwritecells", "OverwriteCells.preprocess"): "3a94b453d8e5",
+    ("nbgrader.preprocessors.overwritekernelspec", "OverwriteKernelspec.preprocess"): "28cc17a228e7",
+    # Recorder.record: 제출물을 만들 때 점수·의견 행이 셀 id(cell_id)로 이어지는 것
+    ("nbgrader.api", "Gradebook.add_submission"): "cde077cbf605",
 }
 
 
@@ -173,52 +178,152 @@ def _fingerprint(module: str, qualname: str) -> str:
 def test_nbgrader_internals_we_rely_on_are_unchanged():
     changed = {f"{module}.{name}": _fingerprint(module, name)
                for (module, name), expected in NBGRADER_FINGERPRINTS.items() if _fingerprint(module, name) != expected}
-    assert not changed, ("nbgrader가 바뀌었습니다. autograder/gradebook.py의 fast_metadata_checks와 _SaveAutoGrades가 "
+    assert not changed, ("nbgrader가 바뀌었습니다. autograder/gradebook.py에서 nbgrader에 기대는 곳(모듈 설명)이 "
                          f"아직 맞는지 확인하고 지문을 고치세요: {changed}")
 
 
+def _tampered(assignment_id: str) -> list[nbformat.NotebookNode]:
+    """정리가 바로잡아야 할 제출물들: 그대로, 테스트 셀을 고치고 배점·잠김·커널을 바꿈, 테스트 셀을 지움.
+    (셀 종류가 바뀐 것은 그 앞의 notebooks.restore_structure가 되돌립니다.)"""
+    base = notebooks.solution_submission(assignment_id)
+    out = [copy.deepcopy(base)]
+    tests = [i for i, c in enumerate(base.cells) if notebooks.is_grade(c) and not notebooks.is_solution(c)]
+    nb = copy.deepcopy(base)
+    nb.cells[tests[0]].source = "pass  # 테스트를 지움"
+    nb.cells[tests[1]].metadata.nbgrader["points"] = 100
+    nb.cells[tests[1]].metadata.nbgrader["locked"] = False
+    nb.metadata["kernelspec"] = {"name": "python2", "display_name": "Python 2", "language": "python"}
+    out.append(nb)
+    nb = copy.deepcopy(base)
+    del nb.cells[tests[-1]]  # nbgrader가 성적부의 원본 셀로 되살립니다(add_missing_cells)
+    del nb.cells[tests[0]]
+    out.append(nb)
+    return out
+
+
+def _nbgrader_sanitize(nb, db_url: str, assignment_id: str) -> nbformat.NotebookNode:
+    """nbgrader autograde의 정리 단계 그대로(실제 성적부를 읽는 nbgrader의 전처리기)."""
+    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
+
+    resources = {"nbgrader": {"assignment": assignment_id, "notebook": assignment_id, "student": "s", "db_url": db_url}}
+    for kind in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+        nb, resources = kind(config=course.nbgrader_config(db_url), log=gradebook._QUIET)(nb, resources)
+    return nb
+
+
 @pytest.mark.unit
-def test_recording_a_notebook_is_one_transaction(tmp_path, monkeypatch):
-    """점수 기록이 도중에 실패하면 그 노트북의 점수는 하나도 바뀌지 않습니다(nbgrader는 셀마다 커밋)."""
+@pytest.mark.parametrize("assignment_id", ["ch01_modeling", "ch05_cnn"])
+def test_sanitizing_from_the_snapshot_equals_nbgrader_reading_the_gradebook(tmp_path, assignment_id):
+    """실행하는 쪽의 정리(성적부의 사본)는 nbgrader의 정리(실제 성적부)와 바이트까지 같은 노트북을 만듭니다:
+    고친 테스트, 바꾼 배점·잠김·커널, 지운 테스트 셀까지."""
     book = gradebook.Book(f"sqlite:///{tmp_path / 'gradebook.db'}")
+    book.prepare(assignment_id)
+    context = json.loads(json.dumps(book.context(assignment_id, assignment_id)))  # 실행하는 쪽이 받는 꼴(JSON)
+    for nb in _tampered(assignment_id):
+        ours = gradebook.sanitize(copy.deepcopy(nb), context, assignment_id, assignment_id, "s")
+        theirs = _nbgrader_sanitize(copy.deepcopy(nb), book.db_url, assignment_id)
+        assert nbformat.writes(ours) == nbformat.writes(theirs)
+        assert ours != nb  # 정리가 실제로 무언가를 바꿨습니다(그대로인 것도 출력과 체크섬이 바뀜)
+
+
+def _executed(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """실행한 셈 치기: 테스트 셀마다 다른 결과(통과, 오류, stderr, 부분 점수)와, 손대지 않은 풀이 셀 하나."""
+    nb = copy.deepcopy(nb)
+    outputs = [[], [nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=[])],
+               [nbformat.v4.new_output("stream", name="stderr", text="경고\n")],
+               [nbformat.v4.new_output("execute_result", data={"text/plain": "0.5"}, execution_count=1)]]
+    tests = [c for c in nb.cells if notebooks.is_grade(c) and not notebooks.is_solution(c)]
+    for i, cell in enumerate(tests):
+        cell.execution_count = 1
+        cell.outputs = outputs[i % len(outputs)]
+    return nb
+
+
+def _rows(db_url: str, assignment_id: str) -> dict:
+    """성적부에 적힌 것 전부(점수와 의견, nbgrader가 SQL로 셈한 총점)를 학생마다."""
+    with Gradebook(db_url, course.COURSE_ID) as gb:
+        return {s.student.id: (float(s.score), float(s.max_score),
+                               sorted((g.name, g.auto_score, g.manual_score, g.needs_manual_grade, float(g.score))
+                                      for nb in s.notebooks for g in nb.grades),
+                               sorted((c.name, c.auto_comment) for nb in s.notebooks for c in nb.comments))
+                for s in gb.assignment_submissions(assignment_id)}
+
+
+@pytest.mark.unit
+def test_recording_equals_nbgrader_save_auto_grades(tmp_path):
+    """점수 셈(실행하는 쪽)과 기록(채점기의 세션 하나)은 nbgrader의 SaveAutoGrades와 같은 성적부를 만듭니다:
+    새 제출물, 다시 채점하는 제출물, 수동 점수가 있는 제출물 모두. 기록이 돌려주는 점수는 nbgrader의 SQL 식과 같습니다."""
+    import shutil
+
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    ours_db, theirs_db = tmp_path / "ours.db", tmp_path / "theirs.db"
+    book = gradebook.Book(f"sqlite:///{ours_db}")
     book.prepare(AID)
-    nb = book.sanitize(notebooks.solution_submission(AID), AID, AID, "student")
-    for cell in nb.cells:  # 실행한 셈 치기: 오류 없는 테스트 셀은 만점
-        if cell.cell_type == "code":
-            cell.execution_count = 1
-    book.record(copy.deepcopy(nb), AID, AID, "student")
-    full, max_score, before = book.scores(AID, "student")
-    assert full == max_score > 0
+    shutil.copy(ours_db, theirs_db)
+    context = book.context(AID, AID)
+    submitted = {"full": notebooks.solution_submission(AID), "stub": notebooks.release_notebook(AID)}
+    rec = book.recorder()
+    for round_ in range(2):
+        for student, nb in submitted.items():
+            nb = _executed(gradebook.sanitize(copy.deepcopy(nb), context, AID, AID, student))
+            if round_ == 1:
+                nb = _executed(nb)  # 두 번째: 같은 학생을 다시 채점
+            scored, marks = gradebook.score_notebook(copy.deepcopy(nb), AID, AID, student)
+            got = rec.record(AID, student, AID, marks, scored=True)
+            rec.commit()
+            resources = {"nbgrader": {"assignment": AID, "notebook": AID, "student": student,
+                                      "db_url": f"sqlite:///{theirs_db}"}}
+            with Gradebook(f"sqlite:///{theirs_db}", course.COURSE_ID) as gb:
+                gb.update_or_create_student(student)
+                gb.update_or_create_submission(AID, student)
+            SaveAutoGrades(log=gradebook._QUIET)(copy.deepcopy(nb), resources)
+            assert (got.score, got.max_score, sorted((c.grade_id, c.score, c.max_score) for c in got.cells)) == \
+                (gradebook.scores(book.db_url, AID, student)[0], gradebook.scores(book.db_url, AID, student)[1],
+                 sorted((c.grade_id, c.score, c.max_score) for c in gradebook.scores(book.db_url, AID, student)[2]))
+        if round_ == 0:  # 강사가 수동 점수를 준 뒤 다시 채점: 수동 점수가 이기고 검토 표시가 남습니다
+            for db in (ours_db, theirs_db):
+                with Gradebook(f"sqlite:///{db}", course.COURSE_ID) as gb:
+                    grade = gb.find_submission(AID, "stub").notebooks[0].grades[0]
+                    grade.manual_score = 1.0
+                    gb.db.commit()
+    rec.close()
+    ours, theirs = _rows(f"sqlite:///{ours_db}", AID), _rows(f"sqlite:///{theirs_db}", AID)
+    assert ours == theirs
+    assert {r[0] for r in ours.values()} != {0.0}, "점수가 모두 0이면 비교가 아무것도 증명하지 못합니다"
+    assert any(c[1] == "No response." for c in ours["stub"][3]) and any(g[2] == 1.0 for g in ours["stub"][2])
 
-    failing = copy.deepcopy(nb)
-    for cell in failing.cells:
-        if notebooks.is_grade(cell):
-            cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=[])]
-    from nbgrader import utils
 
-    real, calls = utils.determine_grade, []
+@pytest.mark.unit
+def test_one_broken_result_in_a_batch_loses_no_other_and_is_not_half_written(tmp_path):
+    """함께 기록하는 결과 가운데 하나가 성적부에 맞지 않으면(없는 점수 셀) 그것만 채점기 오류로 0점이 되고,
+    나머지는 모두 적힙니다. 그 학생의 이전 점수는 반쯤 바뀐 채 남지 않고 0점으로 바뀝니다."""
+    from autograder import grade, submission
 
-    def breaks_on_the_third(cell, log=None):
-        calls.append(cell)
-        if len(calls) == 3:
-            raise RuntimeError("기록 도중 실패")
-        return real(cell, log)
+    out = tmp_path / "out"
+    grader = grade.Grader(out, progress=False)
+    grader.book.prepare(AID)
+    context = json.loads(grader._context(AID, AID).read_text(encoding="utf-8"))
 
-    monkeypatch.setattr(utils, "determine_grade", breaks_on_the_third)
-    with pytest.raises(RuntimeError):
-        book.record(failing, AID, AID, "student")
-    assert len(calls) == 3
-    assert book.scores(AID, "student") == (full, max_score, before)
-    # 처음 기록하는 학생이 도중에 실패하면 제출물조차 남지 않습니다(점수 없는 제출물이 0점처럼 읽히지 않도록).
-    calls.clear()
-    with pytest.raises(RuntimeError):
-        book.record(copy.deepcopy(failing), AID, AID, "newcomer")
-    with Gradebook(book.db_url, course.COURSE_ID) as gb:
-        assert [s.student.id for s in gb.assignment_submissions(AID)] == ["student"]
+    def arrived(student: str, broken: bool = False) -> grade.Arrived:
+        nb = _executed(gradebook.sanitize(notebooks.solution_submission(AID), context["snapshot"], AID, AID, student))
+        task = {"student_id": student, "assignment_id": AID, "notebook": AID, "notes": []}
+        result, _ = submission.conclude(nb, "ok", "", task, context)
+        if broken:
+            result["marks"]["grades"]["없는_셀"] = 1.0
+        return grade.Arrived(grade.Job(student, AID, AID, None), task, result)
 
-    monkeypatch.setattr(utils, "determine_grade", real)
-    book.record(failing, AID, AID, "student")
-    assert book.scores(AID, "student")[0] == 0
+    rec = grader.book.recorder()
+    first = grader._record(rec, [arrived("a"), arrived("b")])
+    assert [r.status for r in first] == ["ok", "ok"] and first[0].score > 0
+    batch = grader._record(rec, [arrived("c"), arrived("b", broken=True), arrived("d")])
+    rec.close()
+    assert [r.status for r in batch] == ["ok", "grader_error", "ok"]
+    assert "없는_셀" in batch[1].detail and batch[1].score == 0
+    rows = _rows(grader.db_url, AID)
+    assert set(rows) == {"a", "b", "c", "d"}
+    assert rows["c"][0] == rows["d"][0] == rows["a"][0] == first[0].score
+    assert rows["b"][0] == 0 and all(g[1] == 0 for g in rows["b"][2])
 
 
 def test_guarded_solution_runs_through_a_prestarted_kernel(tmp_path):

@@ -333,11 +333,15 @@ def test_extension_granted_in_nbgrader_counts_unless_an_extensions_file_is_given
         gb.grant_extension(AID, "kim", hours=10)
     folder = tmp_path / "subs" / "kim" / AID
     write_timestamp(folder, DUE_UTC + dt.timedelta(hours=5))
+    rec = book.recorder()
     rep = Report("kim", AID, 20, 20, "ok")
-    deadlines.apply(book, rep, folder, deadlines.Policy(due={AID: DUE_UTC}, penalty_percent=10))
+    deadlines.apply(rec, rep, folder, deadlines.Policy(due={AID: DUE_UTC}, penalty_percent=10))
+    rec.commit()
     assert (rep.score, rep.late_hours, rep.penalty) == (20, 0, 0)  # nbgrader로 준 10시간 연장
     rep = Report("kim", AID, 20, 20, "ok")
-    deadlines.apply(book, rep, folder, deadlines.Policy(due={AID: DUE_UTC}, extensions={}, penalty_percent=10))
+    deadlines.apply(rec, rep, folder, deadlines.Policy(due={AID: DUE_UTC}, extensions={}, penalty_percent=10))
+    rec.commit()
+    rec.close()
     assert (rep.score, rep.late_hours, rep.penalty) == (18, 5, 2)  # 연장 파일이 기준: 이 학생은 연장 없음
     with Gradebook(url, course.COURSE_ID) as gb:
         submission = gb.find_submission(AID, "kim")

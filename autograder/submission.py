@@ -1,0 +1,135 @@
+"""제출물 하나의 채점 중 실행 앞뒤의 일: 실행하는 프로세스(``autograder.runner``) 안에서 돕니다.
+
+- :func:`prepare`: 제출본 읽기 → 셀 구조 되살리기(``notebooks.restore_structure``) → nbgrader의 정리
+  (``gradebook.sanitize``, 성적부 대신 채점기가 보낸 사본) → 변조 방지 셀 끼우기(``guard.inject``) → 작업 폴더 복사.
+- :func:`conclude`: 끼운 셀 빼기 → 출력 다듬기 → 실행되지 않은 테스트 표시 → nbgrader의 점수 셈
+  (``gradebook.score_notebook``) → 피드백에 쓸 테스트별 메시지, 제출한 코드.
+
+둘 다 노트북 하나의 일이라, 채점기 프로세스가 아니라 노트북을 실행하는 프로세스(이 컴퓨터의 실행 프로세스나
+Dask 작업자)에서 합니다. 그래서 채점기 한곳이 노트북마다 쓰는 시간은 성적부 기록과 파일 쓰기뿐이고, 작업자를
+늘리면 그만큼 빨라집니다. 채점기에 돌려주는 것은 기본 자료형(JSON)과 채점된 노트북의 텍스트입니다.
+
+``context`` (과제 노트북마다 채점기가 한 번 만듦, :func:`grade.Grader._context`):
+``reference`` (학생본 노트북 JSON), ``snapshot`` (``gradebook.Book.context``), ``authored`` (테스트 셀마다 출제자가
+쓴 메시지 목록, ``feedback.authored_messages``).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from . import execute, feedback, gradebook, guard, notebooks, workdir
+from .limits import Limits
+from .status import Status
+
+#: 셀 하나의 텍스트 출력 상한(글자). nbgrader의 LimitOutput은 줄 수만 세므로, 아주 긴 줄은 여기서 자릅니다.
+MAX_OUTPUT_CHARS = 100_000
+
+
+def prepare(task: dict, context: dict, work: Path, limits: Limits) -> tuple[NotebookNode, list[str]]:
+    """채점할 노트북과 채점기가 바로잡은 것의 메모. 채점할 수 없는 제출물이면 ``notebooks.SubmissionError``
+    (그때까지의 메모는 ``task["notes"]`` 에 더해 둡니다)."""
+    path = Path(task["submission"])
+    nb = notebooks.read_notebook(path)
+    nb, notes = notebooks.restore_structure(nb, nbformat.reads(context["reference"], as_version=4))
+    task["notes"] = [*task.get("notes", []), *notes]
+    nb = gradebook.sanitize(nb, context["snapshot"], task["assignment_id"], task["notebook"], task["student_id"])
+    nb = guard.inject(nb)
+    if task.get("too_large"):  # Dask: 채점기가 폴더가 너무 커서 노트북만 보냈습니다
+        raise notebooks.SubmissionError(Status.TOO_LARGE, task["too_large"])
+    workdir.copy(path.parent, work, limits.folder_mb)
+    return nb, task["notes"]
+
+
+def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context: dict) -> tuple[dict, str]:
+    """실행된(또는 실행되지 못한) 노트북을 채점기에 돌려줄 결과로: (결과 dict, 채점된 노트북의 텍스트)."""
+    nb = guard.strip(nb)
+    _limit_output(nb)
+    _mark_unexecuted(nb)
+    nb, marks = gradebook.score_notebook(nb, task["assignment_id"], task["notebook"], task["student_id"])
+    if status == Status.OK:
+        broken = _student_cell_errors(nb)
+        if broken:
+            status = Status.CELL_ERRORS
+            detail = f"학생 코드 셀 {len(broken)}개에서 오류가 났습니다: " + ", ".join(broken[:5])
+    authored = {gid: frozenset(messages) for gid, messages in context["authored"].items()}
+    tests = [[notebooks.grade_id(c), feedback.failure_message(c, authored.get(notebooks.grade_id(c), frozenset()))]
+             for c in nb.cells if notebooks.grade_id(c) and notebooks.is_grade(c)]
+    result = {"status": str(status), "detail": detail, "notes": task.get("notes", []), "marks": marks, "tests": tests,
+              "code": {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.is_solution(c)},
+              "kernel_seconds": execute.kernel_seconds(nb)}
+    text = nbformat.writes(nb)
+    return result, text if text.endswith("\n") else text + "\n"  # nbformat.write와 같은 바이트
+
+
+def unexecuted(status: Status, detail: str, task: dict) -> dict:
+    """노트북을 채점할 수 없었던 결과(읽을 수 없음, 너무 큼 등): 점수 셀의 값 없이 상태와 이유만."""
+    return {"status": str(status), "detail": detail, "notes": task.get("notes", []), "marks": None, "tests": None,
+            "code": {}, "kernel_seconds": 0.0}
+
+
+def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path) -> dict:
+    """실행 프로세스에서 제출물 하나를 채점합니다. ``run(nb)`` 이 노트북을 실행해 ``runner.Outcome`` 을 돌려줍니다.
+
+    실행하기 전에, 실행이 끝나지 못했을 때(노트북 시간 초과로 프로세스가 죽음 등) 채점기가 쓸 결과를
+    ``out/fallback.json``·``out/fallback.ipynb`` 에 먼저 써 둡니다. 끝나면 ``out/result.json``·``out/graded.ipynb``."""
+    start = time.monotonic()
+    try:
+        nb, _ = prepare(task, context, work, limits)
+    except notebooks.SubmissionError as exc:
+        result = unexecuted(exc.status, exc.detail, task)
+        result["prepare_seconds"] = time.monotonic() - start
+        return result
+    fallback, text = conclude(copy.deepcopy(nb), Status.GRADER_ERROR, "", task, context)  # conclude는 노트북을 바꿉니다
+    fallback["prepare_seconds"] = time.monotonic() - start
+    (out / "fallback.ipynb").write_text(text, encoding="utf-8")
+    write_json(out / "fallback.json", fallback)
+    outcome = run(nb)
+    result, text = conclude(outcome.nb, outcome.status, outcome.detail, task, context)
+    result.update(isolation=outcome.isolation, kernel_log=outcome.kernel_log, prepare_seconds=fallback["prepare_seconds"])
+    (out / "graded.ipynb").write_text(text, encoding="utf-8")
+    return result
+
+
+def write_json(path: Path, data: dict) -> None:
+    """임시 파일에 다 쓴 뒤 바꿔 넣습니다(도중에 죽어도 반쯤 쓴 파일이 남지 않음)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _limit_output(nb: NotebookNode) -> None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text")
+            if isinstance(text, str) and len(text) > MAX_OUTPUT_CHARS:
+                out["text"] = text[:MAX_OUTPUT_CHARS] + f"\n... (출력이 너무 길어 {len(text):,}자 가운데 앞부분만 남겼습니다)\n"
+            data = out.get("data", {})
+            plain = data.get("text/plain")
+            if isinstance(plain, str) and len(plain) > MAX_OUTPUT_CHARS:
+                data["text/plain"] = plain[:MAX_OUTPUT_CHARS] + "\n... (잘림)"
+
+
+def _mark_unexecuted(nb: NotebookNode) -> None:
+    """실행되지 않은 테스트 셀은 nbgrader가 만점으로 보므로, 실패로 표시해 둡니다."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and notebooks.is_grade(cell) and cell.get("execution_count") is None:
+            cell.outputs = [new_output("error", ename="CellTimeoutError", evalue="실행되지 않음", traceback=[])]
+
+
+def _student_cell_errors(nb: NotebookNode) -> list[str]:
+    names = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or notebooks.is_grade(cell):
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                names.append(f"{notebooks.grade_id(cell) or f'셀 {i + 1}'}({out.get('ename')})")
+                break
+    return names
