@@ -247,6 +247,10 @@ class Grader:
         self.skipped = len(jobs) - len(todo)
         for aid in sorted({j.assignment_id for j in todo}):
             self.book.prepare(aid)
+        for aid, name in sorted({(j.assignment_id, j.notebook) for j in todo}):
+            # 과제마다 한 번의 준비. 실패하면 그 과제의 제출물마다 _task가 다시 시도하고 채점기 오류로 알립니다.
+            with contextlib.suppress(Exception):
+                self._context(aid, name)
         progress = _Progress(len(todo), self.progress)
         unsaved: list[tuple[Job, feedback.Report]] = []  # 표에 쓰인 뒤에 이어 채점하기 기록을 남길 것
 
