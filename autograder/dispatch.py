@@ -48,7 +48,8 @@ class Pool:
         self.capacity = max(1, capacity)
         self._client = client
         self._slots = slots
-        self._contexts: dict[Path, str] = {}
+        #: 원격: 과제 노트북의 정리·채점 자료를 클러스터에 한 번만 올려 둔 것(Dask Future). 작업마다 다시 보내지 않습니다.
+        self._contexts: dict[Path, object] = {}
 
     def grade(self, task: dict, context: Path, limits: Limits) -> Future:
         """제출물 하나의 채점(``execute.grade``: 정리·실행·점수 셈)을 맡깁니다. Future의 결과는 결과 dict입니다.
@@ -66,13 +67,11 @@ class Pool:
             task = {**task, "too_large": exc.detail}
         else:
             files.update(pack(folder))
-        return self.executor.submit(_remote.call, "autograder.execute:grade_packed", task, files,
-                                    self._context_text(context), dataclasses.asdict(limits))
-
-    def _context_text(self, context: Path) -> str:
         if context not in self._contexts:
-            self._contexts[context] = Path(context).read_text(encoding="utf-8")
-        return self._contexts[context]
+            text = Path(context).read_text(encoding="utf-8")
+            self._contexts[context] = self._client.scatter(text, hash=False) if self._client is not None else text
+        return self.executor.submit(_remote.call, "autograder.execute:grade_packed", task, files,
+                                    self._contexts[context], dataclasses.asdict(limits))
 
     def __enter__(self) -> Pool:
         return self

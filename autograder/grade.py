@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,6 +156,22 @@ class Grader:
         return {"student_id": job.student_id, "assignment_id": job.assignment_id, "notebook": job.notebook,
                 "submission": str(job.path), "notes": list(job.notes)}
 
+    def _submit(self, pool: dispatch.Pool, job: Job) -> tuple[Future | None, Arrived]:
+        """제출물 하나를 ``pool`` 에 맡깁니다. 맡길 수 없으면(채점할 수 없는 제출물, 채점기 오류) Future 없이 결과를 채워
+        돌려줍니다: 제출물 하나가 깨져도 배치는 멈추지 않습니다."""
+        start = time.monotonic()
+        a, fut = Arrived(job, {"notes": list(job.notes)}, {}), None
+        try:
+            a.task = self._task(job)
+            fut = pool.grade(a.task, self._contexts[job.assignment_id, job.notebook], self.limits)
+        except notebooks.SubmissionError as exc:
+            a.result = submission.unexecuted(exc.status, exc.detail, a.task)
+        except Exception as exc:
+            log.error("채점기 오류 %s/%s:\n%s", job.student_id, job.assignment_id, traceback.format_exc())
+            a.result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], a.task)
+        a.coordinator_s = time.monotonic() - start
+        return fut, a
+
     # ---------- 기록 (이 스레드): 함께 도착한 결과들을 성적부 트랜잭션 하나로
     def _record(self, rec: Recorder, arrived: list[Arrived]) -> list[feedback.Report]:
         """결과들을 한 트랜잭션으로 적습니다. 하나라도 실패하면 모두 되돌리고 하나씩 다시 적으므로, 깨진 결과 하나가
@@ -257,37 +273,18 @@ class Grader:
         with pool or dispatch.local(self.jobs) as pool, contextlib.closing(self.book.recorder()) as rec:
             waiting, futures = iter(todo), {}
             while True:
-                arrived: list[Arrived] = []
+                arrived: list[Arrived] = []  # 맡길 수 없었던 것과 끝난 것: 이번에 함께 기록합니다
                 while len(futures) < 2 * pool.capacity and (job := next(waiting, None)) is not None:
-                    start = time.monotonic()
-                    a = Arrived(job, {"notes": list(job.notes)}, {})
-                    try:
-                        a.task = self._task(job)
-                        fut = pool.grade(a.task, self._contexts[job.assignment_id, job.notebook], self.limits)
-                    except notebooks.SubmissionError as exc:  # 제출물 하나가 깨져도 배치는 멈추지 않습니다
-                        a.result = submission.unexecuted(exc.status, exc.detail, a.task)
-                        arrived.append(a)
-                    except Exception as exc:
-                        log.error("채점기 오류 %s/%s:\n%s", job.student_id, job.assignment_id, traceback.format_exc())
-                        a.result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], a.task)
+                    fut, a = self._submit(pool, job)
+                    if fut is None:
                         arrived.append(a)
                     else:
                         futures[fut] = a
-                    a.coordinator_s = time.monotonic() - start
                 if not futures and not arrived:
                     break
                 if not arrived:
                     wait(futures, return_when=FIRST_COMPLETED)
-                for fut in [f for f in futures if f.done()]:
-                    a = futures.pop(fut)
-                    try:
-                        a.result = fut.result()
-                    except Exception as exc:
-                        log.error("채점기 오류 %s/%s:\n%s", a.job.student_id, a.job.assignment_id, traceback.format_exc())
-                        a.result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], a.task)
-                    if a.result.get("traceback"):
-                        log.error("채점기 오류 %s/%s:\n%s", a.job.student_id, a.job.assignment_id, a.result["traceback"])
-                    arrived.append(a)
+                arrived += [_finished(fut, futures.pop(fut)) for fut in [f for f in futures if f.done()]]
                 start = time.monotonic()
                 batch = self._record(rec, arrived)
                 for a, rep in zip(arrived, batch, strict=True):
@@ -323,6 +320,18 @@ class Arrived:
     result: dict
     #: 채점기가 이 제출물을 맡기는 데 쓴 시간(초)
     coordinator_s: float = 0.0
+
+
+def _finished(fut: Future, a: Arrived) -> Arrived:
+    """끝난 채점의 결과를 ``a`` 에 담습니다. 맡긴 곳에서 난 예외도 채점기 오류라는 결과가 됩니다."""
+    try:
+        a.result = fut.result()
+    except Exception as exc:
+        log.error("채점기 오류 %s/%s:\n%s", a.job.student_id, a.job.assignment_id, traceback.format_exc())
+        a.result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], a.task)
+    if a.result.get("traceback"):  # 실행 프로세스 안에서 정리나 점수 셈이 실패함
+        log.error("채점기 오류 %s/%s:\n%s", a.job.student_id, a.job.assignment_id, a.result["traceback"])
+    return a
 
 
 def _timing(a: Arrived, rep: feedback.Report, record_seconds: float) -> dict:

@@ -310,7 +310,7 @@ class Recorder:
 
     def __init__(self, db_url: str):
         self.gb = Gradebook(db_url, course.COURSE_ID)
-        #: 과제 → (셀 id → 이름, 노트북 id → 이름, 셀 이름 → 배점)
+        #: 과제 → (셀 id → 이름, 노트북 id → 이름, (노트북 이름, 셀 이름) → 배점)
         self._layout: dict[str, tuple[dict[str, str], dict[str, str], dict[str, float]]] = {}
         #: 지금 트랜잭션에서 연 제출물 (늦은 제출 기록이 다시 찾지 않도록)
         self._open: dict[tuple[str, str], object] = {}

@@ -5,8 +5,12 @@
 2. ``python -m autograder grade --jobs 2``
 3. ``python -m autograder grade --scheduler ADDRESS``: 이 컴퓨터 루프백에 띄운 작업자 2개짜리 Dask LocalCluster
 
-그리고 노트북 하나마다 채점기가 더 쓰는 시간(정리 + 실행 중 커널 밖 + 기록)을 채점기의 timings.csv로 셉니다.
-커널이 셀을 돌린 시간은 nbclient가 셀마다 남기는 시각으로 재므로, 노트북 자체의 계산은 빠집니다.
+그리고 채점기의 timings.csv로 두 가지를 셉니다.
+
+- 노트북 하나마다 채점기가 더 쓰는 시간(정리 + 실행 중 커널 밖 + 기록). 커널이 셀을 돌린 시간은 nbclient가 셀마다
+  남기는 시각으로 재므로, 노트북 자체의 계산은 빠집니다.
+- 채점기 프로세스 한곳이 노트북 하나에 쓰는 시간(``coordinator_s``)의 과제별 평균과 그것이 정하는 처리량의 상한
+  (작업자가 아무리 많아도 초당 1/평균 개). 덧붙여 그 프로세스의 CPU 시간 전체(모든 스레드; 시작과 과제 등록 포함)도 적습니다.
 
     python -m benchmarks.grading            # 제출물 20개 × solutions/ 의 모든 과제
     python -m benchmarks.grading --n 2      # 빠른 확인

@@ -397,3 +397,22 @@ def test_kernel_log_reaches_the_instructor_but_not_the_student(tmp_path):
     assert 'File "' in log.read_text(encoding="utf-8")
     page = (tmp_path / "out" / "feedback" / "kim" / "ch01_modeling" / "ch01_modeling.html").read_text(encoding="utf-8")
     assert "MemoryError" not in page and "Traceback" not in page
+
+
+def test_the_coordinator_never_cleans_up_executes_or_scores_a_notebook(tmp_path, monkeypatch):
+    """채점기 프로세스에서 정리·점수 셈·실행을 막아 두어도 채점은 그대로입니다: 그 일은 모두 실행 프로세스에서 합니다."""
+    from autograder import grade, runner, submission
+    from tests.conftest import put
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("채점기 프로세스에서 노트북 하나의 일을 했습니다")
+
+    for module, name in ((gradebook, "sanitize"), (gradebook, "score_notebook"), (submission, "prepare"),
+                         (submission, "conclude"), (runner, "execute_notebook"), (guard, "inject")):
+        monkeypatch.setattr(module, name, forbidden)
+    put(notebooks.solution_submission(AID), tmp_path / "subs", "kim", AID)
+    put(notebooks.release_notebook(AID), tmp_path / "subs", "lee", AID)
+    grader = grade.Grader(tmp_path / "out", jobs=2, progress=False)
+    reports = {r.student_id: r for r in grader.run(grade.discover(tmp_path / "subs", [AID]))}
+    assert (reports["kim"].status, reports["kim"].score) == ("ok", reports["kim"].max_score)
+    assert reports["lee"].score == 0 and reports["kim"].max_score > 0
