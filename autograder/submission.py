@@ -49,6 +49,7 @@ def prepare(task: dict, context: dict, work: Path, limits: Limits) -> tuple[Note
 
 def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context: dict) -> tuple[dict, str]:
     """실행된(또는 실행되지 못한) 노트북을 채점기에 돌려줄 결과로: (결과 dict, 채점된 노트북의 텍스트)."""
+    kernel_seconds = execute.kernel_seconds(nb)  # 끼워 넣은 셀(스냅숏·복원)을 돌린 시간까지
     nb = guard.strip(nb)
     _limit_output(nb)
     _mark_unexecuted(nb)
@@ -63,7 +64,7 @@ def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context:
              for c in nb.cells if notebooks.grade_id(c) and notebooks.is_grade(c)]
     result = {"status": str(status), "detail": detail, "notes": task.get("notes", []), "marks": marks, "tests": tests,
               "code": {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.is_solution(c)},
-              "kernel_seconds": execute.kernel_seconds(nb)}
+              "kernel_seconds": kernel_seconds}
     text = nbformat.writes(nb)
     return result, text if text.endswith("\n") else text + "\n"  # nbformat.write와 같은 바이트
 
