@@ -1,8 +1,9 @@
-"""실행 프로세스 쪽: 노트북 하나를 격리된 커널에서 실행하고 결과를 파일로 남깁니다 (the child side).
+"""실행 프로세스 쪽: 요청 하나(노트북 실행, 또는 제출물 하나의 채점)를 처리하고 결과를 파일로 남깁니다 (the child side).
 
 채점기(``autograder.execute``)가 노트북마다 이 모듈의 :func:`main` 을 새 프로세스에서 부릅니다. 보통은
 ``autograder.forkserver`` 가 갈라 낸 프로세스이고, 그것이 안 되면 ``python -m autograder.runner`` 입니다.
-무슨 일이 있어도 예외를 밖으로 내지 않고 상태 파일에 ``grader_error`` 로 적습니다.
+노트북은 격리된 커널에서 실행하고(:func:`execute_notebook`), 채점 요청이면 그 앞뒤의 정리와 점수 셈도 여기서
+합니다(``autograder.submission``). 무슨 일이 있어도 예외를 밖으로 내지 않고 결과 파일에 ``grader_error`` 로 적습니다.
 """
 from __future__ import annotations
 

@@ -53,6 +53,11 @@ def subs(tmp_path_factory):
     via_link.cells.insert(1, _code_cell("print(open('answers.txt', encoding='utf-8').read()[:100])\n"))
     put(via_link, subs, "symlink_to_solutions", AID)
     (subs / "symlink_to_solutions" / AID / "answers.txt").symlink_to(answer)
+    # 한도(--max-folder-mb 기본 200)보다 큰 폴더: 이 컴퓨터에서는 실행 프로세스가, Dask로는 채점기가 크기만 보고
+    # 노트북만 보내므로 300 MB를 읽지도 보내지도 않습니다(성긴 파일이라 디스크도 쓰지 않음).
+    put(solution, subs, "too_large", AID)
+    with (subs / "too_large" / AID / "big.bin").open("wb") as f:
+        f.truncate(300 * 2**20)
     (subs / "extra_files" / AID / "data").mkdir()
     (subs / "extra_files" / AID / "data" / "측정값.csv").write_text("1,2,3\n", encoding="utf-8")
     return subs
@@ -81,14 +86,15 @@ def test_scheduler_gives_the_same_rows_as_local(cluster, subs, tmp_path):
     assert local_rows[("wrong_sigmoid", AID)]["score"] == "16"
     assert local_rows[("invalid_json", AID)]["status"] == "invalid_notebook"
     assert local_rows[("extra_files", AID)]["status"] == "ok", local_rows[("extra_files", AID)]
+    assert local_rows[("too_large", AID)]["status"] == "too_large" and local_rows[("too_large", AID)]["score"] == "0"
     # 작업자에서도 샌드박스가 정답 폴더를 가립니다: 학생 셀은 오류, 채점은 그대로.
     assert dask_rows[("reads_solutions", AID)]["status"] == "cell_errors", dask_rows[("reads_solutions", AID)]
     assert dask_rows[("reads_solutions", AID)]["score"] == "20"
     assert "FileNotFoundError" in local_rows[("symlink_to_solutions", AID)]["detail"], local_rows[("symlink_to_solutions", AID)]
-    # 채점은 정말 작업자에서 일어났습니다: 스케줄러가 제출물마다 작업 하나(7개; 읽을 수 없는 노트북도 작업자가 읽어 봄)와
+    # 채점은 정말 작업자에서 일어났습니다: 스케줄러가 제출물마다 작업 하나(8개; 읽을 수 없는 노트북도 작업자가 읽어 봄)와
     # 작업자마다의 연결 확인 1개씩을 끝냈습니다. 스케줄러가 보는 함수는 코드째 보낸 _remote.call 하나뿐입니다.
     counts = cluster.scheduler.task_prefixes[_remote.call.__name__].state_counts
-    assert counts["memory"] == 7 + len(cluster.workers), dict(counts)
+    assert counts["memory"] == 8 + len(cluster.workers), dict(counts)
     assert (tmp_path / "dask" / "gradebook.db").is_file()
 
 
