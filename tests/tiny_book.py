@@ -68,7 +68,7 @@ PAGES = {
         x = np.linspace(-3, 3, 50)
         fig, ax = plt.subplots()
         ax.plot(x, -x ** 2, label="비용 함수 J(θ) − 최솟값")
-        ax.set_title("경사 하강법: 학습률 α ≥ 0")
+        ax.set_title("경사 하강법: 학습률 α ≥ 0", fontweight="bold")  # 책의 그림은 굵은 한글도 씁니다
         ax.set_xlabel("매개변수 θ")
         ax.set_ylabel("비용")
         ax.legend()

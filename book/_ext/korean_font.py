@@ -30,13 +30,18 @@ VTT_TABLES = ("TSI0", "TSI1", "TSI2", "TSI3", "TSI5", "TSIV", "TSIB", "TSID", "T
 _RECIPE = "hangul-woff2-unhinted-v1"
 
 
-def source_fonts() -> dict[int, Path]:
-    """나눔고딕 원본 파일(굵기 → 경로). 책의 그림(``mlbook.figures``)도 이 함수로 같은 파일을 씁니다."""
+def font_folder() -> Path:
+    """나눔고딕 .ttf 파일들(보통, 굵게, 아주 굵게, 가늘게)이 있는 koreanize-matplotlib 안의 폴더. 사이트의 웹 글꼴과
+    책의 그림(``mlbook.figures``)이 모두 이 함수로 같은 파일을 찾습니다."""
     spec = importlib.util.find_spec("koreanize_matplotlib")  # import하면 Python 3.12에서 distutils로 실패합니다
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("한글 글꼴 패키지(koreanize-matplotlib)가 없습니다: pip install -r requirements.txt")
-    folder = Path(list(spec.submodule_search_locations)[0]) / "fonts"
-    return {weight: folder / name for weight, name in WEIGHTS.items()}
+    return Path(list(spec.submodule_search_locations)[0]) / "fonts"
+
+
+def source_fonts() -> dict[int, Path]:
+    """웹 글꼴로 만드는 나눔고딕 원본 파일(굵기 → 경로)."""
+    return {weight: font_folder() / name for weight, name in WEIGHTS.items()}
 
 
 def webfont_name(weight: int) -> str:
