@@ -32,9 +32,9 @@ from .status import Status
 MAX_OUTPUT_CHARS = 100_000
 
 
-def prepare(task: dict, context: dict, work: Path, limits: Limits) -> tuple[NotebookNode, list[str]]:
-    """채점할 노트북과 채점기가 바로잡은 것의 메모. 채점할 수 없는 제출물이면 ``notebooks.SubmissionError``
-    (그때까지의 메모는 ``task["notes"]`` 에 더해 둡니다)."""
+def prepare(task: dict, context: dict, work: Path, limits: Limits) -> NotebookNode:
+    """채점할 노트북을 만들고 작업 폴더 ``work`` 를 채웁니다. 채점기가 바로잡은 것의 메모는 ``task["notes"]`` 에
+    더합니다. 채점할 수 없는 제출물이면 ``notebooks.SubmissionError`` (그때까지의 메모는 남습니다)."""
     path = Path(task["submission"])
     nb = notebooks.read_notebook(path)
     nb, notes = notebooks.restore_structure(nb, nbformat.reads(context["reference"], as_version=4))
@@ -44,7 +44,7 @@ def prepare(task: dict, context: dict, work: Path, limits: Limits) -> tuple[Note
     if task.get("too_large"):  # Dask: 채점기가 폴더가 너무 커서 노트북만 보냈습니다
         raise notebooks.SubmissionError(Status.TOO_LARGE, task["too_large"])
     workdir.copy(path.parent, work, limits.folder_mb)
-    return nb, task["notes"]
+    return nb
 
 
 def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context: dict) -> tuple[dict, str]:
@@ -82,7 +82,7 @@ def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path)
     ``out/fallback.json``·``out/fallback.ipynb`` 에 먼저 써 둡니다. 끝나면 ``out/result.json``·``out/graded.ipynb``."""
     start = time.monotonic()
     try:
-        nb, _ = prepare(task, context, work, limits)
+        nb = prepare(task, context, work, limits)
     except notebooks.SubmissionError as exc:
         result = unexecuted(exc.status, exc.detail, task)
         result["prepare_seconds"] = time.monotonic() - start
