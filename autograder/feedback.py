@@ -109,18 +109,9 @@ def failure_message(cell: NotebookNode, authored: frozenset[str]) -> str:
     return "테스트를 통과하지 못했습니다."
 
 
-def test_results(graded: NotebookNode, source: NotebookNode, cell_scores: dict[str, tuple[float, float]]) -> list[TestResult]:
-    """채점된 노트북과 성적부 점수로 테스트 셀마다의 결과를 만듭니다."""
-    authored = {notebooks.grade_id(c): authored_messages(c.source) for c in source.cells if notebooks.is_grade(c)}
-    results = []
-    for cell in graded.cells:
-        gid = notebooks.grade_id(cell)
-        if not gid or not notebooks.is_grade(cell) or gid not in cell_scores:
-            continue
-        score, max_score = cell_scores[gid]
-        message = "" if score >= max_score else failure_message(cell, authored.get(gid, frozenset()))
-        results.append(TestResult(gid, notebooks.function_of(gid), notebooks.is_hidden_test(gid), score, max_score, message))
-    return results
+def authored_by_test(nb: NotebookNode) -> dict[str, frozenset[str]]:
+    """노트북의 테스트 셀마다(grade_id → :func:`authored_messages`) 출제자가 적은 메시지."""
+    return {notebooks.grade_id(c): authored_messages(c.source) for c in nb.cells if notebooks.is_grade(c)}
 
 
 _CSS = ("h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{width:100%}"

@@ -93,6 +93,7 @@ class Grader:
         self._contexts: dict[tuple[str, str], Path] = {}
         #: 과제 노트북 → 학생본의 점수 셀 id(노트북 순서)와 만점. 노트북 없이 0점을 줄 때 씁니다.
         self._layouts: dict[tuple[str, str], tuple[list[str], float]] = {}
+        self._source_hashes: dict[tuple[str, str], str] = {}
         #: 노트북마다 든 시간 (timings.csv; 이번에 채점한 것만)
         self.timings: list[dict] = []
         #: 참이면 남겨 둔 결과(state.py)를 쓰지 않고 모두 다시 채점합니다.
@@ -104,15 +105,21 @@ class Grader:
     # ---------- 이어 채점하기 (state.py)
     def _key(self, job: Job) -> str:
         limits = {k: v for k, v in dataclasses.asdict(self.limits).items() if k != "deny_paths"}
-        source = course.SOLUTIONS / job.assignment_id / f"{job.notebook}.ipynb"
         extension = None if self.policy.extensions is None else \
             self.policy.extensions.get((job.student_id, job.assignment_id), 0.0)
         return state.fingerprint(job, {
-            "db": self.db_url, "limits": limits,
-            "source": hashlib.sha256(source.read_bytes()).hexdigest() if source.is_file() else "",
+            "db": self.db_url, "limits": limits, "source": self._source_hash(job.assignment_id, job.notebook),
             "due": self.policy.due.get(job.assignment_id), "penalty": self.policy.penalty_percent,
             "extension": extension,
         })
+
+    def _source_hash(self, assignment_id: str, notebook: str) -> str:
+        """과제 원본 노트북의 지문. 과제 노트북마다 한 번만 읽습니다(제출물마다가 아니라)."""
+        key = (assignment_id, notebook)
+        if key not in self._source_hashes:
+            source = course.SOLUTIONS / assignment_id / f"{notebook}.ipynb"
+            self._source_hashes[key] = hashlib.sha256(source.read_bytes()).hexdigest() if source.is_file() else ""
+        return self._source_hashes[key]
 
     def _tables(self, reports: list[feedback.Report], final: bool = False) -> bool:
         """grades.csv와 tests.csv를 기록된 결과로 다시 씁니다(원자적으로). 결과가 많으면 2초에 한 번만. 썼으면 True."""
@@ -132,8 +139,7 @@ class Grader:
             source = notebooks.source_notebook(assignment_id, notebook)
             snapshot = self.book.context(assignment_id, notebook)
             data = {"reference": nbformat.writes(reference), "snapshot": snapshot,
-                    "authored": {notebooks.grade_id(c): sorted(feedback.authored_messages(c.source))
-                                 for c in source.cells if notebooks.is_grade(c)}}
+                    "authored": {gid: sorted(messages) for gid, messages in feedback.authored_by_test(source).items()}}
             path = self._tmp / f"context-{len(self._contexts):03d}.json"
             path.touch(mode=0o600)
             path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -403,12 +403,3 @@ def _grade_score(grade) -> float:
     if base is None:
         return 0.0
     return float(base + (grade.extra_credit or 0.0))
-
-
-def scores(db_url: str, assignment_id: str, student_id: str) -> tuple[float, float, list[CellScore]]:
-    """성적부에서 nbgrader의 방식(SQL 식)으로 읽은 점수: (총점, 만점, 셀별 점수). 테스트와 점검이 씁니다."""
-    with Gradebook(db_url, course.COURSE_ID) as gb:
-        submission = gb.find_submission(assignment_id, student_id)
-        cells = [CellScore(g.name, float(g.score or 0), float(g.max_score))
-                 for nb in submission.notebooks for g in nb.grades]
-        return float(submission.score), float(submission.max_score), cells

@@ -63,7 +63,7 @@ def validate(path: Path, limits: Limits | None = None) -> int:
         result = execute.run(nb, work, limits)
     if result.status != Status.OK:
         print(f"실행을 끝내지 못했습니다: {result.detail}")
-    authored = {notebooks.grade_id(c): feedback.authored_messages(c.source) for c in reference.cells}
+    authored = feedback.authored_by_test(reference)
     failed = 0
     for cell in result.nb.cells:
         gid = notebooks.grade_id(cell)

@@ -252,6 +252,14 @@ def _rows(db_url: str, assignment_id: str) -> dict:
                 for s in gb.assignment_submissions(assignment_id)}
 
 
+def _nbgrader_scores(db_url: str, assignment_id: str, student_id: str) -> tuple[float, float, list]:
+    """nbgrader가 SQL 식으로 셈한 점수: (총점, 만점, 정렬한 (셀, 점수, 배점))."""
+    with Gradebook(db_url, course.COURSE_ID) as gb:
+        submission = gb.find_submission(assignment_id, student_id)
+        cells = sorted((g.name, float(g.score or 0), float(g.max_score)) for nb in submission.notebooks for g in nb.grades)
+        return float(submission.score), float(submission.max_score), cells
+
+
 @pytest.mark.unit
 def test_recording_equals_nbgrader_save_auto_grades(tmp_path):
     """점수 셈(실행하는 쪽)과 기록(채점기의 세션 하나)은 nbgrader의 SaveAutoGrades와 같은 성적부를 만듭니다:
@@ -282,8 +290,7 @@ def test_recording_equals_nbgrader_save_auto_grades(tmp_path):
                 gb.update_or_create_submission(AID, student)
             SaveAutoGrades(log=gradebook._QUIET)(copy.deepcopy(nb), resources)
             assert (got.score, got.max_score, sorted((c.grade_id, c.score, c.max_score) for c in got.cells)) == \
-                (gradebook.scores(book.db_url, AID, student)[0], gradebook.scores(book.db_url, AID, student)[1],
-                 sorted((c.grade_id, c.score, c.max_score) for c in gradebook.scores(book.db_url, AID, student)[2]))
+                _nbgrader_scores(book.db_url, AID, student)
         if round_ == 0:  # 강사가 수동 점수를 준 뒤 다시 채점: 수동 점수가 이기고 검토 표시가 남습니다
             for db in (ours_db, theirs_db):
                 with Gradebook(f"sqlite:///{db}", course.COURSE_ID) as gb:
