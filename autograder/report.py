@@ -24,8 +24,9 @@ TEST_COLUMNS = ["student_id", "assignment_id", "function", "test", "grade_id", "
 
 
 @contextlib.contextmanager
-def _replaced_atomically(path: Path):
-    """임시 파일에 다 쓴 뒤 한 번에 바꿔 넣습니다. 읽는 쪽(과 도중에 죽은 채점기)은 이전 것이나 새것 하나만 봅니다."""
+def replaced_atomically(path: Path):
+    """임시 파일에 다 쓴 뒤 한 번에 바꿔 넣습니다. 읽는 쪽(과 도중에 죽은 채점기)은 이전 것이나 새것 하나만 봅니다.
+    표, 이어 채점하기 기록(state.py), 실행 프로세스의 결과(submission.py)가 모두 이것으로 씁니다."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as f:
@@ -34,7 +35,7 @@ def _replaced_atomically(path: Path):
 
 
 def write_grades(reports: list[Report], path: Path) -> None:
-    with _replaced_atomically(path) as f:
+    with replaced_atomically(path) as f:
         w = csv.writer(f)
         w.writerow(GRADE_COLUMNS)
         for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):
@@ -45,7 +46,7 @@ def write_grades(reports: list[Report], path: Path) -> None:
 
 
 def write_tests(reports: list[Report], path: Path) -> None:
-    with _replaced_atomically(path) as f:
+    with replaced_atomically(path) as f:
         w = csv.writer(f)
         w.writerow(TEST_COLUMNS)
         for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):

@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from . import workdir
 from .feedback import Report, TestResult
+from .report import replaced_atomically
 from .status import Status
 
 FOLDER = ".grading-state"
@@ -61,8 +61,5 @@ def load(out: Path, job, key: str) -> Report | None:
 def save(out: Path, job, key: str, rep: Report) -> None:
     if rep.status == Status.GRADER_ERROR:
         return
-    path = _path(out, job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"key": key, "report": dataclasses.asdict(rep)}, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    with replaced_atomically(_path(out, job)) as f:
+        json.dump({"key": key, "report": dataclasses.asdict(rep)}, f, ensure_ascii=False)

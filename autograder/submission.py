@@ -26,6 +26,7 @@ from nbformat.v4 import new_output
 
 from . import execute, feedback, gradebook, guard, notebooks, workdir
 from .limits import Limits
+from .report import replaced_atomically
 from .status import Status
 
 #: 셀 하나의 텍스트 출력 상한(글자). nbgrader의 LimitOutput은 줄 수만 세므로, 아주 긴 줄은 여기서 자릅니다.
@@ -99,10 +100,9 @@ def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path)
 
 
 def write_json(path: Path, data: dict) -> None:
-    """임시 파일에 다 쓴 뒤 바꿔 넣습니다(도중에 죽어도 반쯤 쓴 파일이 남지 않음)."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    """도중에 죽어도 반쯤 쓴 파일이 남지 않게(``report.replaced_atomically``) JSON으로 씁니다."""
+    with replaced_atomically(path) as f:
+        json.dump(data, f, ensure_ascii=False)
 
 
 def _limit_output(nb: NotebookNode) -> None:
