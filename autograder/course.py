@@ -15,6 +15,12 @@ COURSE_ID = "ml-restart"
 
 ASSIGNMENT_RE = re.compile(r"^ch\d\d_[a-z0-9_]+$")
 
+def private_paths() -> list[Path]:
+    """커널이 읽으면 안 되는 저장소 안의 폴더: 정답과 숨은 테스트, 맞는 구현이 든 테스트 목록, 과제 함수의 구현이
+    든 책의 실험 코드, 저장소 기록. (bubblewrap에서는 저장소가 처음부터 보이지 않지만, unshare에서는 이것으로 가립니다.)"""
+    return [SOLUTIONS, REPO / "tests", REPO / "book", REPO / ".git"]
+
+
 class UsageError(Exception):
     """입력이나 사용법이 잘못되어 아무것도 하지 않았을 때(종료 상태 2). 메시지는 사용자에게 그대로 보입니다."""
 
@@ -49,6 +55,28 @@ def data_files(assignment_id: str) -> list[str]:
         return []
     return sorted(p.name for p in folder.iterdir()
                   if p.suffix != ".ipynb" and not p.name.startswith(".") and p.name != "__pycache__")
+
+
+#: 라이브러리 규칙(docs/api.md "직접 구현하기"): 과제마다 커널에서 가리는 라이브러리와 그 규칙이 걸리는 함수.
+#: 한 항목이 채점의 한 단계(커널 하나)입니다. ``functions`` 가 None이면 앞 단계가 맡지 않은 나머지 함수 모두.
+#: ch05는 1부(numpy로 만드는 층)를 torch를 가린 커널에서, 2부(torch.nn으로 만드는 모델)를 가리지 않은 커널에서 채점합니다.
+LIBRARY_RULES: dict[str, list[dict]] = {
+    "ch01_modeling": [{"forbid": ["sklearn", "scipy"], "functions": None}],
+    "ch02_learning": [{"forbid": ["sklearn", "scipy"], "functions": None}],
+    "ch03_evaluation": [{"forbid": ["sklearn", "scipy"], "functions": None}],
+    "ch04_neural_network": [{"forbid": ["torch"], "functions": None}],
+    "ch05_cnn": [
+        {"forbid": ["torch"], "functions": [
+            "conv_output_size", "conv2d_forward", "conv2d_backward", "maxpool2d_forward", "maxpool2d_backward",
+            "batchnorm_forward", "batchnorm_backward", "spatial_batchnorm_forward", "spatial_batchnorm_backward"]},
+        {"forbid": [], "functions": None},
+    ],
+}
+
+
+def phases(assignment_id: str) -> list[dict]:
+    """채점 단계(:data:`LIBRARY_RULES`). 규칙이 없는 과제는 아무것도 가리지 않는 한 단계."""
+    return LIBRARY_RULES.get(assignment_id, [{"forbid": [], "functions": None}])
 
 
 def check_assignment_ids(ids: list[str] | None) -> list[str]:

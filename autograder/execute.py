@@ -155,7 +155,7 @@ def grade_packed(task: dict, files: dict[str, bytes], context: str, limits: dict
     from .submission import unexecuted
 
     start = time.monotonic()
-    here = (str(course.SOLUTIONS), str(course.REPO / ".git"))
+    here = tuple(map(str, course.private_paths()))
     limits = Limits.from_dict(limits)
     limits = replace(limits, deny_paths=tuple(dict.fromkeys([*limits.deny_paths, *here])))
     bad = [name for name in files if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts]

@@ -23,6 +23,9 @@ _EXCEPTION_HINTS = {
     "NameError": "함수나 변수가 정의되지 않았습니다 (NameError). 풀이 셀의 이름과 실행 순서를 확인하세요.",
     "SyntaxError": "문법 오류가 있습니다 (SyntaxError).",
     "CellTimeoutError": "시간 안에 끝나지 않았습니다.",
+    "KernelDied": "앞에서 커널이 죽어 실행되지 못했습니다 (프로세스 종료, 메모리·CPU 한도 초과 등).",
+    "NotExecuted": "노트북 실행이 중간에 멈춰 실행되지 못했습니다.",
+    "ForbiddenLibraryError": "이 과제에서 쓸 수 없는 라이브러리의 구현을 불렀습니다. numpy로 직접 만드세요.",
 }
 
 

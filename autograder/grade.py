@@ -138,7 +138,7 @@ class Grader:
             reference = notebooks.release_notebook(assignment_id, notebook)
             source = notebooks.source_notebook(assignment_id, notebook)
             snapshot = self.book.context(assignment_id, notebook)
-            data = {"reference": nbformat.writes(reference), "snapshot": snapshot,
+            data = {"reference": nbformat.writes(reference), "snapshot": snapshot, "phases": course.phases(assignment_id),
                     "authored": {gid: sorted(messages) for gid, messages in feedback.authored_by_test(source).items()}}
             path = self._tmp / f"context-{len(self._contexts):03d}.json"
             path.touch(mode=0o600)
@@ -253,9 +253,9 @@ class Grader:
 
         함께 도착한 결과는 성적부 트랜잭션 하나로 적고, 그다음 피드백, 표(grades.csv, tests.csv), 이어 채점하기 기록
         순으로 씁니다. 그래서 언제 죽어도 이어 채점하기 기록이 있는 제출물은 성적부와 표에 다 있습니다."""
-        # 커널이 읽지 못하게 가릴 곳: 정답, 결과 폴더(성적부·피드백), 제출물 폴더 전체(다른 학생), 저장소 기록.
+        # 커널이 읽지 못하게 가릴 곳: 저장소의 비공개 폴더(course.private_paths), 결과 폴더(성적부·피드백), 제출물 폴더 전체(다른 학생).
         roots = {os.path.abspath(j.path.parents[2]) for j in jobs if j.path is not None}
-        deny = [str(course.SOLUTIONS), str(self.out.resolve()), str(course.REPO / ".git"), *sorted(roots)]
+        deny = [*map(str, course.private_paths()), str(self.out.resolve()), *sorted(roots)]
         self.limits = dataclasses.replace(self.limits, deny_paths=tuple(dict.fromkeys([*self.limits.deny_paths, *deny])))
         reports: list[feedback.Report] = []
         keys, todo = {}, []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import json
 import os
 import traceback
@@ -19,6 +20,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from nbgrader.preprocessors import Execute
+
+from . import notebooks
 from .limits import Limits
 from .status import Status
 
@@ -43,15 +47,74 @@ class Outcome:
 
 
 def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
-                     go: Callable[[], bool] | None = None) -> Outcome:
-    """이 프로세스에서 nbgrader의 Execute로 노트북을 실행합니다 (자식 프로세스 안에서 부름).
+                     go: Callable[[], bool] | None = None, phases: list[dict] | None = None) -> Outcome:
+    """이 프로세스에서 노트북을 실행합니다 (자식 프로세스 안에서 부름).
+
+    ``phases`` 가 없으면 모든 셀을 커널에서 실행합니다(학생의 자가 점검). 채점이면 ``phases`` (과제의 라이브러리
+    규칙, :func:`autograder.course.phases`)마다 커널 하나를 띄워, 학생 셀은 커널에서, 그 단계가 맡은 함수의 테스트
+    셀은 이 프로세스에서(:mod:`autograder.checker`) 실행합니다. 단계마다 그 단계가 막은 라이브러리는 커널에서
+    보이지 않습니다. 학생 셀의 출력은 마지막 단계(막은 것이 가장 적은 환경)의 것을 씁니다.
 
     커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. ``Outcome.isolation`` 은 실제로 걸린 격리의 설명.
-    ``go`` 가 있으면 커널을 먼저 띄워 두고, ``go()`` 가 돌아온 뒤에 셀을 실행합니다(거짓이면 실행하지 않음).
+    ``go`` 가 있으면 첫 커널을 먼저 띄워 두고, ``go()`` 가 돌아온 뒤에 셀을 실행합니다(거짓이면 실행하지 않음).
     """
+    if not phases:
+        return _execute(nb, workdir, limits, go, None)
+    claimed: set[str] = set()
+    results = []
+    for i, phase in enumerate(phases):
+        mine = set(phase["functions"]) if phase.get("functions") is not None else None
+
+        def grades(cell, mine=mine, claimed=frozenset(claimed)):
+            fn = notebooks.function_of(notebooks.grade_id(cell) or "")
+            return fn in mine if mine is not None else fn not in claimed
+
+        outcome = _execute(copy.deepcopy(nb) if i < len(phases) - 1 else nb, workdir, limits, go if i == 0 else None,
+                           grades, tuple(phase.get("forbid", ())))
+        results.append((grades, outcome))
+        if mine is not None:
+            claimed |= mine
+        if outcome.status != Status.OK:
+            break
+    final = results[-1][1]
+    by_id = {}
+    for grades, outcome in results[:-1]:
+        for cell in outcome.nb.cells:
+            if cell.cell_type == "code" and notebooks.is_grade(cell) and grades(cell):
+                by_id[notebooks.grade_id(cell)] = cell
+    for index, cell in enumerate(final.nb.cells):
+        if notebooks.grade_id(cell) in by_id:
+            final.nb.cells[index] = by_id[notebooks.grade_id(cell)]
+    return final
+
+
+class _TrustedExecute(Execute):
+    """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.checker.Checker` 로 돌립니다."""
+
+    grades = None  # 테스트 셀 → 이 단계가 채점하는지
+
+    def preprocess_cell(self, cell, resources, index):
+        from . import checker
+
+        if self.grades is None:
+            return super().preprocess_cell(cell, resources, index)
+        if getattr(self, "checker", None) is None:
+            self.checker = checker.Checker(self, self.timeout)
+        if cell.cell_type == "code" and notebooks.is_grade(cell):
+            if self.grades(cell):
+                self.checker.run_test(cell)
+            return cell, self.resources
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        self.checker.kernel_changed()
+        if checker.is_setup(cell):
+            self.checker.run_setup(cell)
+        return cell, resources
+
+
+def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], bool] | None,
+             grades: Callable | None, forbid: tuple[str, ...] = ()) -> Outcome:
     from jupyter_core.utils import run_sync
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from nbgrader.preprocessors import Execute
 
     from . import sandbox
 
@@ -66,9 +129,10 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
             workdir,
             limits,
             deny_paths=[Path(p) for p in limits.deny_paths if Path(p).exists()],
-            isolation=limits.isolation, env=env,
+            isolation=limits.isolation, env=env, forbid=forbid,
         )
-    ep = Execute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
+    ep = _TrustedExecute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
+    ep.grades = grades
     resources = {"metadata": {"path": str(workdir)}}
     out = Outcome(nb, Status.OK, "", isolation)
     try:
@@ -118,9 +182,9 @@ def main(argv: list[str]) -> int:
     limits = Limits.from_dict(request["limits"])
     go = (lambda: _wait_for_go(args.go)) if args.go else None
 
-    def run(nb: NotebookNode) -> Outcome:
+    def run(nb: NotebookNode, phases: list[dict] | None = None) -> Outcome:
         try:
-            return execute_notebook(nb, work, limits, go=go)
+            return execute_notebook(nb, work, limits, go=go, phases=phases)
         except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다
             return Outcome(nb, Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:500])
 

@@ -48,7 +48,9 @@ UNSHARE = "unshare"
 SETRLIMIT = "setrlimit"
 MECHANISMS = (BUBBLEWRAP, UNSHARE, SETRLIMIT)
 
-_LAUNCHER = Path(__file__).resolve().with_name("_kernel_launcher.py")
+_LAUNCHER = Path(__file__).resolve().parent / "kernel" / "launcher.py"
+#: 커널에 보여 주는 채점기 코드: 패키지의 ``__init__.py`` 와 ``kernel/`` 뿐입니다(탐침과 라이브러리 껍데기).
+_KERNEL_CODE = (Path(__file__).resolve().parent / "__init__.py", Path(__file__).resolve().parent / "kernel")
 # bubblewrap 안에서 런처가 놓이는 자리. 샌드박스의 루트 tmpfs 에만 존재합니다.
 _LAUNCHER_IN_BOX = "/.autograder/kernel_launcher.py"
 
@@ -198,6 +200,8 @@ class Box:
     running_tasks: int = 0
     #: /bin, /lib처럼 시스템 최상위 항목: (경로, 링크이면 그 대상, 아니면 None). 없는 것은 빠져 있습니다.
     system_top: tuple[tuple[str, str | None], ...] = ()
+    #: 가릴 라이브러리: (커널에서의 패키지 폴더, 그 자리에 붙일 껍데기 폴더 이름). 껍데기는 실행 폴더의 ``forbidden/`` 에.
+    forbid: tuple[tuple[str, str], ...] = ()
     #: 쓰는 프로그램들의 경로
     bwrap: str | None = None
     unshare: str | None = None
@@ -206,6 +210,10 @@ class Box:
     @property
     def run(self) -> str:
         return os.path.join(self.rundir, "run")
+
+    def stub(self, top: str) -> str:
+        """가린 라이브러리 ``top`` 자리에 붙이는 껍데기 폴더(``autograder.kernel.forbidden``)."""
+        return os.path.join(self.rundir, "forbidden", top)
 
     def mask(self, is_dir: bool) -> str:
         """가림막: 아무도 읽을 수 없는 빈 폴더나 빈 파일."""
@@ -267,6 +275,8 @@ def command(box: Box, kernel_cmd: list[str], spec_env: Mapping[str, str] | None 
         mount_args = []
         for path, is_dir in box.deny:
             mount_args += ["--mask", box.mask(is_dir), path]
+        for path, top in box.forbid:
+            mount_args += ["--mask", box.stub(top), path]
         for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
             mount_args += ["--cover", tmp, "1777", str(box.limits.tmp_mb)]
         # 홈 폴더에는 채점자의 비밀이 있을 수 있고, pyenv 처럼 파이썬이 그 아래에 있으면
@@ -278,6 +288,8 @@ def command(box: Box, kernel_cmd: list[str], spec_env: Mapping[str, str] | None 
             mount_args += ["--keep-ro", root]
         # unshare 에는 bwrap 의 --die-with-parent 가 없어 setpriv 로 대신합니다.
         guard = [box.setpriv, "--pdeathsig", "KILL", "--"] if box.setpriv else []
+        if not box.as_root:
+            mount_args.append("--lock-mounts")
         return [*guard, box.unshare, *_unshare_args(box.as_root), "--",
                 python, "-I", "-S", str(_LAUNCHER), *mount_args, *launcher_args(box, env), "--", *kernel_cmd]
     env = kernel_env(box, python, os.path.join(box.run, "home"), spec_env)
@@ -318,6 +330,8 @@ def bwrap_args(box: Box) -> list[str]:
     for path, is_dir in box.deny:
         if any(_under(path, v) for v in shown):
             mounts.append((path, "mask", box.mask(is_dir)))
+    for path, top in box.forbid:
+        mounts.append((path, "mask", box.stub(top)))
     mounts.sort(key=lambda m: (m[0].count("/"), m[1] == "mask"))
     for path, kind, source in mounts:
         parents(path)
@@ -442,6 +456,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         deny_dir = Path(self.box.mask(True))
         deny_dir.mkdir()
         deny_dir.chmod(0)
+        for _, top in self.box.forbid:
+            from .kernel import forbidden
+
+            stub = Path(self.box.stub(top))
+            stub.mkdir(parents=True)
+            (stub / "__init__.py").write_text(forbidden.STUB, encoding="utf-8")
+            stub.chmod(0o755)
+            stub.parent.chmod(0o755)
         self.connection_file = str(run / "kernel.json")
         self.transport = "ipc"
         self.ip = str(run / "ipc")
@@ -459,7 +481,8 @@ def _allocate_uid() -> int:
     return _UID_BASE + ((os.getpid() & 0x3FFFFF) << 8) + next(_uid_counter) % 256
 
 
-def _describe(mechanism: str, limits: Limits, deny: list[str], uid: int | None, root_reason: str = "") -> str:
+def _describe(mechanism: str, limits: Limits, deny: list[str], uid: int | None, root_reason: str = "",
+              forbid: tuple[str, ...] = ()) -> str:
     """실제로 걸린 격리를 강사가 읽을 한국어 한 문장으로. 커널마다 달라지는 것(작업 폴더, uid 번호)은 넣지 않으므로
     배치 하나에서 같은 방식이면 같은 문장이 됩니다."""
     denied = ", ".join(deny) if deny else "없음"
@@ -485,6 +508,10 @@ def _describe(mechanism: str, limits: Limits, deny: list[str], uid: int | None, 
                 f"읽고 쓸 수 있음; 실행: {who}")
         if root_reason:
             head += f"; 이유: {root_reason}"
+    if forbid:
+        libs = ", ".join(forbid)
+        head += (f"; 라이브러리 규칙: 커널에서 {libs}을(를) 가림" if mechanism != SETRLIMIT
+                 else f"; 라이브러리 규칙을 강제하지 못함({libs}이(가) 커널에 보임)")
     return f"{head}; {limit_text})"
 
 
@@ -534,6 +561,7 @@ def make_kernel_manager(
     isolation: str | None = None,
     ro_paths: Iterable[Path] = (),
     env: Mapping[str, str] | None = None,
+    forbid: Iterable[str] = (),
 ) -> tuple[AsyncKernelManager, str]:
     """격리된 커널을 띄울 (아직 시작하지 않은) 커널 관리자를 만듭니다.
 
@@ -557,6 +585,9 @@ def make_kernel_manager(
         의미가 없습니다.
     env : mapping, optional
         커널에 더 넘길 환경 변수. 채점기의 환경 변수는 넘어가지 않습니다.
+    forbid : iterable of str
+        커널에서 가릴 라이브러리(최상위 패키지 이름, 예: ``"sklearn"``). 그 폴더를 껍데기
+        (``autograder.kernel.forbidden``)로 덮습니다. setrlimit 방식에서는 덮을 수 없습니다(설명 문장에 그렇게 적힙니다).
 
     Returns
     -------
@@ -600,7 +631,9 @@ def make_kernel_manager(
         rundir=tempfile.mkdtemp(prefix="ag-kernel-"),
         limits=limits,
         deny=tuple((path, os.path.isdir(path)) for path in deny if os.path.lexists(path)),
-        visible=tuple(dict.fromkeys([*_python_roots(python), *(os.path.realpath(p) for p in ro_paths)])),
+        visible=tuple(dict.fromkeys([*_python_roots(python), *(str(p) for p in _KERNEL_CODE),
+                                     *(os.path.realpath(p) for p in ro_paths)])),
+        forbid=tuple((folder, top) for top in forbid for folder in _package_folders(top)),
         env=tuple((env or {}).items()),
         uid=uid,
         gid=gid,
@@ -612,4 +645,12 @@ def make_kernel_manager(
         unshare=shutil.which("unshare"),
         setpriv=shutil.which("setpriv"),
     )
-    return km, _describe(mechanism, limits, deny, uid, root_reason)
+    return km, _describe(mechanism, limits, deny, uid, root_reason, tuple(forbid))
+
+
+def _package_folders(top: str) -> list[str]:
+    """최상위 패키지 ``top`` 의 폴더(커널 파이썬과 채점기는 같은 환경입니다). 설치되어 있지 않으면 빈 목록."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(top)
+    return [os.path.realpath(p) for p in (spec.submodule_search_locations or [])] if spec else []

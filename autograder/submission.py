@@ -1,8 +1,8 @@
 """제출물 하나의 채점 중 실행 앞뒤의 일: 실행하는 프로세스(``autograder.runner``) 안에서 돕니다.
 
 - :func:`prepare`: 제출본 읽기 → 셀 구조 되살리기(``notebooks.restore_structure``) → nbgrader의 정리
-  (``gradebook.sanitize``, 성적부 대신 채점기가 보낸 사본) → 변조 방지 셀 끼우기(``guard.inject``) → 작업 폴더 복사.
-- :func:`conclude`: 끼운 셀 빼기 → 출력 다듬기 → 실행되지 않은 테스트 표시 → nbgrader의 점수 셈
+  (``gradebook.sanitize``, 성적부 대신 채점기가 보낸 사본) → 작업 폴더 복사.
+- :func:`conclude`: 출력 다듬기 → 실행되지 않은 테스트 표시 → nbgrader의 점수 셈
   (``gradebook.score_notebook``) → 피드백에 쓸 테스트별 메시지, 제출한 코드.
 
 둘 다 노트북 하나의 일이라, 채점기 프로세스가 아니라 노트북을 실행하는 프로세스(이 컴퓨터의 실행 프로세스나
@@ -24,7 +24,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import execute, feedback, gradebook, guard, notebooks, workdir
+from . import execute, feedback, gradebook, notebooks, workdir
 from .limits import Limits
 from .report import replaced_atomically
 from .status import Status
@@ -41,7 +41,6 @@ def prepare(task: dict, context: dict, work: Path, limits: Limits) -> NotebookNo
     nb, notes = notebooks.restore_structure(nb, nbformat.reads(context["reference"], as_version=4))
     task["notes"] = [*task.get("notes", []), *notes]
     nb = gradebook.sanitize(nb, context["snapshot"], task["assignment_id"], task["notebook"], task["student_id"])
-    nb = guard.inject(nb)
     if task.get("too_large"):  # Dask: 채점기가 폴더가 너무 커서 노트북만 보냈습니다
         raise notebooks.SubmissionError(Status.TOO_LARGE, task["too_large"])
     workdir.copy(path.parent, work, limits.folder_mb)
@@ -50,10 +49,9 @@ def prepare(task: dict, context: dict, work: Path, limits: Limits) -> NotebookNo
 
 def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context: dict) -> tuple[dict, str]:
     """실행된(또는 실행되지 못한) 노트북을 채점기에 돌려줄 결과로: (결과 dict, 채점된 노트북의 텍스트)."""
-    kernel_seconds = execute.kernel_seconds(nb)  # 끼워 넣은 셀(스냅숏·복원)을 돌린 시간까지
-    nb = guard.strip(nb)
+    kernel_seconds = execute.kernel_seconds(nb)
     _limit_output(nb)
-    _mark_unexecuted(nb)
+    _mark_unexecuted(nb, status)
     nb, marks = gradebook.score_notebook(nb, task["assignment_id"], task["notebook"], task["student_id"])
     if status == Status.OK:
         broken = _student_cell_errors(nb)
@@ -92,7 +90,7 @@ def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path)
     fallback["prepare_seconds"] = time.monotonic() - start
     (out / "fallback.ipynb").write_text(text, encoding="utf-8")
     write_json(out / "fallback.json", fallback)
-    outcome = run(nb)
+    outcome = run(nb, context.get("phases"))
     result, text = conclude(outcome.nb, outcome.status, outcome.detail, task, context)
     result.update(isolation=outcome.isolation, kernel_log=outcome.kernel_log, prepare_seconds=fallback["prepare_seconds"])
     (out / "graded.ipynb").write_text(text, encoding="utf-8")
@@ -117,11 +115,16 @@ def _limit_output(nb: NotebookNode) -> None:
                 data["text/plain"] = plain[:MAX_OUTPUT_CHARS] + "\n... (잘림)"
 
 
-def _mark_unexecuted(nb: NotebookNode) -> None:
-    """실행되지 않은 테스트 셀은 nbgrader가 만점으로 보므로, 실패로 표시해 둡니다."""
+#: 실행되지 않은 테스트 셀에 적는 오류 이름: 노트북이 멈춘 까닭마다 하나 (feedback.failure_message가 풀어 씁니다)
+_UNEXECUTED = {Status.TIMEOUT: "CellTimeoutError", Status.KERNEL_DIED: "KernelDied"}
+
+
+def _mark_unexecuted(nb: NotebookNode, status: Status) -> None:
+    """실행되지 않은 테스트 셀은 nbgrader가 만점으로 보므로, 실패로 표시해 둡니다. 이름은 멈춘 까닭을 따릅니다."""
+    ename = _UNEXECUTED.get(Status(status), "NotExecuted")
     for cell in nb.cells:
         if cell.cell_type == "code" and notebooks.is_grade(cell) and cell.get("execution_count") is None:
-            cell.outputs = [new_output("error", ename="CellTimeoutError", evalue="실행되지 않음", traceback=[])]
+            cell.outputs = [new_output("error", ename=ename, evalue="실행되지 않음", traceback=[])]
 
 
 def _student_cell_errors(nb: NotebookNode) -> list[str]:

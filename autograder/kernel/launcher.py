@@ -96,13 +96,39 @@ def _cover(covers, keep):
         os.close(fd)
 
 
+_CLONE_NEWUSER = 0x10000000
+
+
+def _lock_mounts():
+    """(unshare 방식) 마운트를 마친 뒤 새 사용자 이름공간으로 들어갑니다.
+
+    ``unshare --user --map-root-user`` 안의 커널은 그 이름공간의 root라 CAP_SYS_ADMIN이 있어, 그대로 두면
+    ``umount2`` 로 가림막과 개인 /tmp를 걷어 낼 수 있습니다. 새 사용자 이름공간의 프로세스는 부모 이름공간이
+    가진 마운트 이름공간에서 아무 권한도 없고, 거기서 마운트 이름공간을 또 만들어도 물려받은 마운트는 한 덩어리로
+    잠겨(MNT_LOCKED) 떼어 낼 수 없습니다.
+    """
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    uid, gid = os.getuid(), os.getgid()
+    if _libc.unshare(_CLONE_NEWUSER) != 0:
+        err = ctypes.get_errno()
+        raise SystemExit(f"마운트를 잠그지 못해 커널을 시작하지 않습니다: unshare(CLONE_NEWUSER): {os.strerror(err)}")
+    with open("/proc/self/setgroups", "w") as f:
+        f.write("deny")
+    with open("/proc/self/uid_map", "w") as f:
+        f.write(f"{uid} {uid} 1")
+    with open("/proc/self/gid_map", "w") as f:
+        f.write(f"{gid} {gid} 1")
+
+
 def _set_limit(kind, soft, hard=None):
     hard = soft if hard is None else hard
     resource.setrlimit(kind, (soft, hard))
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="_kernel_launcher")
+    parser = argparse.ArgumentParser(prog="autograder.kernel.launcher")
     parser.add_argument("--cpu", type=int, help="CPU 시간 한도(초)")
     parser.add_argument("--data-mb", type=int, help="RLIMIT_DATA (MB)")
     parser.add_argument("--as-mb", type=int, help="RLIMIT_AS (MB)")
@@ -118,6 +144,8 @@ def main(argv=None):
     parser.add_argument("--keep", action="append", default=[], metavar="PATH")
     parser.add_argument("--keep-ro", action="append", default=[], metavar="PATH")
     parser.add_argument("--mask", nargs=2, action="append", default=[], metavar=("SRC", "DST"))
+    parser.add_argument("--lock-mounts", action="store_true",
+                        help="마운트를 마친 뒤 새 사용자 이름공간으로 들어가 마운트를 되돌릴 권한을 버립니다")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
@@ -131,6 +159,9 @@ def main(argv=None):
     if args.cover:
         keep = [(p, False) for p in args.keep] + [(p, True) for p in args.keep_ro]
         _cover(args.cover, keep)
+
+    if args.lock_mounts:
+        _lock_mounts()
 
     try:
         os.chdir(args.chdir)

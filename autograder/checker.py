@@ -1,0 +1,490 @@
+"""테스트 셀을 샌드박스 밖에서 실행합니다 (trust level: the trusted per-submission worker).
+
+채점할 때 테스트 셀(공개·숨은)의 코드는 학생의 커널이 아니라 이 프로세스에서 돕니다. 기대값, 허용 오차, 단언,
+참조 구현이 모두 여기 있고, 학생 커널은 테스트가 묻는 것(학생 함수에 이 입력을 넣은 값)만 계산해 평범한
+자료(:mod:`autograder.kernel.wire`)로 돌려줍니다. PrairieLearn의 pytest 채점기와 같은 나눔입니다. 그래서 학생 셀이
+IPython의 AST 변환기·입력 변환기·이벤트 콜백, ``sys.settrace``, numpy나 ``AssertionError`` 바꿔치기로 무엇을
+하든 테스트의 판정에는 닿지 않습니다. 그런 것은 학생 커널 안에서만 돌기 때문입니다.
+
+테스트 셀의 이름 찾기(:class:`Namespace`):
+
+- 준비 셀(grade_id가 ``setup`` 으로 시작하는 잠긴 코드 셀, 출제자의 코드)은 커널과 이곳 **둘 다**에서 실행됩니다.
+  ``np``, ``warnings``, 준비 셀의 도우미는 이곳의 것을 씁니다.
+- 학생 커널에만 있는 이름(학생이 만든 함수와 클래스)은 :class:`RemoteFunction` 대리인이 됩니다. 부르면 인자를
+  평범한 자료로 보내 커널에서 부르고, 값과 예외, 경고, 출력, 제자리에서 바뀐 인자 배열을 돌려받습니다.
+- 테스트가 학생 함수 이름에 다른 것을 넣으면(``sigmoid = lambda z: ...``, 앞 함수의 실수를 떼어 놓는 참조
+  구현) 학생 커널의 그 이름도 이 함수를 부르는 대리인(:class:`autograder.kernel.probe.Callback`)으로 바뀌고,
+  원래 것(``sigmoid = _saved``)을 넣으면 되돌아갑니다. 셀이 끝나면 모두 되돌립니다.
+- 커널이 평범한 자료로 줄 수 없는 값(torch 모델 등)은 :class:`RemoteObject` 번호표로 옵니다.
+
+테스트 셀 하나의 시간 제한은 커널 셀과 같은 ``--cell-timeout`` 이고, 넘거나 커널이 죽으면 nbclient와 같은
+``CellTimeoutError``/``DeadKernelError`` 로 노트북 실행이 끝납니다(테스트 코드의 ``except`` 가 삼킬 수 없게
+:class:`_Abort` 로 빠져나옵니다).
+"""
+from __future__ import annotations
+
+import builtins
+import contextlib
+import io
+import itertools
+import json
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+
+import zmq
+import zmq.asyncio
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from . import notebooks
+from .kernel import probe, wire
+
+#: 한 테스트 셀이 모아 두는 출력의 상한(글자). 넘는 것은 세기만 하고 버립니다.
+MAX_CAPTURE = 1_000_000
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+class RemoteError(Exception):
+    """학생 코드가 던진, 이 프로세스에 같은 클래스가 없는 예외. 클래스 이름은 학생 쪽 이름 그대로입니다."""
+
+
+class _Abort(BaseException):
+    """테스트 코드의 ``except Exception`` 이 삼키지 못하게 시간 초과와 커널 종료를 실어 나릅니다."""
+
+    def __init__(self, exc: BaseException):
+        super().__init__(str(exc))
+        self.exc = exc
+
+
+def is_setup(cell: NotebookNode) -> bool:
+    """이곳에서도 실행하는 출제자의 준비 셀인지: 잠긴 코드 셀이고 grade_id가 ``setup`` 으로 시작합니다."""
+    meta = notebooks.nbgrader_meta(cell)
+    return (cell.cell_type == "code" and bool(meta.get("locked")) and not meta.get("grade")
+            and not meta.get("solution") and str(meta.get("grade_id", "")).startswith("setup"))
+
+
+class RemoteFunction:
+    """학생 커널의 이름 하나(함수나 클래스)를 대신합니다. 언제나 **학생이 정의한 것**을 부릅니다(테스트가 그 이름에
+    참조 구현을 잠시 넣어 두었어도)."""
+
+    def __init__(self, checker: Checker, name: str):
+        self._checker = checker
+        self.name = self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self._checker.call({"name": self.name}, args, kwargs)
+
+    def __repr__(self):
+        return f"<학생 함수 {self.name}>"
+
+
+class RemoteObject:
+    """학생 커널에 남아 있는 객체(평범한 자료로 바꿀 수 없는 값)의 번호표."""
+
+    def __init__(self, checker: Checker, ident: int, kind: str, is_callable: bool, text: str):
+        self._checker, self._ident, self._kind, self._callable, self._text = checker, ident, kind, is_callable, text
+
+    def __call__(self, *args, **kwargs):
+        return self._checker.call({"h": self._ident}, args, kwargs)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _BoundRemote(self._checker, {"h": self._ident, "attr": name})
+
+    def __repr__(self):
+        return self._text
+
+    @property
+    def remote_type(self) -> str:
+        """커널 쪽 객체의 클래스 이름(``모듈.이름``)."""
+        return self._kind
+
+    def view(self, name: str, *args):
+        """``autograder.kernel.torch_view`` 의 함수 ``name`` 을 커널에서 이 객체에 불러 평범한 자료로 받습니다."""
+        return self._checker.view({"h": self._ident}, name, args)
+
+
+class _BoundRemote:
+    """``remote.attr``: 부르면 메서드 호출, 아니면 :meth:`value` 로 값을 받습니다."""
+
+    def __init__(self, checker: Checker, target: dict):
+        self._checker, self._target = checker, target
+
+    def __call__(self, *args, **kwargs):
+        return self._checker.call(self._target, args, kwargs)
+
+    def value(self):
+        return self._checker.get(self._target)
+
+
+_MISSING = object()
+
+
+class Namespace(dict):
+    """테스트 셀의 전역 이름공간: 이곳에 없는 이름은 학생 커널에서 찾고, 학생 함수 이름에 넣는 것은 커널에도 알립니다."""
+
+    def __init__(self, checker: Checker):
+        super().__init__()
+        self._checker = checker
+        #: 준비 셀을 실행하는 동안에는 보통 dict처럼(커널에 알리지 않음)
+        self.plain = False
+        #: 바꿔 끼운 이름의 원래 값(이곳의 것, 없으면 _MISSING)
+        self._before: dict[str, object] = {}
+
+    def __missing__(self, name):
+        if not isinstance(name, str) or name in _BUILTIN_NAMES or name.startswith("__"):
+            raise KeyError(name)
+        kind = self._checker.kernel_names().get(name)
+        if kind == "call":
+            return RemoteFunction(self._checker, name)
+        if kind == "data":
+            return self._checker.get({"name": name})
+        raise KeyError(name)
+
+    def __setitem__(self, name, value):
+        checker = self._checker
+        if not self.plain and isinstance(name, str) and (
+                name in self._before or checker.kernel_names().get(name) == "call"):
+            if isinstance(value, RemoteFunction) and value.name == name:
+                self.restore(name)
+                return
+            self._before.setdefault(name, dict.get(self, name, _MISSING))
+            checker.override(name, value)
+        dict.__setitem__(self, name, value)
+
+    def restore(self, name: str) -> None:
+        """바꿔 끼운 이름 하나를 커널과 이곳 모두 원래대로."""
+        self._checker.restore(name)
+        before = self._before.pop(name, _MISSING)
+        if before is _MISSING:
+            self.pop(name, None)
+        else:
+            dict.__setitem__(self, name, before)
+
+    def restore_all(self) -> None:
+        for name in sorted(self._before):
+            self.restore(name)
+
+
+class _Capture:
+    """테스트 셀의 stdout/stderr를 순서대로 모읍니다(학생 커널의 출력도 도착한 자리에 섞여 들어옵니다)."""
+
+    def __init__(self):
+        self.chunks: list[list[str]] = []
+        self.size = 0
+        self.dropped = 0
+
+    def write(self, name: str, text: str) -> None:
+        if self.size >= MAX_CAPTURE:
+            self.dropped += len(text)
+            return
+        text = text[: MAX_CAPTURE - self.size]
+        self.size += len(text)
+        if self.chunks and self.chunks[-1][0] == name:
+            self.chunks[-1][1] += text
+        else:
+            self.chunks.append([name, text])
+
+    def stream(self, name: str):
+        capture = self
+
+        class _Writer(io.TextIOBase):
+            def write(self, text):
+                capture.write(name, str(text))
+                return len(text)
+
+        return _Writer()
+
+    def outputs(self) -> list:
+        outs = [new_output("stream", name=name, text=text) for name, text in self.chunks]
+        if self.dropped:
+            outs.append(new_output("stream", name="stdout",
+                                   text=f"\n... (출력이 너무 길어 {self.dropped:,}자를 버렸습니다)\n"))
+        return outs
+
+
+class Checker:
+    """제출물 하나(커널 하나)의 테스트 셀을 실행합니다. ``client`` 는 커널을 띄운 nbclient(`kc`, `km`)입니다."""
+
+    def __init__(self, client, timeout: float):
+        self.client = client
+        self.timeout = timeout
+        self.ns = Namespace(self)
+        dict.__setitem__(self.ns, "_in_kernel", self.define)
+        self._names: dict[str, str] | None = None
+        self._callbacks: dict[int, Callable] = {}
+        self._trusted: dict[int, object] = {}
+        self._ids = itertools.count(1)
+        self._counter = itertools.count(1)
+        self._deadline = float("inf")
+        self._capture: _Capture | None = None
+        self._in_callback = False
+
+    # --- 커널의 상태 -------------------------------------------------------------------------------
+    def kernel_changed(self) -> None:
+        """커널에서 셀이 돌았으니 이름 목록을 다시 받아야 합니다."""
+        self._names = None
+
+    def kernel_names(self) -> dict[str, str]:
+        if self._names is None:
+            names = self._request({"op": "names"}).get("names", {})
+            self._names = {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
+        return self._names
+
+    def run_setup(self, cell: NotebookNode) -> None:
+        """출제자의 준비 셀을 이곳에서도 실행합니다(실패하면 채점기 쪽 오류입니다)."""
+        self.ns.plain = True
+        try:
+            exec(compile(cell.source, f"<준비 셀 {notebooks.grade_id(cell)}>", "exec"), self.ns)
+        finally:
+            self.ns.plain = False
+
+    # --- 테스트 셀 ---------------------------------------------------------------------------------
+    def run_test(self, cell: NotebookNode) -> None:
+        """테스트 셀 하나를 실행하고 결과를 nbformat 출력으로 셀에 적습니다(nbgrader가 점수를 셉니다)."""
+        import numpy as np
+
+        capture = _Capture()
+        self._capture = capture
+        self._deadline = time.monotonic() + self.timeout
+        error = None
+        try:
+            with contextlib.redirect_stdout(capture.stream("stdout")), \
+                    contextlib.redirect_stderr(capture.stream("stderr")), \
+                    warnings.catch_warnings(), np.errstate(all="warn", under="ignore"):
+                warnings.resetwarnings()
+                warnings.simplefilter("default")
+                try:
+                    exec(compile(cell.source, f"<테스트 {notebooks.grade_id(cell)}>", "exec"), self.ns)
+                except _Abort:
+                    raise
+                except BaseException as exc:  # 테스트의 실패(AssertionError)와 학생 함수가 던진 예외
+                    error = exc
+                finally:
+                    self.ns.restore_all()
+        except _Abort as abort:
+            cell.outputs = capture.outputs()
+            raise abort.exc from None
+        finally:
+            self._capture = None
+            self._deadline = float("inf")
+        cell.outputs = capture.outputs()
+        if error is not None:
+            cell.outputs.append(_error_output(error))
+        cell.execution_count = next(self._counter)
+
+    # --- 학생 함수 부르기 --------------------------------------------------------------------------
+    def call(self, target: dict, args: tuple, kwargs: dict):
+        import numpy as np
+
+        args = list(args)
+        answer = self._request({"op": "call", "target": target, "args": wire.encode(args, self._outgoing),
+                                "kwargs": wire.encode(kwargs, self._outgoing), "err": np.geterr()})
+        self._write_back(answer.get("changed", []), [args, kwargs])
+        for module, name, message in _triples(answer.get("warnings", [])):
+            category = _resolve(module, name, Warning) or UserWarning
+            warnings.warn_explicit(message, category, "<학생 코드>", 0, registry={})
+        if "error" in answer:
+            raise _exception(answer["error"])
+        return self._decode(answer.get("value"))
+
+    def view(self, target: dict, name: str, args: tuple):
+        answer = self._request({"op": "view", "target": target, "name": name,
+                                "args": wire.encode(list(args), self._outgoing)})
+        if "error" in answer:
+            raise _exception(answer["error"])
+        return self._decode(answer.get("value"))
+
+    def define(self, source: str, name: str):
+        """출제자의 대역 코드(예: 참조 잔차 블록)를 학생 커널에서 만들고 번호표를 받습니다. 숨은 테스트만 씁니다
+        (테스트 이름공간의 ``_in_kernel``). 대역은 학생 함수에 넣을 부품일 뿐이고, 판정은 여전히 이곳에서 합니다."""
+        answer = self._request({"op": "define", "source": source, "name": name})
+        if "error" in answer:
+            raise _exception(answer["error"])
+        return self._decode(answer.get("value"))
+
+    def get(self, target: dict):
+        answer = self._request({"op": "get", "target": target})
+        if "error" in answer:
+            raise _exception(answer["error"])
+        return self._decode(answer.get("value"))
+
+    def override(self, name: str, value) -> None:
+        """학생 커널의 이름 ``name`` 을 ``value`` (이곳의 함수면 콜백 대리인)로 바꿉니다. 원래 것은 커널이 간직합니다."""
+        self._request({"op": "set", "name": name, "value": wire.encode(value, self._outgoing)})
+
+    def restore(self, name: str) -> None:
+        self._request({"op": "restore", "name": name})
+
+    def _decode(self, data):
+        try:
+            return wire.decode(data, self._incoming)
+        except wire.WireError as exc:
+            raise RemoteError(f"학생 함수의 반환값을 읽을 수 없습니다: {exc}") from None
+
+    def _outgoing(self, value):
+        """평범한 자료가 아닌 값을 커널로 보낼 때: 학생 것은 이름·번호표로, 이곳의 함수는 콜백으로."""
+        if isinstance(value, RemoteFunction):
+            return {"$name": value.name}
+        if isinstance(value, RemoteObject):
+            return {"$ref": value._ident}
+        torch = sys.modules.get("torch")
+        if torch is not None and isinstance(value, torch.nn.Module):
+            from .kernel import torch_view
+
+            return {"$mod": torch_view.spec(value, self._outgoing)}
+        ident = next(self._ids)
+        if callable(value):
+            self._callbacks[ident] = value
+            return {"$cb": [ident, getattr(value, "__name__", "")]}
+        self._trusted[ident] = value
+        return {"$th": ident}
+
+    def _incoming(self, tag, body):
+        if tag == "$h" and isinstance(body, list) and len(body) == 4:
+            return RemoteObject(self, int(body[0]), str(body[1]), bool(body[2]), str(body[3]))
+        if tag == "$th" and body in self._trusted:
+            return self._trusted[body]
+        raise wire.WireError(f"모르는 표시 {tag!r}")
+
+    def _write_back(self, changed: list, root: list) -> None:
+        """학생 함수가 제자리에서 바꾼 인자 배열을 이쪽 배열에도 똑같이 적습니다(입력을 바꾸면 안 된다는 테스트가 보도록)."""
+        for entry in changed if isinstance(changed, list) else []:
+            try:
+                path, data = entry
+                container = root
+                for key in path[:-1]:
+                    container = container[key]
+                target = container[path[-1]]
+                new = self._decode(data)
+                torch = sys.modules.get("torch")
+                if torch is not None and isinstance(target, torch.nn.Module) and isinstance(new, dict):
+                    with torch.no_grad():
+                        target.load_state_dict(new, strict=False)
+                elif hasattr(target, "shape") and tuple(target.shape) == tuple(new.shape):
+                    if torch is not None and isinstance(target, torch.Tensor):
+                        with torch.no_grad():
+                            target.copy_(new if isinstance(new, torch.Tensor) else torch.as_tensor(new))
+                    else:
+                        target[...] = new
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError, RemoteError):
+                continue
+
+    # --- 통신 --------------------------------------------------------------------------------------
+    def _request(self, request: dict) -> dict:
+        if self._in_callback:
+            raise RemoteError("참조 구현 안에서 학생 함수를 다시 부를 수 없습니다.")
+        code = f"__import__('autograder.kernel.probe').kernel.probe.serve({json.dumps(json.dumps(request))})"
+        try:
+            return run_sync(self._async_request)(code)
+        except (CellTimeoutError, DeadKernelError) as exc:
+            raise _Abort(exc) from None
+
+    async def _async_request(self, code: str) -> dict:
+        kc, km = self.client.kc, self.client.km
+        msg_id = kc.execute(code, silent=False, store_history=False, allow_stdin=True, stop_on_error=False)
+        poller = zmq.asyncio.Poller()
+        poller.register(kc.iopub_channel.socket, zmq.POLLIN)
+        poller.register(kc.stdin_channel.socket, zmq.POLLIN)
+        answer, idle, waited = None, False, 0.0
+        while not idle:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise CellTimeoutError(f"한 셀이 {self.timeout:g}초 안에 끝나지 않았습니다.")
+            ready = dict(await poller.poll(timeout=int(min(left, 1.0) * 1000) + 1))
+            if not ready:
+                waited += 1
+                if not await km.is_alive():
+                    raise DeadKernelError("커널이 죽었습니다.")
+                continue
+            if kc.stdin_channel.socket in ready:
+                msg = await kc.get_stdin_msg(timeout=0)
+                if msg["msg_type"] == "input_request":
+                    kc.input(self._callback(str(msg["content"].get("prompt", ""))))
+            if kc.iopub_channel.socket in ready:
+                msg = await kc.get_iopub_msg(timeout=0)
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind, content = msg["msg_type"], msg["content"]
+                if kind == "stream" and self._capture is not None:
+                    self._capture.write("stderr" if content.get("name") == "stderr" else "stdout", str(content.get("text", "")))
+                elif kind == "display_data" and probe.MIME in content.get("data", {}):
+                    answer = content["data"][probe.MIME]
+                elif kind == "status" and content.get("execution_state") == "idle":
+                    idle = True
+        if not isinstance(answer, str):
+            return {"error": ["builtins", "RuntimeError", "학생 커널이 채점 요청에 답하지 않았습니다.", ""]}
+        try:
+            parsed = json.loads(answer)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            return {"error": ["builtins", "RuntimeError", "학생 커널이 약속하지 않은 모양으로 답했습니다.", ""]}
+        return parsed
+
+    def _callback(self, prompt: str) -> str:
+        """학생 함수가 부른 이곳의 함수(참조 구현, 인자로 넘긴 함수)를 실행하고 답을 JSON으로."""
+        if not prompt.startswith(probe.CALLBACK_PREFIX):
+            return json.dumps({"error": ["builtins", "EOFError", "채점 중에는 input()을 쓸 수 없습니다."]})
+        try:
+            request = json.loads(prompt[len(probe.CALLBACK_PREFIX):])
+            func = self._callbacks[int(request["id"])]
+            args = self._decode(request["args"])
+            kwargs = self._decode(request["kwargs"])
+        except Exception as exc:
+            return json.dumps({"error": ["builtins", "RuntimeError", f"잘못된 콜백 요청: {type(exc).__name__}"]})
+        self._in_callback = True
+        try:
+            value = func(*args, **(kwargs if isinstance(kwargs, dict) else {}))
+            return json.dumps({"value": wire.encode(value, self._outgoing)})
+        except Exception as exc:
+            kind = type(exc)
+            return json.dumps({"error": [kind.__module__, kind.__qualname__, str(exc)[:2000]]})
+        finally:
+            self._in_callback = False
+
+
+def _triples(items) -> list:
+    return [item[:3] for item in items if isinstance(item, list) and len(item) >= 3] if isinstance(items, list) else []
+
+
+def _resolve(module, name, base: type) -> type | None:
+    """학생 쪽 예외·경고 클래스를 이쪽의 같은 클래스로: 이미 불러온 모듈에서만 찾습니다(학생이 고른 모듈을 import하지 않음)."""
+    if not isinstance(module, str) or not isinstance(name, str):
+        return None
+    owner = builtins if module == "builtins" else sys.modules.get(module)
+    cls = owner
+    for part in name.split("."):
+        cls = getattr(cls, part, None)
+    return cls if isinstance(cls, type) and issubclass(cls, base) else None
+
+
+def _exception(spec) -> BaseException:
+    """학생 함수가 던진 예외를 이쪽 예외로 다시 만듭니다. 같은 클래스가 없으면 같은 이름의 :class:`RemoteError`."""
+    if not isinstance(spec, list) or len(spec) < 3:
+        return RemoteError("학생 커널이 알 수 없는 오류를 보냈습니다.")
+    module, name, message = spec[:3]
+    message = str(message)
+    cls = _resolve(module, name, Exception)
+    if cls is not None:
+        with contextlib.suppress(Exception):
+            return cls(message)
+    short = str(name).rsplit(".", 1)[-1] if isinstance(name, str) and str(name).isascii() else "RemoteError"
+    if not short.isidentifier():
+        short = "RemoteError"
+    return type(short, (RemoteError,), {"__module__": "학생 코드"})(message)
+
+
+def _error_output(exc: BaseException):
+    kind = type(exc)
+    tb = traceback.format_exception(kind, exc, exc.__traceback__)
+    return new_output("error", ename=kind.__name__, evalue=str(exc), traceback=[line.rstrip("\n") for line in tb])
+
+
+__all__ = ["Checker", "Namespace", "RemoteError", "RemoteFunction", "RemoteObject", "is_setup"]

@@ -1,0 +1,265 @@
+"""커널 안의 탐침: 믿을 수 있는 쪽이 보낸 요청대로 학생 함수를 부르고 결과를 평범한 자료로 돌려줍니다.
+
+신뢰 수준: **학생 프로세스(믿지 않음)**. 학생 코드는 이 모듈을 얼마든지 바꿀 수 있습니다. 그래도 괜찮은 까닭은
+여기서 돌려주는 것이 "학생 함수가 이 입력에 이 값을 냈다"는 주장일 뿐이고, 그 값이 맞는지는 샌드박스 밖의
+믿을 수 있는 쪽(``autograder.worker.checker``)이 정하기 때문입니다. 기대값, 허용 오차, 단언은 이 프로세스에
+오지 않습니다.
+
+요청은 실행 요청(execute_request) 한 번으로 옵니다::
+
+    __import__("autograder.kernel.probe").kernel.probe.serve('{"op": "call", ...}')
+
+응답은 MIME 형식 :data:`MIME` 의 display_data 하나입니다. 학생 함수가 믿을 수 있는 쪽의 함수(바꿔 끼운 참조
+구현, 인자로 받은 함수)를 부르면, 탐침은 커널의 stdin 채널(input_request)로 그 호출을 믿을 수 있는 쪽에
+넘기고 답을 기다립니다(:class:`Callback`).
+
+요청의 종류(``op``):
+
+- ``names``: 학생 네임스페이스의 이름들과 종류(``call``: 부를 수 있음, ``data``: 값).
+- ``call``: ``target`` (이름 ``{"name": ...}``, 번호표 ``{"h": ...}``, 번호표의 속성 ``{"h": ..., "attr": ...}``)을
+  ``args``/``kwargs`` 로 부르고, 값, 바뀐 인자 배열, 경고, 예외를 돌려줍니다.
+- ``get``: 이름이나 번호표 속성의 값.
+- ``set``/``restore``: 학생 네임스페이스의 이름 하나를 잠시 다른 것(참조 구현의 대리인)으로 바꾸거나 되돌립니다.
+"""
+from __future__ import annotations
+
+import builtins
+import json
+import sys
+import traceback
+import warnings
+
+from . import wire
+
+MIME = "application/x-autograder-result+json"
+#: 콜백 요청을 input_request의 prompt에 실을 때의 머리말
+CALLBACK_PREFIX = "\x00autograder-callback:"
+#: 예외 메시지의 최대 길이
+MAX_MESSAGE = 2000
+
+_handles: dict[int, object] = {}
+_stash: dict[str, object] = {}
+_next = [1]
+#: 학생 함수를 부르는 중인지(:mod:`.forbidden` 이 이것을 보고 막힌 라이브러리 호출을 오류로 만듭니다)
+calling = [0]
+
+
+class Callback:
+    """믿을 수 있는 쪽의 함수를 대신하는 커널 쪽 대리인. 부르면 stdin 채널로 그 호출을 넘깁니다."""
+
+    def __init__(self, ident: int, name: str = ""):
+        self._ident = ident
+        self.__name__ = self.__qualname__ = name or f"callback_{ident}"
+
+    def __call__(self, *args, **kwargs):
+        request = {"op": "callback", "id": self._ident,
+                   "args": wire.encode(list(args), _handle), "kwargs": wire.encode(kwargs, _handle)}
+        kernel = get_ipython().kernel  # noqa: F821 (IPython이 넣어 주는 이름)
+        reply = json.loads(kernel.raw_input(CALLBACK_PREFIX + json.dumps(request)))
+        if "error" in reply:
+            raise _exception(reply["error"])
+        return wire.decode(reply["value"], _special)
+
+    def __repr__(self):
+        return f"<참조 구현 {self.__name__}>"
+
+
+class TrustedRef:
+    """믿을 수 있는 쪽의 객체(참조 구현이 돌려준 모델 등)를 가리키는 번호표. 커널은 속을 볼 수 없습니다."""
+
+    def __init__(self, ident: int):
+        self.ident = ident
+
+    def __repr__(self):
+        return f"<채점기 쪽 객체 {self.ident}>"
+
+
+def _exception(spec):
+    """믿을 수 있는 쪽에서 난 예외(참조 구현이 던진 ValueError 등)를 커널에서 다시 던질 예외로."""
+    module, name, message = spec[:3]
+    cls = getattr(builtins, name, None) if module == "builtins" else None
+    if not (isinstance(cls, type) and issubclass(cls, Exception)):
+        cls = type(name, (RuntimeError,), {})
+    return cls(message)
+
+
+def _handle(value):
+    if isinstance(value, TrustedRef):
+        return {"$th": value.ident}
+    ident = _next[0]
+    _next[0] += 1
+    _handles[ident] = value
+    kind = type(value)
+    try:
+        text = repr(value)[:300]
+    except Exception:
+        text = f"<{kind.__name__}>"
+    return {"$h": [ident, f"{kind.__module__}.{kind.__qualname__}", callable(value), text]}
+
+
+def _special(tag, body):
+    if tag == "$cb":
+        return Callback(int(body[0]), str(body[1]))
+    if tag == "$ref":
+        return _handles[int(body)]
+    if tag == "$name":
+        return _lookup(str(body))
+    if tag == "$th":
+        return TrustedRef(int(body))
+    if tag == "$mod":
+        from . import torch_view
+
+        return torch_view.build(body, _special)
+    raise wire.WireError(f"모르는 표시 {tag!r}")
+
+
+def _user_ns() -> dict:
+    return get_ipython().user_ns  # noqa: F821
+
+
+def _lookup(name: str):
+    if name in _stash:
+        return _stash[name]
+    return _user_ns()[name]
+
+
+def _target(spec):
+    if "name" in spec:
+        obj = _lookup(spec["name"])
+    else:
+        obj = _handles[int(spec["h"])]
+    if "attr" in spec:
+        obj = getattr(obj, spec["attr"])
+    return obj
+
+
+def _arrays(value, path=()):
+    """인자 안의 배열(과 텐서)을 (경로, 배열) 쌍으로: 호출 뒤에 바뀐 것을 돌려주려고."""
+    np = sys.modules.get("numpy")
+    torch = wire.real_torch()
+    if np is not None and isinstance(value, np.ndarray):
+        yield path, value
+    elif torch is not None and isinstance(value, (torch.Tensor, torch.nn.Module)):
+        yield path, value
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _arrays(v, (*path, i))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str):
+                yield from _arrays(v, (*path, k))
+
+
+def _state(module) -> dict:
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def _snapshot(value):
+    torch = wire.real_torch()
+    if torch is not None and isinstance(value, torch.nn.Module):
+        return _state(value)
+    if torch is not None and isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    return value.copy()
+
+
+def _same(before, after) -> bool:
+    torch = wire.real_torch()
+    if torch is not None and isinstance(after, torch.nn.Module):
+        now = _state(after)
+        return before.keys() == now.keys() and all(_same(before[k], now[k]) for k in now)
+    if torch is not None and isinstance(after, torch.Tensor):
+        return before.shape == after.shape and before.dtype == after.dtype and bool(torch.equal(before, after.detach()))
+    return before.shape == after.shape and before.dtype == after.dtype and before.tobytes() == after.tobytes()
+
+
+def _call(request):
+    func = _target(request["target"])
+    args = wire.decode(request["args"], _special)
+    kwargs = wire.decode(request["kwargs"], _special)
+    watched = [(path, arr, _snapshot(arr)) for path, arr in _arrays([args, kwargs])]
+    np = sys.modules.get("numpy")
+    err = request.get("err") or {}
+    answer = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        calling[0] += 1
+        try:
+            if np is not None and err:
+                with np.errstate(**err):
+                    value = func(*args, **kwargs)
+            else:
+                value = func(*args, **kwargs)
+            answer["value"] = wire.encode(value, _handle)
+        except Exception as exc:
+            answer["error"] = _describe(exc)
+        finally:
+            calling[0] -= 1
+    answer["changed"] = [[list(path), wire.encode(_state(arr) if hasattr(arr, "state_dict") else arr, _handle)]
+                         for path, arr, before in watched if not _same(before, arr)]
+    answer["warnings"] = [[w.category.__module__, w.category.__qualname__, str(w.message)[:MAX_MESSAGE]] for w in caught[:50]]
+    return answer
+
+
+def _describe(exc: BaseException) -> list:
+    kind = type(exc)
+    text = str(exc)[:MAX_MESSAGE]
+    frames = traceback.format_exception(kind, exc, exc.__traceback__)
+    return [kind.__module__, kind.__qualname__, text, "".join(frames)[-4000:]]
+
+
+def serve(text: str) -> None:
+    """요청 하나를 처리하고 결과를 :data:`MIME` 의 display_data로 알립니다."""
+    from IPython.display import publish_display_data
+
+    try:
+        request = json.loads(text)
+        op = request["op"]
+        if op == "call":
+            answer = _call(request)
+        elif op == "names":
+            answer = {"names": {k: ("call" if callable(v) else "data") for k, v in _user_ns().items()
+                                if isinstance(k, str) and not k.startswith("_") and k not in _IPYTHON_NAMES}}
+        elif op == "get":
+            answer = {"value": wire.encode(_target(request["target"]), _handle)}
+        elif op == "set":
+            name = request["name"]
+            if name not in _stash and name in _user_ns():
+                _stash[name] = _user_ns()[name]
+            _user_ns()[name] = wire.decode(request["value"], _special)
+            answer = {}
+        elif op == "define":
+            # 출제자가 보낸 대역(예: 참조 잔차 블록)을 만듭니다. 점수를 정하는 코드가 아니라 학생 함수에 넣을 부품입니다.
+            import numpy
+            import torch
+
+            scope = {"np": numpy, "torch": torch, "nn": torch.nn, "F": torch.nn.functional}
+            exec(compile(request["source"], "<채점기가 보낸 대역>", "exec"), scope)
+            answer = {"value": _handle(scope[request["name"]])}
+        elif op == "restore":
+            name = request["name"]
+            if name in _stash:
+                _user_ns()[name] = _stash.pop(name)
+            answer = {}
+        elif op == "view":
+            from . import torch_view
+
+            if request["name"] not in torch_view.VIEWS:
+                raise ValueError(f"모르는 도우미 {request['name']!r}")
+            obj = _target(request["target"])
+            args = wire.decode(request["args"], _special)
+            calling[0] += 1
+            try:
+                answer = {"value": wire.encode(getattr(torch_view, request["name"])(obj, *args), _handle)}
+            except Exception as exc:
+                answer = {"error": _describe(exc)}
+            finally:
+                calling[0] -= 1
+        else:
+            answer = {"error": ["builtins", "ValueError", f"모르는 요청 {op!r}", ""]}
+    except Exception as exc:
+        answer = {"error": _describe(exc), "probe": True}
+    publish_display_data({MIME: json.dumps(answer)})
+
+
+_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}

@@ -1,0 +1,205 @@
+"""torch 모델을 평범한 자료로 들여다보는 도우미 (5장 2부의 테스트가 씁니다).
+
+신뢰 수준: **학생 프로세스(믿지 않음)** 에서 돌 수 있는 코드. 테스트 셀은 JupyterLab에서는 학생의 커널에서, 채점할
+때는 샌드박스 밖에서 돕니다. 채점할 때 학생의 모델은 커널에 남아 있고 테스트 쪽에는 번호표
+(``autograder.checker.RemoteObject``)만 오므로, 모델을 들여다보는 일(층 목록, 순전파 기록, 매개변수 바꾸기)은
+모델이 있는 곳에서 해야 합니다. 이 모듈의 함수는 모델을 직접 받으면 그 자리에서 계산하고, 번호표를 받으면 커널에
+같은 함수를 부탁해(``view``) 결과만 평범한 자료로 받습니다. 그래서 한 테스트 코드가 두 곳에서 똑같이 돕니다.
+돌려주는 것은 값뿐이고, 맞는지 판단은 테스트(믿을 수 있는 쪽)가 합니다.
+
+"첫 층", "마지막 층"은 모듈을 등록한 순서가 아니라 순전파에서 불린 순서(:func:`trace`)로 정합니다.
+"""
+from __future__ import annotations
+
+#: 층의 설정으로 읽는 속성들 (있는 것만)
+_CONFIG = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "num_features", "in_features",
+           "out_features", "eps", "affine", "p", "output_size", "start_dim", "end_dim", "dilation", "groups",
+           "momentum", "track_running_stats", "padding_mode", "inplace")
+
+
+def _with_bias() -> tuple:
+    from torch import nn
+
+    return (nn.Conv2d, nn.Linear)
+
+
+#: 커널에 부탁할 수 있는 함수들 (``autograder.kernel.probe`` 의 ``view`` 요청)
+VIEWS = ("layers", "trace", "set_param", "grads_reach", "train", "predict")
+
+
+def _remote(obj) -> bool:
+    return type(obj).__name__ == "RemoteObject" and hasattr(obj, "view")
+
+
+def _kinds(module) -> list[str]:
+    return [c.__name__ for c in type(module).__mro__]
+
+
+def _config(module) -> dict:
+    out = {}
+    for name in _CONFIG:
+        value = getattr(module, name, None)
+        if isinstance(value, (bool, int, float, str)) or (isinstance(value, tuple) and all(isinstance(v, int) for v in value)):
+            out[name] = list(value) if isinstance(value, tuple) else value
+    if isinstance(module, _with_bias()):
+        out["bias"] = module.bias is not None
+    return out
+
+
+def layers(model) -> list[dict]:
+    """``model.modules()`` 의 모듈마다: ``path``, ``type`` (클래스 이름), ``kinds`` (조상 클래스 이름들),
+    ``config`` (합성곱의 채널·창 크기 등), ``params`` (매개변수 이름 → 배열)."""
+    if _remote(model):
+        return model.view("layers")
+    out = []
+    for path, module in model.named_modules():
+        out.append({"path": path, "type": type(module).__name__, "kinds": _kinds(module), "config": _config(module),
+                    "params": {n: p.detach().cpu().numpy().copy() for n, p in module.named_parameters(recurse=False)}})
+    return out
+
+
+def trace(model, x, kinds=("Conv2d", "_BatchNorm", "Linear"), opaque=()) -> dict:
+    """``model(x)`` 를 한 번(기울기 없이) 실행하며, ``kinds`` 에 드는 모듈이 불린 순서대로 (경로, 종류, 입력, 출력)을
+    기록합니다. ``opaque`` 에 드는 모듈은 하나로 보고 그 안은 기록하지 않습니다. ``{"calls": [...], "output": 텐서}``."""
+    if _remote(model):
+        return model.view("trace", x, list(kinds), list(opaque))
+    import torch
+
+    names = {id(m): p for p, m in model.named_modules()}
+    inner = {id(s) for m in model.modules() if set(_kinds(m)) & set(opaque) for s in m.modules() if s is not m}
+    calls = []
+
+    def hook(module, inputs, output):
+        calls.append({"path": names.get(id(module), "?"), "type": type(module).__name__, "kinds": _kinds(module),
+                      "input": inputs[0].detach().clone(), "output": output.detach().clone()})
+
+    handles = [m.register_forward_hook(hook) for m in model.modules()
+               if set(_kinds(m)) & (set(kinds) | set(opaque)) and id(m) not in inner]
+    try:
+        with torch.no_grad():
+            output = model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return {"calls": calls, "output": output.detach().clone()}
+
+
+def set_param(model, path: str, name: str, value: float) -> None:
+    """모듈 ``path`` 의 매개변수 ``name`` 을 모두 ``value`` 로 채웁니다(예: 마지막 BN의 γ를 0으로)."""
+    if _remote(model):
+        return model.view("set_param", path, name, value)
+    import torch
+
+    with torch.no_grad():
+        getattr(model.get_submodule(path), name).fill_(value)
+    return None
+
+
+def grads_reach(model, x) -> dict:
+    """``model(x).sum()`` 을 역전파했을 때 매개변수마다 기울기가 생겼는지(``이름 → bool``)."""
+    if _remote(model):
+        return model.view("grads_reach", x)
+    model.zero_grad(set_to_none=True)
+    model(x).sum().backward()
+    return {n: p.grad is not None for n, p in model.named_parameters()}
+
+
+def train(model, x, y, epochs: int, lr: float, last_lr: float, batch: int, seed: int) -> None:
+    """Adam과 교차 엔트로피로 미니배치 학습(마지막 에포크는 ``last_lr``). 시드가 같으면 같은 결과입니다."""
+    if _remote(model):
+        return model.view("train", x, y, epochs, lr, last_lr, batch, seed)
+    import torch
+    import torch.nn.functional as F
+
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    model.train()
+    for epoch in range(epochs):
+        if epoch == epochs - 1:
+            for group in opt.param_groups:
+                group["lr"] = last_lr
+        order = torch.randperm(len(x), generator=gen)
+        for i in range(0, len(order), batch):
+            idx = order[i:i + batch]
+            loss = F.cross_entropy(model(x[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return None
+
+
+def predict(model, x):
+    """평가 모드에서 기울기 없이 ``model(x)`` (로짓)."""
+    if _remote(model):
+        return model.view("predict", x)
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        return model(x).detach().clone()
+
+
+# --- 믿을 수 있는 쪽의 torch.nn 모델을 커널로 보내기 (예: layer_gradient_norms에 넘기는 모델) ----------------------
+
+_BUILDERS = {
+    "Conv2d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
+               "padding_mode"),
+    "BatchNorm1d": ("num_features", "eps", "momentum", "affine", "track_running_stats"),
+    "BatchNorm2d": ("num_features", "eps", "momentum", "affine", "track_running_stats"),
+    "Linear": ("in_features", "out_features", "bias"),
+    "Flatten": ("start_dim", "end_dim"),
+    "AdaptiveAvgPool2d": ("output_size",),
+    "MaxPool2d": ("kernel_size", "stride", "padding"),
+    "AvgPool2d": ("kernel_size", "stride", "padding"),
+    "Dropout": ("p",),
+    "ReLU": (), "Sigmoid": (), "Tanh": (), "Identity": (), "Sequential": (),
+}
+
+
+def spec(module, encode_other) -> dict:
+    """torch.nn의 기본 층으로만 된 모델을 평범한 자료로(구조, 매개변수·버퍼, 쌓인 기울기, 학습 모드)."""
+    from . import wire
+
+    kind = type(module).__name__
+    if kind not in _BUILDERS or not type(module).__module__.startswith("torch.nn"):
+        raise wire.WireError(f"{kind} 모듈은 보낼 수 없습니다(torch.nn의 기본 층만 됩니다).")
+    config = {}
+    for name in _BUILDERS[kind]:
+        value = getattr(module, name, None)
+        if name == "bias":
+            value = module.bias is not None
+        config[name] = list(value) if isinstance(value, tuple) else value
+    return {
+        "type": kind, "config": config, "training": module.training,
+        "children": [[name, spec(child, encode_other)] for name, child in module.named_children()],
+        "state": {k: wire.encode(v.detach().clone()) for k, v in module.state_dict(keep_vars=True).items() if "." not in k},
+        "grads": {n: wire.encode(p.grad.detach().clone()) for n, p in module.named_parameters(recurse=False)
+                  if p.grad is not None},
+    }
+
+
+def build(data: dict, special):
+    """:func:`spec` 의 반대(커널 쪽에서 부릅니다)."""
+    import torch
+    from torch import nn
+
+    from . import wire
+
+    kind = data["type"]
+    if kind not in _BUILDERS:
+        raise wire.WireError(f"{kind} 모듈은 만들 수 없습니다.")
+    config = {k: tuple(v) if isinstance(v, list) else v for k, v in data["config"].items()}
+    if kind == "Sequential":
+        module = nn.Sequential()
+    else:
+        module = getattr(nn, kind)(**config)
+    for name, child in data["children"]:
+        module.add_module(name, build(child, special))
+    state = {k: wire.decode(v) for k, v in data["state"].items()}
+    with torch.no_grad():
+        for key, value in state.items():
+            getattr(module, key).copy_(value)
+    for name, grad in data["grads"].items():
+        getattr(module, name).grad = wire.decode(grad).detach()
+    module.train(bool(data["training"]))
+    return module
