@@ -287,6 +287,9 @@ class Checker:
         answer = self._request({"op": "call", "target": target, "args": wire.encode(args, self._outgoing),
                                 "kwargs": wire.encode(kwargs, self._outgoing), "err": np.geterr()})
         self._write_back(answer.get("changed", []), [args, kwargs])
+        if "np_random_state" in answer:  # 학생 함수가 numpy의 전역 난수 상태를 바꿨습니다: 이쪽도 똑같이
+            with contextlib.suppress(Exception):
+                np.random.set_state(tuple(self._decode(answer["np_random_state"])))
         for module, name, message in _triples(answer.get("warnings", [])):
             category = _resolve(module, name, Warning) or UserWarning
             warnings.warn_explicit(message, category, "<학생 코드>", 0, registry={})

@@ -26,7 +26,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 
-from autograder import course, execute, gradebook, guard, notebooks
+from autograder import course, execute, gradebook, notebooks
 from autograder.limits import Limits
 
 AID = "ch01_modeling"
@@ -336,33 +336,22 @@ def test_one_broken_result_in_a_batch_loses_no_other_and_is_not_half_written(tmp
     assert rows["b"][0] == 0 and all(g[1] == 0 for g in rows["b"][2])
 
 
-def test_guarded_solution_runs_through_a_prestarted_kernel(tmp_path):
-    """정답 제출물을 미리 띄운 커널(칸 하나)로 실행해도 모든 테스트 셀이 오류 없이 돕니다."""
-    nb = guard.inject(notebooks.solution_submission(AID))
+def test_solution_runs_through_a_prestarted_kernel_with_trusted_tests(tmp_path):
+    """정답 제출물을 미리 띄운 커널(칸 하나)로, 테스트 셀은 이 프로세스에서 실행해도(채점 단계) 모든 테스트 셀이
+    오류 없이 돌고 실행 번호가 붙습니다."""
+    from autograder import runner
+
+    nb = notebooks.solution_submission(AID)
     workdir = tmp_path / "work"
     workdir.mkdir()
-    r = execute.run(nb, workdir, Limits(deny_paths=(str(course.SOLUTIONS),)), threading.Semaphore(1))
-    assert r.status == "ok", r.detail
-    errors = [c.source[:40] for c in r.nb.cells if c.cell_type == "code"
+    outcome = runner.execute_notebook(nb, workdir, Limits(deny_paths=(str(course.SOLUTIONS),)),
+                                      go=lambda: True, phases=course.phases(AID))
+    assert outcome.status == "ok", outcome.detail
+    tests = [c for c in outcome.nb.cells if notebooks.is_grade(c)]
+    assert tests and all(c.execution_count is not None for c in tests)
+    errors = [c.source[:40] for c in outcome.nb.cells if c.cell_type == "code"
               for o in c.outputs if o.output_type == "error"]
     assert errors == []
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize("minor", [4, 5])
-def test_guard_cells_keep_the_notebook_valid(minor):
-    """끼워 넣는 셀은 노트북 형식을 지킵니다: 4.5(JupyterLab이 저장한 것)는 셀 id가 필요하고 4.4에는 없어야 합니다."""
-    nb = notebooks.solution_submission(AID)
-    if minor == 5:
-        nb.nbformat_minor = 5
-        for i, cell in enumerate(nb.cells):
-            cell.id = f"cell-{i}"
-    guarded = guard.inject(nb)
-    assert len(guarded.cells) > len(nb.cells)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        nbformat.validate(guarded)
-    assert ("id" in guarded.cells[0]) == (minor == 5)
 
 
 def test_fork_server_failure_is_said_once_and_notebooks_still_run(tmp_path, monkeypatch, caplog):
@@ -418,7 +407,7 @@ def test_the_coordinator_never_cleans_up_executes_or_scores_a_notebook(tmp_path,
         raise AssertionError("채점기 프로세스에서 노트북 하나의 일을 했습니다")
 
     for module, name in ((gradebook, "sanitize"), (gradebook, "score_notebook"), (submission, "prepare"),
-                         (submission, "conclude"), (runner, "execute_notebook"), (guard, "inject")):
+                         (submission, "conclude"), (runner, "execute_notebook")):
         monkeypatch.setattr(module, name, forbidden)
     put(notebooks.solution_submission(AID), tmp_path / "subs", "kim", AID)
     put(notebooks.release_notebook(AID), tmp_path / "subs", "lee", AID)

@@ -181,6 +181,7 @@ def _call(request):
     np = sys.modules.get("numpy")
     err = request.get("err") or {}
     answer = {}
+    legacy = np.random.get_state() if np is not None else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         calling[0] += 1
@@ -197,6 +198,11 @@ def _call(request):
             calling[0] -= 1
     answer["changed"] = [[list(path), wire.encode(_state(arr) if hasattr(arr, "state_dict") else arr, _handle)]
                          for path, arr, before in watched if not _same(before, arr)]
+    if legacy is not None:
+        # numpy의 전역 난수 상태(np.random.seed 등)를 바꿨으면 그 상태를 돌려줘, 테스트 쪽 전역 상태도 똑같이 바뀌게 합니다.
+        now = np.random.get_state()
+        if not (np.array_equal(legacy[1], now[1]) and legacy[2:] == now[2:]):
+            answer["np_random_state"] = wire.encode(list(now))
     answer["warnings"] = [[w.category.__module__, w.category.__qualname__, str(w.message)[:MAX_MESSAGE]] for w in caught[:50]]
     return answer
 

@@ -1,0 +1,153 @@
+"""점수를 위조하려는 학생 (issue 22): 테스트는 샌드박스 밖의 믿을 수 있는 프로세스에서 돌기 때문에, 학생 커널 안에서
+무엇을 바꾸든 판정에 닿지 않습니다. 모든 제출물은 실제 채점기(``python -m autograder grade``)로 채점합니다.
+
+공격마다 "틀린 sigmoid(언제나 0.5) + 공격 코드"를 제출하고, 공격 없이 틀린 sigmoid만 낸 제출물과 점수가 같은지
+봅니다(공격이 한 점도 얻지 못함). 앞의 셋은 issue에서 실제로 점수를 얻었던 공격이고, 나머지는 새 설계가 구조적으로
+막는 종류(커널 안의 어떤 훅도 테스트 코드에 닿지 않음)입니다. 라이브러리 규칙은 직접, 별칭으로, 학생이 만든 도우미를
+거쳐 부르는 경우 모두 그 함수의 점수를 잃고 부른 것의 이름이 적힌 한국어 메시지를 받는지 봅니다.
+"""
+from __future__ import annotations
+
+import pytest
+
+from autograder import course, notebooks
+from tests.conftest import grade, put, require
+
+AID = "ch01_modeling"
+WRONG_SIGMOID = "def sigmoid(z):\n    return np.asarray(z, dtype=float) * 0 + 0.5\n"
+
+ATTACKS = {
+    # 학생 셀이 IPython AST 변환기를 등록해 뒤에 오는 셀의 assert를 모두 pass로 바꿈
+    "ast_transformer": '''
+import ast
+class _NoAsserts(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        return ast.Pass()
+get_ipython().ast_transformers.append(_NoAsserts())
+''',
+    # 입력 변환기로 뒤 셀의 assert 줄을 지움
+    "input_transformer": '''
+def _drop_asserts(lines):
+    return [("pass\\n" if l.lstrip().startswith("assert") else l) for l in lines]
+get_ipython().input_transformers_cleanup.append(_drop_asserts)
+''',
+    # 불릴 때(테스트 셀 안에서) numpy의 비교 함수를 바꿔 치기
+    "patches_numpy_when_called": '''
+_wrong_sigmoid = sigmoid
+def sigmoid(z):
+    np.allclose = lambda *a, **k: True
+    np.isclose = lambda *a, **k: np.True_
+    np.array_equal = lambda *a, **k: True
+    return _wrong_sigmoid(z)
+''',
+    # 실행 뒤 콜백으로 오류를 지우려 함
+    "post_run_cell": '''
+def _forget(result):
+    result.error_in_exec = None
+get_ipython().events.register("post_run_cell", _forget)
+''',
+    # AssertionError를 삼키는 예외 처리기
+    "custom_exception_handler": '''
+get_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)
+''',
+    # AssertionError 자체를 바꿔 치기
+    "replaces_assertion_error": '''
+import builtins
+builtins.AssertionError = type("AssertionError", (Warning,), {})
+''',
+    # 추적 함수로 assert 줄을 건너뜀
+    "settrace_skips_asserts": '''
+import linecache
+import sys
+def _skip(frame, event, arg):
+    if event == "line":
+        line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+        if line.startswith("assert"):
+            try:
+                frame.f_lineno = frame.f_lineno + 1
+            except ValueError:
+                pass
+    return _skip
+sys.settrace(_skip)
+''',
+}
+
+#: (과제, 학생 이름, 바꿀 함수, 풀이 셀 코드, 점수를 잃어야 하는 함수, 메시지에 나와야 하는 이름)
+DELEGATIONS = [
+    ("ch03_evaluation", "sklearn_direct", "accuracy",
+     "from sklearn.metrics import accuracy_score\n\ndef accuracy(y_true, y_pred):\n"
+     "    return float(accuracy_score(y_true, y_pred))\n", "sklearn.metrics.accuracy_score"),
+    ("ch03_evaluation", "sklearn_alias_helper", "confusion_matrix",
+     "import sklearn.metrics as skm\n\ndef _count(a, b, k):\n    return skm.confusion_matrix(a, b, labels=list(range(k)))\n\n"
+     "def confusion_matrix(y_true, y_pred, num_classes=None):\n"
+     "    k = num_classes or int(max(np.max(y_true), np.max(y_pred))) + 1\n"
+     "    return _count(y_true, y_pred, k)\n", "sklearn.metrics.confusion_matrix"),
+    ("ch05_cnn", "torch_conv", "conv2d_forward",
+     "import torch\nimport torch.nn.functional as F\n\ndef conv2d_forward(x, w, b, stride=1, pad=0):\n"
+     "    out = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), stride=stride, padding=pad)\n"
+     "    return out.numpy(), (x, w, b, stride, pad)\n", "torch.nn.functional.conv2d"),
+]
+
+
+def _sigmoid_cells(extra: str = "") -> dict[str, str]:
+    return {"sigmoid": WRONG_SIGMOID + extra}
+
+
+@pytest.fixture(scope="module")
+def forged(tmp_path_factory):
+    """bubblewrap 아래에서 공격 전부, unshare 아래에서(강사가 이름으로 고른 약한 방식) 그중 둘을 채점합니다."""
+    require("bubblewrap")
+    tmp = tmp_path_factory.mktemp("forgery")
+    solution = notebooks.solution_submission(AID)
+    subs = tmp / "subs"
+    put(notebooks.with_solutions(solution, _sigmoid_cells()), subs, "plain_wrong", AID)
+    for name, code in ATTACKS.items():
+        put(notebooks.with_solutions(solution, _sigmoid_cells(code)), subs, name, AID)
+    for aid, student, fn, code, _ in DELEGATIONS:
+        put(notebooks.with_solutions(notebooks.solution_submission(aid), {fn: code}), subs, student, aid)
+    rows, tests = grade(subs, tmp / "out", "--jobs", "2")
+    weak = tmp / "weak"
+    put(notebooks.with_solutions(solution, _sigmoid_cells()), weak, "plain_wrong", AID)
+    for name in ("ast_transformer", "patches_numpy_when_called"):
+        put(notebooks.with_solutions(solution, _sigmoid_cells(ATTACKS[name])), weak, name, AID)
+    weak_rows, _ = grade(weak, tmp / "weak-out", "--jobs", "2", "--isolation", "unshare")
+    return rows, tests, weak_rows
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_an_attack_inside_the_kernel_gains_nothing(forged, attack):
+    rows = forged[0]
+    plain = rows[("plain_wrong", AID)]
+    row = rows[(attack, AID)]
+    assert float(plain["score"]) < 20, plain
+    assert row["status"] in ("ok", "cell_errors"), row
+    assert float(row["score"]) == float(plain["score"]), f"{attack}: {row['score']} vs plain wrong {plain['score']}"
+
+
+@pytest.mark.parametrize("attack", ["ast_transformer", "patches_numpy_when_called"])
+def test_the_weaker_unshare_mode_is_just_as_trusted(forged, attack):
+    weak = forged[2]
+    assert float(weak[(attack, AID)]["score"]) == float(weak[("plain_wrong", AID)]["score"]) < 20
+
+
+@pytest.mark.parametrize("aid, student, fn, call", [(a, s, f, c) for a, s, f, _, c in DELEGATIONS])
+def test_a_library_doing_the_work_loses_that_functions_points(forged, aid, student, fn, call):
+    rows, tests = forged[0], forged[1]
+    mine = [t for t in tests if t["student_id"] == student and t["assignment_id"] == aid]
+    hidden = [t for t in mine if t["function"] == fn and t["test"] == "hidden"]
+    assert hidden and all(float(t["score"]) == 0 for t in hidden), hidden
+    others = [t for t in mine if t["function"] != fn]
+    assert all(float(t["score"]) == float(t["max_score"]) for t in others), "다른 함수의 점수는 그대로여야 합니다"
+    assert any(call in t["message"] for t in hidden), [t["message"] for t in hidden]
+    assert rows[(student, aid)]["status"] == "ok"
+
+
+@pytest.mark.unit
+def test_every_assignment_states_its_library_rule():
+    """라이브러리 규칙(course.LIBRARY_RULES)이 걸린 과제의 노트북은 그 규칙을 학생에게 말합니다."""
+    for aid in course.assignments():
+        intro = notebooks.release_notebook(aid).cells[0].source
+        for phase in course.phases(aid):
+            for lib in phase["forbid"]:
+                name = {"sklearn": "scikit-learn", "torch": "torch", "scipy": "SciPy"}[lib]
+                assert name in intro, f"{aid}: 과제 소개에 {name} 규칙이 없습니다"
