@@ -45,6 +45,12 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         return text + " (기본: %(default)s)"
 
 
+def _path(text: str) -> Path:
+    """명령줄에 적은 경로는 적은 곳(지금 폴더) 기준으로 한 번만 풀어 절대 경로로 씁니다. 실행하는 쪽은 다른 폴더에서
+    돌기 때문에, 상대 경로를 그대로 넘기면 엉뚱한 곳을 찾습니다."""
+    return Path(os.path.abspath(os.path.expanduser(text)))
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -77,11 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="*", metavar="ID", help="과제 id (없으면 모두)")
 
     p = command("validate", "학생 자가 점검: 노트북의 공개 테스트를 돌립니다. 노트북은 어느 폴더에 있어도 됩니다.")
-    p.add_argument("notebook", type=Path, help="점검할 과제 노트북(.ipynb)")
+    p.add_argument("notebook", type=_path, help="점검할 과제 노트북(.ipynb)")
 
     p = command("grade", "제출물 폴더 전체를 채점합니다.")
-    p.add_argument("submissions", type=Path, help="<학생 id>/<과제 id>/<과제 id>.ipynb 가 들어 있는 폴더")
-    p.add_argument("--out", type=Path, required=True, help="grades.csv, tests.csv, feedback/ 등을 쓸 폴더")
+    p.add_argument("submissions", type=_path, help="<학생 id>/<과제 id>/<과제 id>.ipynb 가 들어 있는 폴더")
+    p.add_argument("--out", type=_path, required=True, help="grades.csv, tests.csv, feedback/ 등을 쓸 폴더")
     p.add_argument("--assignment", action="append", metavar="ID", help="이 과제만 채점 (여러 번 쓸 수 있음; 기본: 모든 과제)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
@@ -95,9 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     _deadline_arguments(p)
 
     p = command("similarity", "제출물끼리 풀이 셀 코드의 유사도를 재서 베낀 코드 후보를 보여 줍니다.")
-    p.add_argument("submissions", type=Path, help="<학생 id>/<과제 id>/<과제 id>.ipynb 가 들어 있는 폴더")
+    p.add_argument("submissions", type=_path, help="<학생 id>/<과제 id>/<과제 id>.ipynb 가 들어 있는 폴더")
     p.add_argument("--assignment", required=True, metavar="ID", help="비교할 과제 id")
-    p.add_argument("--out", type=Path, required=True, help="similarity.csv, similarity.html, skipped.csv 를 쓸 폴더")
+    p.add_argument("--out", type=_path, required=True, help="similarity.csv, similarity.html, skipped.csv 를 쓸 폴더")
     p.add_argument("--top", type=_positive, default=20, help="similarity.html 에 나란히 보일 쌍의 수")
 
     p = command("check", "과제마다 정답 = 만점, 학생본 = 0점인지 실제 채점으로 확인합니다.")
@@ -122,10 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _deadline_arguments(p) -> None:
     """grade의 마감 선택지 (autograder/deadlines.py)."""
     p.add_argument("--due", metavar="DATETIME", help="모든 과제의 마감, ISO 8601에 시간대 포함 (예: 2026-03-16T23:59:00+09:00)")
-    p.add_argument("--course", type=Path, metavar="FILE", help="과제마다의 마감이 적힌 과정 파일 (TOML, [due] 표)")
+    p.add_argument("--course", type=_path, metavar="FILE", help="과제마다의 마감이 적힌 과정 파일 (TOML, [due] 표)")
     p.add_argument("--late-penalty", type=float, default=0.0, metavar="P",
                    help="늦은 날(시작된 24시간)마다 만점의 P%% 감점 (기본 0: 늦은 것만 기록)")
-    p.add_argument("--extensions", type=Path, metavar="FILE", help="기한 연장 CSV (student_id,assignment_id,hours)")
+    p.add_argument("--extensions", type=_path, metavar="FILE", help="기한 연장 CSV (student_id,assignment_id,hours)")
 
 
 def _warn_if_committable(out: Path) -> None:
@@ -160,11 +166,14 @@ def _grade(args) -> int:
     collisions = sorted({j.collision for j in jobs if j.collision})
     for detail in collisions:
         print(f"경고: {detail}", file=sys.stderr)
+    limits = _limits(args)
+    if not args.scheduler:
+        _require_isolation(limits)
     args.out.mkdir(parents=True, exist_ok=True)
     _warn_if_committable(args.out)
     pool = dispatch.dask(args.scheduler) if args.scheduler else dispatch.local(args.jobs)
     print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
-    grader = Grader(args.out, args.db, _limits(args), jobs=args.jobs, policy=policy, force=args.force)
+    grader = Grader(args.out, args.db, limits, jobs=args.jobs, policy=policy, force=args.force)
     reports = grader.run(jobs, pool)
     bad = sum(not r.scored for r in reports)
     isolation = sorted({r.isolation for r in reports if r.isolation})
@@ -177,6 +186,34 @@ def _grade(args) -> int:
     for detail in collisions:  # 진행 기록에 묻히지 않게 끝에서 한 번 더
         print(f"경고: {detail}")
     return PROBLEMS if bad else OK
+
+
+#: 약한 격리 방식마다 지키지 못하는 것(강사가 이름으로 골랐을 때 채점 전에 알립니다)
+WEAKER = {
+    "unshare": "unshare+setrlimit: 네트워크, 개인 /tmp, 가린 경로(정답, 테스트, 책의 코드, 결과, 제출물)는 지키지만 "
+               "그 밖의 파일 시스템은 채점기 사용자의 권한만큼 커널이 읽을 수 있고, 시스템 파일이 읽기 전용이라는 보장도 "
+               "파일 권한에 달려 있습니다.",
+    "setrlimit": "setrlimit만: 파일과 네트워크를 전혀 격리하지 않습니다. 커널이 채점기와 같은 권한으로 정답 폴더, 다른 학생의 "
+                 "제출물, 성적부를 읽고 쓸 수 있고, 라이브러리 규칙(scikit-learn·torch 가리기)도 강제하지 못합니다. "
+                 "믿을 수 있는 제출물에만 쓰세요.",
+    "none": "none: 샌드박스도 자원 한도도 없습니다(디버깅용). 학생 코드가 채점기와 같은 권한으로 돕니다.",
+}
+
+
+def _require_isolation(limits) -> None:
+    """bubblewrap으로 격리할 수 없으면 설치 방법을 알려 주고 멈춥니다. 강사가 약한 방식을 이름으로 고르면 그 방식이
+    지키지 못하는 것을 먼저 알리고 채점합니다."""
+    from .sandbox import BUBBLEWRAP, detect_isolation
+
+    if limits.isolation is None:
+        if detect_isolation() != BUBBLEWRAP:
+            raise course.UsageError(
+                "bubblewrap으로 학생 코드를 격리할 수 없어 채점하지 않습니다. 설치: sudo apt-get install -y bubblewrap "
+                "(설치했는데도 이 메시지가 나오면 사용자 이름공간이 막혀 있습니다: "
+                "sudo sysctl -w kernel.unprivileged_userns_clone=1). "
+                "약한 방식을 알고 쓰려면 --isolation unshare 또는 --isolation setrlimit를 주세요.")
+    elif limits.isolation in WEAKER:
+        print(f"경고: 약한 격리를 골랐습니다. {WEAKER[limits.isolation]}", file=sys.stderr)
 
 
 def _similarity(args) -> int:
@@ -220,3 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     except course.UsageError as exc:
         print(f"오류: {exc}", file=sys.stderr)
         return USAGE
+    except KeyboardInterrupt:
+        print("오류: 중단했습니다. 실행 중이던 노트북을 끝내고 임시 자료를 지웠습니다. 기록을 마친 제출물은 결과 폴더에 "
+              "남아 있으니, 같은 --out으로 다시 돌리면 나머지만 채점합니다.", file=sys.stderr)
+        return 130

@@ -76,7 +76,10 @@ class Pool:
     def __enter__(self) -> Pool:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, *exc) -> None:
+        if kind is not None:  # Ctrl-C, SIGTERM, 채점기의 오류: 기다리는 일은 버리고, 실행 중인 것은 끝냅니다
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            execute.stop_all()
         self.executor.shutdown(wait=True)
         if self._client is not None:
             self._client.close()

@@ -13,21 +13,18 @@ import contextlib
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 import nbformat
-import psutil
 from nbformat import NotebookNode
 
-from . import forkserver
+from . import forkserver, notebooks
 from .limits import Limits
 from .status import Status
 
@@ -63,12 +60,12 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaph
         seconds, timed_out, tail = _run_child(request, tmp, limits, slots)
         if timed_out:
             return ExecResult(nb, Status.TIMEOUT, _notebook_timeout(limits), seconds)
-        if (tmp / "status.json").exists() and (tmp / "executed.ipynb").exists():
-            info = json.loads((tmp / "status.json").read_text(encoding="utf-8"))
-            out = nbformat.read(str(tmp / "executed.ipynb"), as_version=4)
-            return ExecResult(out, Status(info["status"]), info["detail"], seconds, kernel_seconds(out), info["isolation"],
-                              info.get("kernel_log", ""))
-        return ExecResult(nb, Status.GRADER_ERROR, _no_result(tail), seconds)
+        info = _read_result(tmp / "result.json")
+        if info is None or "notebook" not in info:
+            return ExecResult(nb, Status.GRADER_ERROR, _no_result(tail), seconds)
+        out = nbformat.reads(info["notebook"], as_version=4)
+        return ExecResult(out, Status(info["status"]), info["detail"], seconds, notebooks.kernel_seconds(out),
+                          info["isolation"], info.get("kernel_log", ""))
 
 
 def grade(task: dict, context: Path, limits: Limits, slots: threading.Semaphore | None = None) -> dict:
@@ -85,19 +82,27 @@ def grade(task: dict, context: Path, limits: Limits, slots: threading.Semaphore 
         tmp = Path(tmp)
         request = {"task": task, "context": str(context), "workdir": str(tmp / "work"), "limits": asdict(limits)}
         seconds, timed_out, tail = _run_child(request, tmp, limits, slots)
-        if (tmp / "result.json").exists():
-            result, graded = json.loads((tmp / "result.json").read_text(encoding="utf-8")), tmp / "graded.ipynb"
-        elif (tmp / "fallback.json").exists():
-            result, graded = json.loads((tmp / "fallback.json").read_text(encoding="utf-8")), tmp / "fallback.ipynb"
-            result["status"] = Status.TIMEOUT if timed_out else Status.GRADER_ERROR
-            result["detail"] = _notebook_timeout(limits) if timed_out else _no_result(tail)
-        else:
-            result = unexecuted(Status.TIMEOUT if timed_out else Status.GRADER_ERROR,
-                                _notebook_timeout(limits) if timed_out else _no_result(tail), task)
-            graded = None
-        result["graded"] = graded.read_text(encoding="utf-8") if graded is not None and graded.exists() else None
+        # 시간 초과는 결과 파일을 읽기 전에 정합니다: 시간을 넘긴 실행이 남긴 result.json은 쓰지 않습니다.
+        result = None if timed_out else _read_result(tmp / "result.json")
+        if result is None:
+            result = _read_result(tmp / "fallback.json")
+            status = Status.TIMEOUT if timed_out else Status.GRADER_ERROR
+            detail = _notebook_timeout(limits) if timed_out else _no_result(tail)
+            if result is None:
+                result = unexecuted(status, detail, task) | {"graded": None}
+            else:
+                result.update(status=str(status), detail=detail)
         result["seconds"] = seconds
         return result
+
+
+def _read_result(path: Path) -> dict | None:
+    """실행 프로세스가 남긴 결과(JSON, 원자적으로 쓰임). 없거나 읽을 수 없으면 None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _notebook_timeout(limits: Limits) -> str:
@@ -123,6 +128,8 @@ def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaph
         go_fd = os.open(tmp / "go", os.O_RDWR)
         argv += ["--go", str(tmp / "go")]
     proc = _start_child(argv, tmp / "stderr.txt")
+    with _live_lock:
+        _live.add(proc)
     held, timed_out = False, False
     try:
         if slots is not None:
@@ -134,6 +141,8 @@ def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaph
     except subprocess.TimeoutExpired:
         timed_out = True
     finally:
+        with _live_lock:
+            _live.discard(proc)
         _kill_group(proc)
         if held:
             slots.release()
@@ -174,18 +183,6 @@ def grade_packed(task: dict, files: dict[str, bytes], context: str, limits: dict
     return result
 
 
-def kernel_seconds(nb: NotebookNode) -> float:
-    """nbclient가 셀마다 적어 두는 시각(metadata.execution)으로 커널의 실행 시간을 더합니다."""
-    total = 0.0
-    for cell in nb.cells:
-        timing = cell.get("metadata", {}).get("execution", {})
-        busy, idle = timing.get("iopub.status.busy"), timing.get("iopub.status.idle")
-        if busy and idle:
-            with contextlib.suppress(ValueError):
-                total += (datetime.fromisoformat(idle) - datetime.fromisoformat(busy)).total_seconds()
-    return total
-
-
 def _start_child(argv: list[str], stderr_path: Path):
     """실행 프로세스를 띄웁니다. ``pid`` 와 ``wait(timeout)`` 이 있는 객체를 돌려줍니다.
 
@@ -220,23 +217,36 @@ def _say_once(key: str, message: str, *args) -> None:
 
 
 def _kill_group(proc) -> None:
-    """자식과 그 자손(커널, 커널이 띄운 프로세스)까지 모두 끝냅니다.
+    """실행 프로세스를 끝냅니다: pidfd로 신호를 보내므로 다시 쓰인 pid에 닿는 일이 없습니다.
 
-    jupyter_client는 커널을 새 세션(프로세스 그룹)으로 띄우므로, 자식의 그룹만 끝내서는 커널이 남습니다.
+    그 아래의 커널은 부모가 죽으면 함께 끝납니다(bubblewrap의 --die-with-parent, unshare를 감싼 setpriv의
+    --pdeathsig, 런처가 거는 PR_SET_PDEATHSIG). 그래서 pid로 자손을 찾아 신호를 보내지 않습니다.
     """
-    groups = {proc.pid}
-    try:
-        for child in psutil.Process(proc.pid).children(recursive=True):
-            try:
-                groups.add(os.getpgid(child.pid))
-                child.kill()
-            except (psutil.Error, ProcessLookupError):
-                pass
-    except psutil.Error:
-        pass
-    for pgid in groups:
-        if pgid > 1 and pgid != os.getpgid(0):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGKILL)
+    if isinstance(proc, forkserver._Child):
+        proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+        proc.release()
+        return
+    if proc.poll() is None:  # 이 프로세스의 자식이고 아직 거두지 않았으므로 pid가 안전합니다
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=5)
+
+
+#: 지금 실행 중인 실행 프로세스들(Ctrl-C나 SIGTERM에 :func:`stop_all` 로 끝냅니다)
+_live: set = set()
+_live_lock = threading.Lock()
+
+
+def stop_all() -> None:
+    """실행 중인 실행 프로세스를 모두 끝냅니다(채점기가 멈출 때). 기다리던 스레드는 곧바로 돌아옵니다."""
+    with _live_lock:
+        procs = list(_live)
+    for proc in procs:
+        if isinstance(proc, forkserver._Child):
+            proc.kill()
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()

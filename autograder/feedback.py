@@ -95,8 +95,8 @@ def authored_messages(source: str) -> frozenset[str]:
 
 #: 라이브러리 규칙의 껍데기(autograder.kernel.forbidden)가 내는 메시지. 부른 것의 이름만 들어갈 수 있는 모양일 때만
 #: 그대로 보여 줍니다(학생 코드가 같은 이름의 예외에 숨은 입력을 실어 내보내지 못하게).
-_FORBIDDEN = re.compile(r"이 과제에서는 (scikit-learn|PyTorch|SciPy)의 구현을 쓸 수 없습니다: [A-Za-z0-9_.]{1,80}\(\)를 불렀습니다\. "
-                        r"numpy로 직접 만드세요\.")
+_FORBIDDEN = re.compile(r"이 과제에서는 (scikit-learn|PyTorch|SciPy)의 구현을 쓸 수 없습니다: "
+                        r"[A-Za-z0-9_.]{1,80}\(\)를 불렀습니다\. numpy로 직접 만드세요\.")
 
 
 def failure_message(cell: NotebookNode, authored: frozenset[str]) -> str:

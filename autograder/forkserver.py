@@ -61,6 +61,11 @@ class ForkServer:
                 cls._shared = cls()
             return cls._shared
 
+    def reap(self, pid: int) -> None:
+        with self.lock, contextlib.suppress(OSError, ValueError):
+            self.proc.stdin.write(json.dumps({"reap": pid}) + "\n")
+            self.proc.stdin.flush()
+
     def spawn(self, argv: list[str], stderr_path: Path) -> _Child:
         with self.lock:
             try:
@@ -72,14 +77,19 @@ class ForkServer:
         if not line.strip().isdigit():
             self.proc.kill()
             raise OSError(f"zygote: {line!r}")
-        return _Child(int(line))
+        return _Child(int(line), self)
 
 
 class _Child:
-    """ForkServer가 갈라 낸 실행 프로세스. 이 프로세스의 자식이 아니므로 pidfd로 끝나기를 기다립니다."""
+    """ForkServer가 갈라 낸 실행 프로세스. 이 프로세스의 자식이 아니므로 pidfd로 기다리고 pidfd로 끝냅니다.
 
-    def __init__(self, pid: int):
+    포크 서버는 채점기가 "다 썼다"(``reap``)고 알릴 때까지 자식을 거두지 않으므로, 그동안 그 pid는 다른 프로세스에게
+    다시 쓰이지 않습니다. 신호는 언제나 pidfd로 보내므로 거둔 뒤에도 엉뚱한 프로세스에 닿지 않습니다.
+    """
+
+    def __init__(self, pid: int, server: ForkServer):
         self.pid = pid
+        self._server = server
         try:
             self._fd: int | None = os.pidfd_open(pid)
         except ProcessLookupError:  # 벌써 끝났습니다
@@ -90,9 +100,19 @@ class _Child:
             ready, _, _ = select.select([self._fd], [], [], timeout)
             if not ready:
                 raise subprocess.TimeoutExpired("autograder.runner", timeout)
+        return 0
+
+    def kill(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self._fd, signal.SIGKILL)
+
+    def release(self) -> None:
+        """끝난 자식을 포크 서버가 거두게 합니다(이 뒤로는 pid를 쓰지 않습니다)."""
+        if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        return 0
+            self._server.reap(self.pid)
 
     def __del__(self):
         if self._fd is not None:
@@ -100,18 +120,28 @@ class _Child:
 
 
 def serve() -> int:
+    """채점기가 보낸 줄마다 하나: ``{"argv": ..., "stderr": ...}`` 면 자식을 갈라 내 pid로 답하고, ``{"reap": pid}`` 면
+    끝난 자식을 거둡니다. 채점기가 죽어 입력이 닫히면(EOF) 남은 자식을 모두 끝내고 나옵니다. 자식은 이 서버가 죽으면
+    부모 사망 신호(SIGKILL)로 함께 끝나고, 그 커널은 bubblewrap의 --die-with-parent(또는 런처의 같은 신호)로 끝납니다."""
+    _die_with_parent()
     for name in _WARM_MODULES:
         importlib.import_module(name)
-    # 갈라 낸 자식은 알아서 거둬지게 합니다(채점기는 pidfd로 기다립니다). 자식 안에서는 되돌립니다.
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    children: set[int] = set()
     for line in sys.stdin:
         request = json.loads(line)
+        if "reap" in request:
+            pid = int(request["reap"])
+            if pid in children:
+                children.discard(pid)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
+            continue
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _die_with_parent()
                 os.setsid()  # 커널과 그 자손까지 한 번에 끝낼 수 있도록 제 세션을 가집니다
                 null = os.open(os.devnull, os.O_RDWR)
                 err = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -124,9 +154,27 @@ def serve() -> int:
             finally:
                 sys.stderr.flush()
                 os._exit(code)
+        children.add(pid)
         sys.stdout.write(f"{pid}\n")
         sys.stdout.flush()
+        # 채점기가 거두라고 알리지 못한 채 끝난 자식(좀비)도 쌓이지 않게, 끝난 것을 가끔 확인합니다.
+        if len(children) > 64:
+            for pid in list(children):
+                with contextlib.suppress(ChildProcessError):
+                    if os.waitpid(pid, os.WNOHANG)[0]:
+                        children.discard(pid)
+    for pid in children:  # 채점기가 죽었습니다: 남은 실행 프로세스를 끝냅니다(아직 거두지 않은 우리 자식이라 pid가 안전합니다)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     return 0
+
+
+def _die_with_parent() -> None:
+    """부모가 죽으면 SIGKILL을 받게 합니다(리눅스 prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -88,7 +88,11 @@ class Grader:
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.book = Book(self.db_url)
         self.policy = policy or deadlines.Policy()
-        self._tmp = Path(tempfile.mkdtemp(prefix="grade-"))
+        #: 과제마다의 정리·채점 자료(숨은 테스트가 들어 있음)를 두는 곳. /tmp가 아니라 결과 폴더 안(커널에게는 가려짐)에
+        #: 두므로, 채점기가 SIGKILL로 죽어 지우지 못해도 다음 실행이 지웁니다.
+        self._tmp = self.out / ".grading-tmp"
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._tmp.mkdir(mode=0o700)
         #: 과제 노트북 → 실행 프로세스에 보내는 정리·채점 자료(JSON 파일, submission 모듈 설명)
         self._contexts: dict[tuple[str, str], Path] = {}
         #: 과제 노트북 → 학생본의 점수 셀 id(노트북 순서)와 만점. 노트북 없이 0점을 줄 때 씁니다.
@@ -110,8 +114,14 @@ class Grader:
         return state.fingerprint(job, {
             "db": self.db_url, "limits": limits, "source": self._source_hash(job.assignment_id, job.notebook),
             "due": self.policy.due.get(job.assignment_id), "penalty": self.policy.penalty_percent,
-            "extension": extension,
-        })
+            "extension": extension, "isolation": self._isolation(), "phases": course.phases(job.assignment_id),
+        }, self.limits.folder_mb)
+
+    def _isolation(self) -> str:
+        """이번 채점에 쓰일 격리 방식(고른 것, 아니면 이 컴퓨터에서 쓸 수 있는 가장 강한 것)."""
+        from .sandbox import detect_isolation
+
+        return self.limits.isolation or detect_isolation()
 
     def _source_hash(self, assignment_id: str, notebook: str) -> str:
         """과제 원본 노트북의 지문. 과제 노트북마다 한 번만 읽습니다(제출물마다가 아니라)."""
@@ -253,7 +263,8 @@ class Grader:
 
         함께 도착한 결과는 성적부 트랜잭션 하나로 적고, 그다음 피드백, 표(grades.csv, tests.csv), 이어 채점하기 기록
         순으로 씁니다. 그래서 언제 죽어도 이어 채점하기 기록이 있는 제출물은 성적부와 표에 다 있습니다."""
-        # 커널이 읽지 못하게 가릴 곳: 저장소의 비공개 폴더(course.private_paths), 결과 폴더(성적부·피드백), 제출물 폴더 전체(다른 학생).
+        # 커널이 읽지 못하게 가릴 곳: 저장소의 비공개 폴더(course.private_paths), 결과 폴더(성적부·피드백),
+        # 제출물 폴더 전체(다른 학생).
         roots = {os.path.abspath(j.path.parents[2]) for j in jobs if j.path is not None}
         deny = [*map(str, course.private_paths()), str(self.out.resolve()), *sorted(roots)]
         self.limits = dataclasses.replace(self.limits, deny_paths=tuple(dict.fromkeys([*self.limits.deny_paths, *deny])))
@@ -276,7 +287,10 @@ class Grader:
         progress = _Progress(len(todo), self.progress)
         unsaved: list[tuple[Job, feedback.Report]] = []  # 표에 쓰인 뒤에 이어 채점하기 기록을 남길 것
 
-        with pool or dispatch.local(self.jobs) as pool, contextlib.closing(self.book.recorder()) as rec:
+        with _stop_on_sigterm(), contextlib.ExitStack() as cleanup, pool or dispatch.local(self.jobs) as pool, \
+                contextlib.closing(self.book.recorder()) as rec:
+            # 어떻게 끝나든(Ctrl-C, SIGTERM 포함) 숨은 테스트가 든 자료를 지웁니다. 기록한 결과와 표는 남습니다.
+            cleanup.callback(shutil.rmtree, self._tmp, True)
             waiting, futures = iter(todo), {}
             while True:
                 arrived: list[Arrived] = []  # 맡길 수 없었던 것과 끝난 것: 이번에 함께 기록합니다
@@ -305,7 +319,6 @@ class Grader:
                 share = (time.monotonic() - start) / len(arrived)  # 기록, 파일, 표, 이어 채점하기 기록
                 self.timings += [_timing(a, rep, share) for a, rep in zip(arrived, batch, strict=True) if "seconds" in a.result]
         progress.close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
         self._tables(reports, final=True)
         for job, rep in unsaved:
             state.save(self.out, job, keys[job.student_id, job.assignment_id, job.notebook], rep)
@@ -315,6 +328,25 @@ class Grader:
         report.write_summaries(reports, self.out / "summary")
         report.write_overview(reports, self.out / "overview.html")
         return reports
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm():
+    """SIGTERM을 Ctrl-C처럼: 기다리는 일을 버리고 실행 중인 것을 끝낸 뒤 임시 자료를 지우고 끝납니다."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 @dataclass

@@ -5,9 +5,11 @@
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -38,12 +40,14 @@ def read_notebook(path: Path) -> NotebookNode:
         raise SubmissionError(
             Status.INVALID_NOTEBOOK, f"노트북 파일이 올바른 JSON이 아닙니다 ({exc.lineno}번째 줄 근처)."
         ) from None
+    except RecursionError:
+        raise SubmissionError(Status.INVALID_NOTEBOOK, "노트북 파일의 JSON이 너무 깊게 중첩되어 있습니다.") from None
     if not isinstance(data, dict) or "cells" not in data:
         raise SubmissionError(Status.INVALID_NOTEBOOK, "노트북 형식이 아닙니다 (cells가 없습니다).")
     try:
         nb = nbformat.reads(raw, as_version=4)
         nbformat.validate(nb)
-    except Exception as exc:  # nbformat은 여러 종류의 검증 오류를 냅니다
+    except (Exception, RecursionError) as exc:  # nbformat은 여러 종류의 검증 오류를 냅니다
         raise SubmissionError(Status.INVALID_NOTEBOOK, f"노트북 형식이 올바르지 않습니다: {type(exc).__name__}") from None
     return nb
 
@@ -171,3 +175,15 @@ def solution_submission(assignment_id: str, notebook: str | None = None) -> Note
 def write_notebook(nb: NotebookNode, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
+
+
+def kernel_seconds(nb: NotebookNode) -> float:
+    """nbclient가 셀마다 적어 두는 시각(metadata.execution)으로 커널의 실행 시간을 더합니다."""
+    total = 0.0
+    for cell in nb.cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        busy, idle = timing.get("iopub.status.busy"), timing.get("iopub.status.idle")
+        if busy and idle:
+            with contextlib.suppress(ValueError):
+                total += (datetime.fromisoformat(idle) - datetime.fromisoformat(busy)).total_seconds()
+    return total

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
-
 from nbgrader.preprocessors import Execute
 
 from . import notebooks
@@ -170,9 +169,9 @@ def _wait_for_go(fifo: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    """``REQUEST.json`` 하나를 처리합니다. ``task`` 가 있으면 제출물 하나를 채점하고(``autograder.submission``;
-    ``result.json``, ``graded.ipynb``), 없으면 ``notebook`` 을 실행만 합니다(``executed.ipynb``, ``status.json``).
-    결과는 요청의 ``out`` 폴더에 씁니다."""
+    """``REQUEST.json`` 하나를 처리합니다. ``task`` 가 있으면 제출물 하나를 채점하고(``autograder.submission``),
+    없으면 ``notebook`` 을 실행만 합니다. 어느 쪽이든 결과는 요청의 ``out`` 폴더의 ``result.json`` 하나에
+    원자적으로 씁니다(채점된·실행된 노트북의 텍스트까지 그 안에)."""
     parser = argparse.ArgumentParser(prog="python -m autograder.runner")
     parser.add_argument("request", help="요청을 담은 JSON 파일 (autograder.execute가 씁니다)")
     parser.add_argument("--go", help="커널을 띄운 뒤 셀 실행 전에 출발 신호(한 바이트)를 기다릴 FIFO")
@@ -200,11 +199,11 @@ def main(argv: list[str]) -> int:
             result["traceback"] = traceback.format_exc()
         submission.write_json(out / "result.json", result)
         return 0
+    from .submission import write_json
+
     outcome = run(nbformat.read(request["notebook"], as_version=4))
-    nbformat.write(outcome.nb, str(out / "executed.ipynb"))
-    (out / "status.json").write_text(json.dumps({"status": outcome.status, "detail": outcome.detail,
-                                                 "isolation": outcome.isolation, "kernel_log": outcome.kernel_log}),
-                                     encoding="utf-8")
+    write_json(out / "result.json", {"status": str(outcome.status), "detail": outcome.detail, "isolation": outcome.isolation,
+                                     "kernel_log": outcome.kernel_log, "notebook": nbformat.writes(outcome.nb)})
     return 0
 
 

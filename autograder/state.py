@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -20,24 +21,43 @@ from .report import replaced_atomically
 from .status import Status
 
 FOLDER = ".grading-state"
-#: 이보다 작은 파일은 내용으로, 큰 파일은 크기와 수정 시각으로 지문에 넣습니다.
-_CONTENT_LIMIT = 1 << 20
+#: 저장 형식의 판. 바뀌면 남겨 둔 결과는 모두 다시 채점합니다.
+VERSION = 2
 
 
-def fingerprint(job, settings: dict) -> str:
+@functools.cache
+def grader_fingerprint() -> str:
+    """채점 결과를 바꿀 수 있는 채점기 쪽 코드의 지문: 이 패키지의 모든 .py와 nbgrader의 판."""
+    import nbgrader
+
+    h = hashlib.sha256(f"nbgrader {nbgrader.__version__}\0state {VERSION}\0".encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(f"\0{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint(job, settings: dict, folder_mb: float | None = None) -> str:
     """제출물 하나를 채점한 결과를 정하는 모든 것의 지문.
 
-    ``settings`` 는 채점기 쪽의 것(과제 원본의 지문, 제한, 마감 규칙, 성적부 주소)입니다."""
+    ``settings`` 는 채점기 쪽의 것(과제 원본의 지문, 제한, 격리 방식과 라이브러리 규칙, 마감 규칙, 성적부 주소)이고,
+    여기에 채점기 코드와 nbgrader의 판(:func:`grader_fingerprint`)을 더합니다. 작업 폴더로 가는 파일은 모두 내용으로
+    셉니다. 다만 크기 합이 ``folder_mb`` 를 넘으면 어차피 ``too_large`` 이므로 크기만 셉니다(5 GB를 읽지 않게)."""
     h = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    h.update(grader_fingerprint().encode())
     h.update(json.dumps([job.student_id, job.assignment_id, job.notebook, job.collision, job.notes]).encode())
     if job.path is not None and job.path.is_file():
         h.update(b"notebook\0" + job.path.read_bytes())
     if job.folder is not None and job.folder.is_dir():
         # 작업 폴더로 가는 파일과 같은 것(노트북·링크 빼고, 링크를 따라가지 않음)만 봅니다.
-        for path in workdir.copied_files(job.folder):
-            st = path.lstat()
-            h.update(f"\0{path.relative_to(job.folder).as_posix()}\0{st.st_size}\0".encode())
-            h.update(path.read_bytes() if st.st_size <= _CONTENT_LIMIT else str(st.st_mtime_ns).encode())
+        files = [(path, path.lstat().st_size) for path in workdir.copied_files(job.folder)]
+        by_content = folder_mb is None or sum(size for _, size in files) <= folder_mb * 2**20
+        for path, size in files:
+            h.update(f"\0{path.relative_to(job.folder).as_posix()}\0{size}\0".encode())
+            if by_content:
+                with path.open("rb") as f:
+                    for chunk in iter(lambda f=f: f.read(1 << 20), b""):
+                        h.update(chunk)
     return h.hexdigest()
 
 
@@ -52,10 +72,13 @@ def load(out: Path, job, key: str) -> Report | None:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if saved.get("key") != key:
-        return None
-    raw = saved["report"]
-    return Report(**{**raw, "status": Status(raw["status"]), "tests": [TestResult(**t) for t in raw["tests"]]})
+    try:
+        if saved.get("key") != key:
+            return None
+        raw = saved["report"]
+        return Report(**{**raw, "status": Status(raw["status"]), "tests": [TestResult(**t) for t in raw["tests"]]})
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None  # 옛 형식이거나 깨진 기록: 다시 채점합니다
 
 
 def save(out: Path, job, key: str, rep: Report) -> None:

@@ -24,7 +24,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import execute, feedback, gradebook, notebooks, workdir
+from . import feedback, gradebook, notebooks, workdir
 from .limits import Limits
 from .report import replaced_atomically
 from .status import Status
@@ -38,9 +38,14 @@ def prepare(task: dict, context: dict, work: Path, limits: Limits) -> NotebookNo
     더합니다. 채점할 수 없는 제출물이면 ``notebooks.SubmissionError`` (그때까지의 메모는 남습니다)."""
     path = Path(task["submission"])
     nb = notebooks.read_notebook(path)
-    nb, notes = notebooks.restore_structure(nb, nbformat.reads(context["reference"], as_version=4))
-    task["notes"] = [*task.get("notes", []), *notes]
-    nb = gradebook.sanitize(nb, context["snapshot"], task["assignment_id"], task["notebook"], task["student_id"])
+    try:
+        nb, notes = notebooks.restore_structure(nb, nbformat.reads(context["reference"], as_version=4))
+        task["notes"] = [*task.get("notes", []), *notes]
+        nb = gradebook.sanitize(nb, context["snapshot"], task["assignment_id"], task["notebook"], task["student_id"])
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+        # nbformat의 검증을 통과했어도 셀 메타데이터의 모양이 어긋나면(예: nbgrader가 dict가 아님) 여기서 걸립니다.
+        raise notebooks.SubmissionError(Status.INVALID_NOTEBOOK,
+                                        f"노트북의 셀 구조를 읽을 수 없습니다 ({type(exc).__name__}).") from None
     if task.get("too_large"):  # Dask: 채점기가 폴더가 너무 커서 노트북만 보냈습니다
         raise notebooks.SubmissionError(Status.TOO_LARGE, task["too_large"])
     workdir.copy(path.parent, work, limits.folder_mb)
@@ -49,7 +54,7 @@ def prepare(task: dict, context: dict, work: Path, limits: Limits) -> NotebookNo
 
 def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context: dict) -> tuple[dict, str]:
     """실행된(또는 실행되지 못한) 노트북을 채점기에 돌려줄 결과로: (결과 dict, 채점된 노트북의 텍스트)."""
-    kernel_seconds = execute.kernel_seconds(nb)
+    kernel_seconds = notebooks.kernel_seconds(nb)
     _limit_output(nb)
     _mark_unexecuted(nb, status)
     nb, marks = gradebook.score_notebook(nb, task["assignment_id"], task["notebook"], task["student_id"])
@@ -71,14 +76,15 @@ def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context:
 def unexecuted(status: Status, detail: str, task: dict) -> dict:
     """노트북을 채점할 수 없었던 결과(읽을 수 없음, 너무 큼 등): 점수 셀의 값 없이 상태와 이유만."""
     return {"status": str(status), "detail": detail, "notes": task.get("notes", []), "marks": None, "tests": None,
-            "code": {}, "kernel_seconds": 0.0}
+            "code": {}, "kernel_seconds": 0.0, "graded": None}
 
 
 def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path) -> dict:
-    """실행 프로세스에서 제출물 하나를 채점합니다. ``run(nb)`` 이 노트북을 실행해 ``runner.Outcome`` 을 돌려줍니다.
+    """실행 프로세스에서 제출물 하나를 채점합니다. ``run(nb, phases)`` 가 노트북을 실행해 ``runner.Outcome`` 을 돌려줍니다.
 
     실행하기 전에, 실행이 끝나지 못했을 때(노트북 시간 초과로 프로세스가 죽음 등) 채점기가 쓸 결과를
-    ``out/fallback.json``·``out/fallback.ipynb`` 에 먼저 써 둡니다. 끝나면 ``out/result.json``·``out/graded.ipynb``."""
+    ``out/fallback.json`` 에 먼저 써 둡니다. 돌려준 결과는 runner가 ``out/result.json`` 에 씁니다. 둘 다 같은 모양이고
+    채점된 노트북의 텍스트(``graded``)를 담습니다."""
     start = time.monotonic()
     try:
         nb = prepare(task, context, work, limits)
@@ -87,13 +93,12 @@ def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path)
         result["prepare_seconds"] = time.monotonic() - start
         return result
     fallback, text = conclude(copy.deepcopy(nb), Status.GRADER_ERROR, "", task, context)  # conclude는 노트북을 바꿉니다
-    fallback["prepare_seconds"] = time.monotonic() - start
-    (out / "fallback.ipynb").write_text(text, encoding="utf-8")
+    fallback.update(prepare_seconds=time.monotonic() - start, graded=text)
     write_json(out / "fallback.json", fallback)
     outcome = run(nb, context.get("phases"))
     result, text = conclude(outcome.nb, outcome.status, outcome.detail, task, context)
-    result.update(isolation=outcome.isolation, kernel_log=outcome.kernel_log, prepare_seconds=fallback["prepare_seconds"])
-    (out / "graded.ipynb").write_text(text, encoding="utf-8")
+    result.update(isolation=outcome.isolation, kernel_log=outcome.kernel_log, prepare_seconds=fallback["prepare_seconds"],
+                  graded=text)
     return result
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import course, execute, notebooks
+from autograder import course, notebooks
 from autograder.report import read_csv
 from tests.catalogue import load as load_catalogue
 
@@ -136,7 +136,7 @@ def nbgrader_scores(root: Path) -> dict[tuple[str, str], float]:
 
 
 def nbgrader_kernel_seconds(root: Path) -> list[float]:
-    return [execute.kernel_seconds(nbformat.read(str(p), as_version=4))
+    return [notebooks.kernel_seconds(nbformat.read(str(p), as_version=4))
             for p in sorted((root / "autograded").glob("*/*/*.ipynb"))]
 
 

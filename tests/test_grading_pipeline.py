@@ -16,7 +16,6 @@ import json
 import os
 import threading
 import time
-import warnings
 from datetime import datetime
 
 import jsonschema

@@ -124,10 +124,7 @@ def _lookup(name: str):
 
 
 def _target(spec):
-    if "name" in spec:
-        obj = _lookup(spec["name"])
-    else:
-        obj = _handles[int(spec["h"])]
+    obj = _lookup(spec["name"]) if "name" in spec else _handles[int(spec["h"])]
     if "attr" in spec:
         obj = getattr(obj, spec["attr"])
     return obj
@@ -137,9 +134,8 @@ def _arrays(value, path=()):
     """인자 안의 배열(과 텐서)을 (경로, 배열) 쌍으로: 호출 뒤에 바뀐 것을 돌려주려고."""
     np = sys.modules.get("numpy")
     torch = wire.real_torch()
-    if np is not None and isinstance(value, np.ndarray):
-        yield path, value
-    elif torch is not None and isinstance(value, (torch.Tensor, torch.nn.Module)):
+    if (np is not None and isinstance(value, np.ndarray)) or (
+            torch is not None and isinstance(value, (torch.Tensor, torch.nn.Module))):
         yield path, value
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
@@ -203,7 +199,8 @@ def _call(request):
         now = np.random.get_state()
         if not (np.array_equal(legacy[1], now[1]) and legacy[2:] == now[2:]):
             answer["np_random_state"] = wire.encode(list(now))
-    answer["warnings"] = [[w.category.__module__, w.category.__qualname__, str(w.message)[:MAX_MESSAGE]] for w in caught[:50]]
+    answer["warnings"] = [[w.category.__module__, w.category.__qualname__, str(w.message)[:MAX_MESSAGE]]
+                          for w in caught[:50]]
     return answer
 
 
@@ -225,7 +222,7 @@ def serve(text: str) -> None:
             answer = _call(request)
         elif op == "names":
             answer = {"names": {k: ("call" if callable(v) else "data") for k, v in _user_ns().items()
-                                if isinstance(k, str) and not k.startswith("_") and k not in _IPYTHON_NAMES}}
+                                if isinstance(k, str) and not k.startswith("_") and k not in _HIDDEN}}
         elif op == "get":
             answer = {"value": wire.encode(_target(request["target"]), _handle)}
         elif op == "set":
@@ -268,4 +265,5 @@ def serve(text: str) -> None:
     publish_display_data({MIME: json.dumps(answer)})
 
 
-_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+#: 학생 이름으로 보지 않는 IPython의 이름
+_HIDDEN = {"In", "Out", "exit", "quit", "get_ipython", "open"}

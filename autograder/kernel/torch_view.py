@@ -189,10 +189,7 @@ def build(data: dict, special):
     if kind not in _BUILDERS:
         raise wire.WireError(f"{kind} 모듈은 만들 수 없습니다.")
     config = {k: tuple(v) if isinstance(v, list) else v for k, v in data["config"].items()}
-    if kind == "Sequential":
-        module = nn.Sequential()
-    else:
-        module = getattr(nn, kind)(**config)
+    module = nn.Sequential() if kind == "Sequential" else getattr(nn, kind)(**config)
     for name, child in data["children"]:
         module.add_module(name, build(child, special))
     state = {k: wire.decode(v) for k, v in data["state"].items()}
