@@ -14,7 +14,7 @@ import json
 import os
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -43,6 +43,8 @@ class Outcome:
     detail: str = ""
     isolation: str = ""
     kernel_log: str = ""
+    #: 채점기가 바로잡은 것(학생에게 보이는 메모): 예) 출력이 너무 많아 잘랐음
+    notes: list = field(default_factory=list)
 
 
 def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
@@ -76,6 +78,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
         if outcome.status != Status.OK:
             break
     final = results[-1][1]
+    final.notes = list(dict.fromkeys(note for _, outcome in results for note in outcome.notes))
     by_id = {}
     for grades, outcome in results[:-1]:
         for cell in outcome.nb.cells:
@@ -87,10 +90,28 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
     return final
 
 
+#: 셀 하나에서 받아 두는 stdout/stderr의 상한(글자). 넘는 출력은 세기만 하고 버립니다. nbclient는 받은 출력을 셀에
+#: 이어 붙이므로, 수백 MB를 그대로 받으면 그 일만으로 몇 초씩 걸려 출력 기다리기 시간 제한에 걸립니다.
+STREAM_CAP = 2_000_000
+
+
 class _TrustedExecute(Execute):
-    """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.checker.Checker` 로 돌립니다."""
+    """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.checker.Checker` 로 돌립니다.
+    학생 셀의 출력은 셀마다 :data:`STREAM_CAP` 까지만 받습니다."""
 
     grades = None  # 테스트 셀 → 이 단계가 채점하는지
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] == "stream":
+            sizes = self.__dict__.setdefault("stream_sizes", {})
+            sizes[cell_index] = sizes.get(cell_index, 0) + len(msg["content"].get("text", ""))
+            if sizes[cell_index] > STREAM_CAP:
+                return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    def flooded(self) -> dict[int, int]:
+        """출력이 상한을 넘은 셀(번호 → 글자 수)."""
+        return {i: n for i, n in self.__dict__.get("stream_sizes", {}).items() if n > STREAM_CAP}
 
     def preprocess_cell(self, cell, resources, index):
         from . import checker
@@ -130,7 +151,8 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             deny_paths=[Path(p) for p in limits.deny_paths if Path(p).exists()],
             isolation=limits.isolation, env=env, forbid=forbid,
         )
-    ep = _TrustedExecute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True)
+    ep = _TrustedExecute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True,
+                         iopub_timeout=30)
     ep.grades = grades
     resources = {"metadata": {"path": str(workdir)}}
     out = Outcome(nb, Status.OK, "", isolation)
@@ -146,6 +168,10 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             ep.preprocess(nb, resources, km=km)
     except CellTimeoutError:
         out.status, out.detail = Status.TIMEOUT, f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?)."
+        if ep.flooded():
+            index, size = max(ep.flooded().items(), key=lambda item: item[1])
+            out.detail = (f"셀 {index + 1}이(가) 출력을 너무 많이 내서(적어도 {size / 1e6:,.0f}백만 자) 채점기가 시간 안에 "
+                          "다 받지 못했습니다. print를 줄이세요.")
     except DeadKernelError:
         out.status, out.detail = Status.KERNEL_DIED, "실행 중에 커널이 죽었습니다 (프로세스 종료, 메모리·CPU 한도 초과 등)."
     except RuntimeError as exc:  # nbclient: 커널이 답하기 전에 죽었거나 시작하지 못함 등
@@ -157,6 +183,8 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             with contextlib.suppress(Exception):  # 커널이 이미 없을 수 있습니다
                 run_sync(km.shutdown_kernel)(now=True)
             km.remove_rundir()
+    for index, size in sorted(ep.flooded().items()):
+        out.notes.append(f"셀 {index + 1}의 출력이 너무 많아({size:,}자) 앞의 {STREAM_CAP:,}자만 남겼습니다.")
     if out.status == Status.KERNEL_DIED and km is not None:
         # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용으로만 돌려줍니다.
         out.kernel_log = km.log_tail

@@ -64,8 +64,14 @@ def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context:
             status = Status.CELL_ERRORS
             detail = f"학생 코드 셀 {len(broken)}개에서 오류가 났습니다: " + ", ".join(broken[:5])
     authored = {gid: frozenset(messages) for gid, messages in context["authored"].items()}
-    tests = [[notebooks.grade_id(c), feedback.failure_message(c, authored.get(notebooks.grade_id(c), frozenset()))]
-             for c in nb.cells if notebooks.grade_id(c) and notebooks.is_grade(c)]
+
+    def message(cell) -> str:
+        # 0점인 상태(시간 초과, 커널 종료)에서 오류 없이 돈 테스트는 실패한 것이 아니라 상태 때문에 0점입니다.
+        if not Status(status).scored and not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return Status(status).text
+        return feedback.failure_message(cell, authored.get(notebooks.grade_id(cell), frozenset()))
+
+    tests = [[notebooks.grade_id(c), message(c)] for c in nb.cells if notebooks.grade_id(c) and notebooks.is_grade(c)]
     result = {"status": str(status), "detail": detail, "notes": task.get("notes", []), "marks": marks, "tests": tests,
               "code": {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.is_solution(c)},
               "kernel_seconds": kernel_seconds}
@@ -96,6 +102,7 @@ def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path)
     fallback.update(prepare_seconds=time.monotonic() - start, graded=text)
     write_json(out / "fallback.json", fallback)
     outcome = run(nb, context.get("phases"))
+    task["notes"] = [*task.get("notes", []), *outcome.notes]
     result, text = conclude(outcome.nb, outcome.status, outcome.detail, task, context)
     result.update(isolation=outcome.isolation, kernel_log=outcome.kernel_log, prepare_seconds=fallback["prepare_seconds"],
                   graded=text)

@@ -89,6 +89,16 @@ def batch(tmp_path_factory):
     )
     put(notebooks.with_solutions(solution, {"sigmoid": WRONG_SIGMOID + silent}), subs, "showtraceback_override", AID)
 
+    (subs / "deeply_nested_json" / AID).mkdir(parents=True)
+    (subs / "deeply_nested_json" / AID / f"{AID}.ipynb").write_text('{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    odd = copy.deepcopy(solution)
+    odd.cells[3].metadata["nbgrader"] = ["not", "a", "dict"]
+    put(odd, subs, "odd_cell_metadata", AID)
+    flood = {notebooks.grade_id(c): notebooks.solution_code(c) for c in notebooks.source_notebook(AID).cells
+             if notebooks.grade_id(c) == "add_intercept"}
+    flood["add_intercept"] += "\nfor _ in range(3000):\n    print('x' * 100_000)\n"  # 300 MB
+    put(notebooks.with_solutions(solution, flood), subs, "output_flood", AID)
+
     out = tmp / "out"
     rows, tests = grade(subs, out, "--jobs", "2", "--cell-timeout", "10", "--notebook-timeout", "120")
     return rows, tests, out
@@ -112,6 +122,28 @@ def test_correct_and_stub(batch):
 def test_invalid_json_gets_its_row(batch):
     assert score(batch, "invalid_json") == (0, 20)
     assert row(batch, "invalid_json")["status"] == "invalid_notebook"
+
+
+@pytest.mark.parametrize("student", ["deeply_nested_json", "odd_cell_metadata"])
+def test_a_malformed_notebook_of_any_shape_is_invalid_not_a_grader_error(batch, student):
+    assert score(batch, student) == (0, 20)
+    assert row(batch, student)["status"] == "invalid_notebook", row(batch, student)
+
+
+def test_an_output_flood_is_cut_and_said_not_called_a_timeout(batch):
+    """300 MB를 print하는 셀: 출력은 잘리고(그렇다고 메모에 적힘) 채점은 그대로 됩니다."""
+    assert score(batch, "output_flood") == (20, 20)
+    assert row(batch, "output_flood")["status"] == "ok"
+    page = (batch[2] / "feedback" / "output_flood" / AID / f"{AID}.html").read_text(encoding="utf-8")
+    assert "출력이 너무 많아" in page
+    graded = batch[2] / "autograded" / "output_flood" / AID / f"{AID}.ipynb"
+    assert graded.stat().st_size < 3_000_000
+
+
+def test_tests_after_a_dead_kernel_say_the_kernel_died(batch):
+    tests = {t["grade_id"]: t for t in batch[1] if t["student_id"] == "kernel_exits"}
+    assert "커널이 죽어" in tests["hidden_sigmoid"]["message"] and "시간" not in tests["hidden_sigmoid"]["message"]
+    assert tests["test_add_intercept"]["message"] == "실행 중 커널 종료: 0점"  # 돌았지만 상태 때문에 0점
 
 
 def test_missing_notebook_gets_its_row(batch):
@@ -177,7 +209,7 @@ def test_silenced_tracebacks_still_fail(batch):
 
 def test_every_student_has_one_row_and_feedback(batch):
     rows, _, out = batch
-    assert len(rows) == 17
+    assert len(rows) == 20
     for (student, aid) in rows:
         assert (out / "feedback" / student / aid / f"{AID}.html").is_file(), student
 

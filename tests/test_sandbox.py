@@ -364,3 +364,40 @@ def test_workdir_inside_a_denied_path_is_rejected(tmp_path):
     with pytest.raises(ValueError):
         make_kernel_manager(tmp_path / "submitted" / "alice", Limits(),
                             deny_paths=[tmp_path / "submitted"])
+
+
+@pytest.mark.skipif(not _unshare_works(), reason="unshare 로 사용자·마운트 이름공간을 만들 수 없습니다")
+def test_unshare_masks_are_locked_against_the_kernel(tmp_path):
+    """root가 아닌 채점기의 unshare 방식: 커널은 그 사용자 이름공간의 root(CAP_SYS_ADMIN)라 가림막을 umount2로 걷어 낼
+    수 있었습니다. 런처의 --lock-mounts는 마운트를 마친 뒤 새 사용자 이름공간으로 들어가 그 권한을 버립니다.
+    잠그지 않은 경우에 실제로 걷어 낼 수 있음을 먼저 보여, 이 테스트가 실패할 수 있음을 확인합니다."""
+    from autograder import sandbox
+
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "answer.txt").write_text("42", encoding="utf-8")
+    mask = tmp_path / "mask"
+    mask.mkdir()
+    mask.chmod(0)
+    attack = (f"import ctypes, os; libc = ctypes.CDLL(None, use_errno=True); rc = libc.umount2({str(secret)!r}.encode(), 2); "
+              f"print(rc, os.listdir({str(secret)!r}) if rc == 0 else ctypes.get_errno())")
+    results = {}
+    for lock in (False, True):
+        cmd = [shutil.which("unshare"), "--user", "--map-root-user", "--mount", "--propagation", "private", "--",
+               sys.executable, "-I", "-S", str(sandbox._LAUNCHER), "--mask", str(mask), str(secret),
+               "--chdir", str(tmp_path), *(["--lock-mounts"] if lock else []), "--", sys.executable, "-I", "-c", attack]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        results[lock] = done.stdout.strip() + done.stderr.strip()
+    assert results[False].startswith("0 ['answer.txt']"), results
+    assert results[True].startswith("-1"), results
+
+
+@pytest.mark.unit
+def test_unshare_command_locks_mounts_only_when_it_maps_the_grader_to_root(tmp_path):
+    from autograder import sandbox
+
+    for as_root in (False, True):
+        box = sandbox.Box(mechanism=UNSHARE, workdir=str(tmp_path), rundir=str(tmp_path), limits=Limits(), as_root=as_root,
+                          unshare="/usr/bin/unshare")
+        cmd = sandbox.command(box, ["python", "-m", "ipykernel_launcher"])
+        assert ("--lock-mounts" in cmd) == (not as_root)
