@@ -216,7 +216,9 @@ class Checker:
         self.client = client
         self.timeout = timeout
         self.ns = Namespace(self)
-        dict.__setitem__(self.ns, "_in_kernel", self.define)
+        from .kernel import torch_view
+
+        torch_view._define = self.define  # 숨은 테스트의 torch_view.in_kernel이 학생 커널에 대역을 만들게
         self._names: dict[str, str] | None = None
         self._callbacks: dict[int, Callable] = {}
         self._trusted: dict[int, object] = {}
@@ -305,8 +307,8 @@ class Checker:
         return self._decode(answer.get("value"))
 
     def define(self, source: str, name: str):
-        """출제자의 대역 코드(예: 참조 잔차 블록)를 학생 커널에서 만들고 번호표를 받습니다. 숨은 테스트만 씁니다
-        (테스트 이름공간의 ``_in_kernel``). 대역은 학생 함수에 넣을 부품일 뿐이고, 판정은 여전히 이곳에서 합니다."""
+        """출제자의 대역 코드(예: 참조 잔차 블록)를 학생 커널에서 만들고 번호표를 받습니다(``torch_view.in_kernel``).
+        대역은 학생 함수에 넣을 부품일 뿐이고, 판정은 여전히 이곳에서 합니다."""
         answer = self._request({"op": "define", "source": source, "name": name})
         if "error" in answer:
             raise _exception(answer["error"])

@@ -89,13 +89,18 @@ DELEGATIONS = [
 ]
 
 
+WEAK_MODES = ["unshare", "setrlimit"]
+WEAK_ATTACKS = ["ast_transformer", "patches_numpy_when_called"]
+
+
 def _sigmoid_cells(extra: str = "") -> dict[str, str]:
     return {"sigmoid": WRONG_SIGMOID + extra}
 
 
 @pytest.fixture(scope="module")
 def forged(tmp_path_factory):
-    """bubblewrap 아래에서 공격 전부, unshare 아래에서(강사가 이름으로 고른 약한 방식) 그중 둘을 채점합니다."""
+    """bubblewrap 아래에서 공격 전부, 강사가 이름으로 고를 수 있는 약한 방식(unshare, setrlimit) 아래에서 그중 둘을
+    채점합니다. 판정이 샌드박스 밖에서 나므로 격리 방식과 상관없이 공격은 아무것도 얻지 못합니다."""
     require("bubblewrap")
     tmp = tmp_path_factory.mktemp("forgery")
     solution = notebooks.solution_submission(AID)
@@ -108,9 +113,9 @@ def forged(tmp_path_factory):
     rows, tests = grade(subs, tmp / "out", "--jobs", "2")
     weak = tmp / "weak"
     put(notebooks.with_solutions(solution, _sigmoid_cells()), weak, "plain_wrong", AID)
-    for name in ("ast_transformer", "patches_numpy_when_called"):
+    for name in WEAK_ATTACKS:
         put(notebooks.with_solutions(solution, _sigmoid_cells(ATTACKS[name])), weak, name, AID)
-    weak_rows, _ = grade(weak, tmp / "weak-out", "--jobs", "2", "--isolation", "unshare")
+    weak_rows = {mode: grade(weak, tmp / f"{mode}-out", "--jobs", "2", "--isolation", mode)[0] for mode in WEAK_MODES}
     return rows, tests, weak_rows
 
 
@@ -124,9 +129,10 @@ def test_an_attack_inside_the_kernel_gains_nothing(forged, attack):
     assert float(row["score"]) == float(plain["score"]), f"{attack}: {row['score']} vs plain wrong {plain['score']}"
 
 
-@pytest.mark.parametrize("attack", ["ast_transformer", "patches_numpy_when_called"])
-def test_the_weaker_unshare_mode_is_just_as_trusted(forged, attack):
-    weak = forged[2]
+@pytest.mark.parametrize("mode", WEAK_MODES)
+@pytest.mark.parametrize("attack", WEAK_ATTACKS)
+def test_the_weaker_modes_judge_just_the_same(forged, mode, attack):
+    weak = forged[2][mode]
     assert float(weak[(attack, AID)]["score"]) == float(weak[("plain_wrong", AID)]["score"]) < 20
 
 

@@ -23,6 +23,25 @@ def _with_bias() -> tuple:
     return (nn.Conv2d, nn.Linear)
 
 
+#: 채점할 때 믿을 수 있는 쪽이 넣는 함수(``autograder.checker.Checker.define``). 그 밖(JupyterLab, 커널)에서는 None.
+_define = None
+
+
+def in_kernel(source: str, name: str):
+    """출제자가 쓴 대역 부품(예: 참조 잔차 블록, 커널의 시드를 정하는 함수)을 학생 모델이 있는 곳에서 만듭니다.
+
+    채점할 때는 학생 커널에서 만들고 번호표를 돌려주고, JupyterLab에서는 그 자리에서 만듭니다. 대역은 학생 함수에
+    넣을 부품일 뿐이고 판정은 테스트가 합니다. ``source`` 에서는 ``np``, ``torch``, ``nn``, ``F`` 를 쓸 수 있습니다."""
+    if _define is not None:
+        return _define(source, name)
+    import numpy
+    import torch
+
+    scope = {"np": numpy, "torch": torch, "nn": torch.nn, "F": torch.nn.functional}
+    exec(compile(source, "<채점기가 보낸 대역>", "exec"), scope)
+    return scope[name]
+
+
 #: 커널에 부탁할 수 있는 함수들 (``autograder.kernel.probe`` 의 ``view`` 요청)
 VIEWS = ("layers", "trace", "set_param", "grads_reach", "train", "predict")
 
