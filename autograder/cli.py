@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import subprocess
@@ -43,6 +44,44 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         if says_default or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
             return text
         return text + " (기본: %(default)s)"
+
+
+#: argparse가 내는 영어 문장의 한국어. argparse는 gettext의 ``_`` 를 부를 때마다 모듈에서 찾으므로, :func:`main` 이 도는
+#: 동안만 바꿔 끼웁니다(:func:`_korean_argparse`). tests/test_command_line.py가 도움말과 오류에 영어가 없는지 봅니다.
+_ARGPARSE_KO = {
+    "usage: ": "사용법: ",
+    "positional arguments": "위치 인자",
+    "options": "선택지",
+    "show this help message and exit": "이 도움말을 보여 주고 끝냅니다",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 오류: %(message)s\n",
+    "the following arguments are required: %s": "꼭 있어야 하는 인자가 빠졌습니다: %s",
+    "one of the arguments %s is required": "인자 %s 가운데 하나가 있어야 합니다",
+    "argument %(argument_name)s: %(message)s": "인자 %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "고를 수 없는 값: %(value)r (고를 수 있는 값: %(choices)s)",
+    "invalid %(type)s value: %(value)r": "%(type)s 값으로 읽을 수 없습니다: %(value)r",
+    "unrecognized arguments: %s": "알 수 없는 인자: %s",
+    "ambiguous option: %(option)s could match %(matches)s": "선택지 %(option)s이(가) %(matches)s 가운데 어느 것인지 모호합니다",
+    "expected one argument": "값이 하나 있어야 합니다",
+    "expected at most one argument": "값은 하나까지입니다",
+    "expected at least one argument": "값이 하나 이상 있어야 합니다",
+    "expected %s argument": "값이 %s개 있어야 합니다",
+    "expected %s arguments": "값이 %s개 있어야 합니다",
+    "not allowed with argument %s": "인자 %s와(과) 함께 쓸 수 없습니다",
+    "ignored explicit argument %r": "이 선택지는 값을 받지 않습니다: %r",
+    "unexpected option string: %s": "예상하지 못한 선택지: %s",
+    "can't open '%(filename)s': %(error)s": "'%(filename)s'을(를) 열 수 없습니다: %(error)s",
+}
+
+
+@contextlib.contextmanager
+def _korean_argparse():
+    saved = argparse._, argparse.ngettext
+    argparse._ = lambda message: _ARGPARSE_KO.get(message, message)
+    argparse.ngettext = lambda one, many, n: _ARGPARSE_KO.get(one if n == 1 else many, one if n == 1 else many)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 def _path(text: str) -> Path:
@@ -172,15 +211,20 @@ def _grade(args) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     _warn_if_committable(args.out)
     pool = dispatch.dask(args.scheduler) if args.scheduler else dispatch.local(args.jobs)
-    print(f"노트북 {len(jobs)}개를 실행합니다: {pool.where}", file=sys.stderr)
     grader = Grader(args.out, args.db, limits, jobs=args.jobs, policy=policy, force=args.force)
-    reports = grader.run(jobs, pool)
+
+    def announce(todo: int, reused: int) -> None:
+        more = f" (바뀐 것이 없는 제출물 {reused}개는 지난 결과를 그대로 씁니다)" if reused else ""
+        print(f"노트북 {todo}개를 실행합니다: {pool.where}{more}", file=sys.stderr)
+
+    reports = grader.run(jobs, pool, announce=announce)
     bad = sum(not r.scored for r in reports)
     isolation = sorted({r.isolation for r in reports if r.isolation})
     if isolation:
         print("격리: " + " / ".join(isolation))
     if grader.skipped:
-        print(f"바뀐 것이 없어 지난 결과를 그대로 쓴 제출물 {grader.skipped}개 (모두 다시 채점하려면 --force).")
+        print(f"바뀐 것이 없어 지난 결과를 그대로 쓴 제출물 {grader.skipped}개, 새로 채점한 제출물 "
+              f"{len(reports) - grader.skipped}개 (모두 다시 채점하려면 --force).")
     print(f"{len(reports)}개 제출물 채점 완료 (정상 채점되지 못한 제출물 {bad}개). "
           f"결과: {args.out / 'grades.csv'}, 개요: {args.out / 'overview.html'}, 피드백: {args.out / 'feedback'}")
     for detail in collisions:  # 진행 기록에 묻히지 않게 끝에서 한 번 더
@@ -233,7 +277,8 @@ def _similarity(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    with _korean_argparse():
+        args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # nbgrader는 숨은 테스트 셀마다 checksum 경고를 냅니다(정상 동작). 강사에게 필요한 것만 남깁니다.
     logging.getLogger("traitlets").setLevel(logging.ERROR)

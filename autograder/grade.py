@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +257,8 @@ class Grader:
         feedback.write_html(rep, self.out / "feedback" / a.job.student_id / a.job.assignment_id / f"{a.job.notebook}.html")
 
     # ---------- 전체
-    def run(self, jobs: list[Job], pool: dispatch.Pool | None = None) -> list[feedback.Report]:
+    def run(self, jobs: list[Job], pool: dispatch.Pool | None = None,
+            announce: Callable[[int, int], None] | None = None) -> list[feedback.Report]:
         """모든 제출물을 채점합니다. 제출물 하나의 일(정리, 실행, 점수 셈)은 ``pool`` (기본: 이 컴퓨터에서
         ``self.jobs`` 개씩)로 보내고, 이 스레드는 성적부 기록과 결과 파일 쓰기만 합니다. 맡겨 둔 제출물은
         ``pool.capacity`` 의 두 배까지만 두므로(실행 중 + 다음 차례), 메모리와 임시 디스크는 제출물 수와 상관없이 일정합니다.
@@ -278,6 +280,8 @@ class Grader:
             else:
                 todo.append(job)
         self.skipped = len(jobs) - len(todo)
+        if announce is not None:  # 몇 개를 실행하고 몇 개를 지난 결과로 쓰는지 (명령줄이 알립니다)
+            announce(len(todo), self.skipped)
         for aid in sorted({j.assignment_id for j in todo}):
             self.book.prepare(aid)
         for aid, name in sorted({(j.assignment_id, j.notebook) for j in todo}):

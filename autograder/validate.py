@@ -1,6 +1,7 @@
 """학생의 자가 점검: 공개 테스트를 돌려 함수마다 통과 여부를 한국어로 알려 줍니다."""
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -35,13 +36,11 @@ def validate(path: Path, limits: Limits | None = None) -> int:
     """공개 테스트가 모두 통과하면 0, 아니면 1을 돌려줍니다(종료 상태)."""
     path = Path(path)
     if not path.is_file():
-        print(f"파일이 없습니다: {path}")
-        return 2
+        raise course.UsageError(f"파일이 없습니다: {path}")
     try:
         nb = notebooks.read_notebook(path)
     except notebooks.SubmissionError as exc:
-        print(exc.detail)
-        return 2
+        raise course.UsageError(f"{path.name}: {exc.detail}") from None
     aid, name = find_assignment(nb, path)
     reference = notebooks.release_notebook(aid, name)
     nb, notes = notebooks.restore_structure(nb, reference)
@@ -58,11 +57,11 @@ def validate(path: Path, limits: Limits | None = None) -> int:
         try:
             workdir.copy(path.parent, work, limits.folder_mb, only=data)
         except notebooks.SubmissionError as exc:
-            print(exc.detail)
+            print(f"오류: {exc.detail}", file=sys.stderr)
             return 1
         result = execute.run(nb, work, limits)
     if result.status != Status.OK:
-        print(f"실행을 끝내지 못했습니다: {result.detail}")
+        print(f"오류: 실행을 끝내지 못했습니다: {result.detail}", file=sys.stderr)
     authored = feedback.authored_by_test(reference)
     failed = 0
     for cell in result.nb.cells:

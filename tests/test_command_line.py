@@ -69,3 +69,20 @@ def test_a_weaker_mode_named_by_the_instructor_says_what_it_does_not_protect(tmp
     assert "채점기 사용자의 권한만큼 커널이 읽을 수 있고" in proc.stderr
     assert warning < proc.stderr.index("노트북 1개를 실행합니다"), "경고는 채점을 시작하기 전에 나와야 합니다"
     assert "격리: unshare+setrlimit" in proc.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["grade", "--help"], ["grade"], ["grade", "subs", "--out", "o", "--jobs", "0"],
+                                  ["grade", "subs", "--out", "o", "--isolation", "docker"], ["frobnicate"],
+                                  ["validate", "없는.ipynb"]])
+def test_the_command_line_speaks_one_language(tmp_path, args):
+    """도움말, 사용법 오류, 입력 오류가 모두 한국어이고, 오류는 stderr에 ``오류:`` 로 시작하는 줄로 나옵니다."""
+    proc = _run(args, cwd=tmp_path)
+    text = proc.stdout + proc.stderr
+    for english in ("usage:", "error:", "the following arguments", "show this help", "options:", "positional arguments",
+                    "invalid choice", "argument "):
+        assert english not in text, (english, text)
+    if args[-1] == "--help":
+        assert proc.returncode == 0 and "사용법:" in proc.stdout
+    else:
+        assert proc.returncode == 2, text
+        assert "오류:" in proc.stderr and "오류:" not in proc.stdout

@@ -36,4 +36,4 @@ def test_validate_rejects_invalid_json(tmp_path):
     path = tmp_path / f"{AID}.ipynb"
     path.write_text("{", encoding="utf-8")
     proc = autograder("validate", str(path))
-    assert proc.returncode == 2 and "JSON" in proc.stdout
+    assert proc.returncode == 2 and "JSON" in proc.stderr and proc.stderr.startswith("오류:")
