@@ -177,7 +177,7 @@ def apply(recorder, rep, folder: Path | None, policy: Policy) -> None:
     if timestamp is None:
         rep.late_hours = 0.0
         note = f"제출 시각을 알 수 없어({problem}) 기한 안에 낸 것으로 보았습니다."
-        rep.detail = f"{rep.detail}; {note}" if rep.detail else note
+        rep.detail = join_details(rep.detail, note)
         return
     rep.late_hours = round(seconds / 3600, 2)
     rep.score = round(rep.raw_score - rep.penalty, 4)
@@ -185,15 +185,27 @@ def apply(recorder, rep, folder: Path | None, policy: Policy) -> None:
         days = math.ceil(round(seconds / 3600, 9) / 24)
         text = f"마감보다 {_hours_text(seconds)} 늦게 제출했습니다(늦은 날 {days}일로 셉니다)."
         if rep.penalty > 0:
-            text += (f" 하루에 만점의 {policy.penalty_percent:g}%씩 {rep.penalty:g}점을 빼서 "
-                     f"{rep.raw_score:g}점이 {rep.score:g}점이 되었습니다.")
+            per_day = round(policy.penalty_percent / 100 * rep.max_score, 4)
+            uncapped = round(per_day * days, 4)
+            text += f" 하루에 만점의 {policy.penalty_percent:g}%({per_day:g}점)씩 {days}일"
+            if uncapped > rep.penalty:
+                text += (f"이면 {uncapped:g}점이지만 원점수보다 많이 빼지 않으므로 {rep.penalty:g}점을 빼서 "
+                         f"{rep.raw_score:g}점이 {rep.score:g}점이 되었습니다.")
+            else:
+                text += f", {rep.penalty:g}점을 빼서 {rep.raw_score:g}점이 {rep.score:g}점이 되었습니다."
         else:
             text += " 감점은 없습니다."
         if extension:
             text += f" (연장 {hours:g}시간을 반영한 마감 기준입니다.)"
         rep.late_text = text
         note = f"늦은 제출: {rep.late_hours:g}시간, 감점 {rep.penalty:g}점"
-        rep.detail = f"{rep.detail}; {note}" if rep.detail else note
+        rep.detail = join_details(rep.detail, note)
+
+
+def join_details(*parts: str) -> str:
+    """grades.csv의 ``detail`` 하나에 사정 여럿을 적는 한 가지 방법: 빈 것은 빼고, 앞 것의 끝 마침표를 지우고 "; "로 잇습니다."""
+    kept = [p.strip() for p in parts if p and p.strip()]
+    return "; ".join([p.rstrip(".") for p in kept[:-1]] + kept[-1:])
 
 
 def _hours_text(seconds: float) -> str:

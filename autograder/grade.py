@@ -232,7 +232,8 @@ class Grader:
         detail = result["detail"]
         if result.get("kernel_log"):
             # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용 폴더에만 둡니다.
-            detail += f" 커널 로그(강사용): {self._graded_path(job).with_suffix('.kernel.log').relative_to(self.out).as_posix()}"
+            log_path = self._graded_path(job).with_suffix(".kernel.log").relative_to(self.out).as_posix()
+            detail = deadlines.join_details(detail, f"커널 로그(강사용): {log_path}")
         rep = feedback.Report(
             job.student_id, job.assignment_id, scores.score, scores.max_score, status, detail,
             [feedback.TestResult(gid, notebooks.function_of(gid), notebooks.is_hidden_test(gid), *cell_scores[gid],

@@ -90,15 +90,25 @@ def write_class(reports: list[Report], path: Path) -> None:
             w.writerow([sid, *scores, f"{total:g}", f"{max_total:g}"])
 
 
+#: 테스트를 하나도 실행하지 못한 상태: 함수별 통계에서 빼고 따로 셉니다(읽을 수 없는 노트북이 "가장 흔한 실패"가 되지 않게).
+UNGRADED = (Status.INVALID_NOTEBOOK, Status.MISSING_NOTEBOOK, Status.TOO_LARGE, Status.ID_COLLISION, Status.GRADER_ERROR)
+
+
+def ungraded(reports: list[Report], assignment_id: str) -> int:
+    """과제에서 테스트를 하나도 실행하지 못한 제출물 수(:data:`UNGRADED`)."""
+    return sum(r.assignment_id == assignment_id and Status(r.status) in UNGRADED for r in reports)
+
+
 def function_summary(reports: list[Report], assignment_id: str) -> list[dict]:
     """과제의 함수마다: 제출 수, 평균 점수, 만점 비율, 가장 흔한 실패 메시지와 그 메시지를 받은 학생 수.
 
-    한 학생이 같은 메시지를 공개·숨은 테스트 두 곳에서 받아도 한 명으로 셉니다."""
+    한 학생이 같은 메시지를 공개·숨은 테스트 두 곳에서 받아도 한 명으로 셉니다. 테스트를 하나도 실행하지 못한
+    제출물(:data:`UNGRADED`)은 세지 않습니다(:func:`ungraded` 가 따로 셉니다)."""
     got: dict[str, list[float]] = defaultdict(list)
     full: dict[str, float] = {}
     messages: dict[str, Counter] = defaultdict(Counter)
     for r in reports:
-        if r.assignment_id != assignment_id:
+        if r.assignment_id != assignment_id or Status(r.status) in UNGRADED:
             continue
         per_fn: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
         seen: dict[str, set[str]] = defaultdict(set)
@@ -121,6 +131,7 @@ def function_summary(reports: list[Report], assignment_id: str) -> list[dict]:
             "max_score": full[fn], "full_marks_ratio": round(sum(s >= full[fn] for s in scores) / len(scores), 3),
             "most_common_failure": common[0][0] if common else "",
             "most_common_failure_students": common[0][1] if common else 0,
+            "not_run": ungraded(reports, assignment_id),
         })
     return rows
 
@@ -152,11 +163,17 @@ def write_overview(reports: list[Report], path: Path) -> None:
                 failure += f" ({x['most_common_failure_students']}명)"
             rows += (f"<tr><td><code>{e(x['function'])}</code></td><td>{x['mean_score']:g} / {x['max_score']:g}</td>"
                      f"<td>{x['full_marks_ratio'] * 100:.0f}%</td><td>{failure}</td></tr>")
+        skipped = ungraded(reports, aid)
+        late = [r for r in mine if r.late_hours]
+        penalised = [r for r in late if r.penalty]
         parts.append(
             f"<h2>{e(aid)}</h2><p>제출 {len(mine)}개 · 평균 {mean:.1f} / {max_score:g}점 · 상태: "
             + ", ".join(f"{e(k)} {v}" for k, v in sorted(statuses.items()))
+            + (f" · 늦은 제출 {len(late)}개(감점 {len(penalised)}개)" if late else "")
             + "</p><table><tr><th>함수</th><th>평균</th><th>만점 비율</th><th>가장 흔한 실패</th></tr>"
             + rows + "</table>"
+            + (f"<p>테스트를 하나도 실행하지 못한 제출물 {skipped}개(노트북이 없거나 읽을 수 없음 등)는 함수별 통계에서 "
+               "빼고 셌습니다.</p>" if skipped else "")
         )
     students = sorted({r.student_id for r in reports})
     cell = {(r.student_id, r.assignment_id): r for r in reports}
@@ -171,12 +188,18 @@ def write_overview(reports: list[Report], path: Path) -> None:
                 continue
             link = f"feedback/{sid}/{aid}/{aid}.html"
             cls = "" if r.scored else ' class="bad"'
+            if r.scored and r.late_hours:
+                cls = ' class="late"'
+            late = ""
+            if r.late_hours:
+                late = f" · 늦음 {r.late_hours:g}시간" + (f", 감점 {r.penalty:g}점" if r.penalty else "")
             tds += (f'<td{cls}><a href="{e(link)}">{r.score:g} / {r.max_score:g}</a>'
-                    f'{"" if r.status == Status.OK else " · " + e(r.status)}</td>')
+                    f'{"" if r.status == Status.OK else " · " + e(r.status)}{e(late)}</td>')
         body += f"<tr><td>{e(sid)}</td>{tds}</tr>"
     path.write_text(html_page.page("채점 개요", f"""<h1>채점 개요</h1>
 <p>학생 {len(students)}명 · 과제 {len(aids)}개 · 제출물 {len(reports)}개.
-점수를 누르면 그 학생이 받을 피드백이 열립니다. 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
+점수를 누르면 그 학생이 받을 피드백이 열립니다. 빨간 칸은 0점 상태(시간 초과, 읽을 수 없는 노트북 등), 노란 칸은
+늦은 제출입니다. 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
 {''.join(parts)}
 <h2>학생별 점수</h2><table><tr><th>학생</th>{head}</tr>{body}</table>""",
-                                   width="70rem", css=".bad{background:#fde8e6}"), encoding="utf-8")
+                                   width="70rem", css=".bad{background:#fde8e6}.late{background:#fff6d6}"), encoding="utf-8")

@@ -216,9 +216,19 @@ def write_html(pairs: list[Pair], entries: list[Entry], assignment_id: str, path
 <p class="note">높은 유사도는 살펴볼 후보일 뿐 베꼈다는 증거가 아닙니다. 짧고 정해진 답은 혼자 풀어도 같아질 수 있으니
 칠해진 코드를 직접 읽고 판단하세요. 모든 쌍은 similarity.csv에 있습니다.</p>
 <h2>유사도가 높은 쌍 (상위 {len(shown)}개)</h2>
-<table><tr><th>순위</th><th>학생 A ↔ 학생 B</th><th>유사도</th><th>겹친 비율 (A / B)</th></tr>{rows}</table>
+{_pairs_table(rows, len(pairs))}
 {skipped_html}
 {''.join(blocks)}""", width="90rem", css=_CSS), encoding="utf-8")
+
+
+def _pairs_table(rows: str, n_pairs: int) -> str:
+    """유사도 표. 겹친 코드가 있는 쌍이 하나도 없으면 빈 표 대신 그렇다고 말합니다."""
+    if rows:
+        return ("<table><tr><th>순위</th><th>학생 A ↔ 학생 B</th><th>유사도</th><th>겹친 비율 (A / B)</th></tr>"
+                f"{rows}</table>")
+    if n_pairs == 0:
+        return "<p>비교할 쌍이 없습니다(비교할 수 있는 제출물이 둘보다 적습니다).</p>"
+    return f"<p>{n_pairs}쌍 모두 겹친 코드가 없습니다(유사도 0%). 살펴볼 쌍이 없습니다.</p>"
 
 
 def run(submissions: Path, assignment_id: str, out: Path, top: int = TOP) -> tuple[list[Pair], list[Entry], float]:

@@ -288,6 +288,23 @@ def test_feedback_tells_the_student_how_late_and_what_it_cost(late_batch):
     assert "마감보다 2시간 늦게 제출했습니다" in page and "2점을 빼서" in page and "18 / 20점" in page
     on_time = (out / "feedback" / "on_time" / AID / f"{AID}.html").read_text(encoding="utf-8")
     assert "늦게" not in on_time
+    capped = (out / "feedback" / "late_11_days" / AID / f"{AID}.html").read_text(encoding="utf-8")
+    assert "11일이면 22점이지만 원점수보다 많이 빼지 않으므로 20점을 빼서 20점이 0점이 되었습니다" in capped
+
+
+def test_overview_marks_late_and_penalised_submissions(late_batch):
+    _, out, _ = late_batch
+    page = (out / "overview.html").read_text(encoding="utf-8")
+    assert "늦은 제출 3개(감점 3개)" in page, page[:2000]
+    assert "늦음 2시간, 감점 2점" in page and 'class="late"' in page
+
+
+@pytest.mark.unit
+def test_one_joiner_for_several_details():
+    assert deadlines.join_details("학생 코드 셀 1개에서 오류가 났습니다.", "", "늦은 제출: 2시간, 감점 2점") == \
+        "학생 코드 셀 1개에서 오류가 났습니다; 늦은 제출: 2시간, 감점 2점"
+    assert deadlines.join_details("", "하나.") == "하나."
+    assert ".;" not in deadlines.join_details("가.", "나.", "다")
 
 
 def test_nfd_folder_is_graded_under_the_nfc_id(late_batch):
@@ -346,3 +363,15 @@ def test_extension_granted_in_nbgrader_counts_unless_an_extensions_file_is_given
     with Gradebook(url, course.COURSE_ID) as gb:
         submission = gb.find_submission(AID, "kim")
         assert submission.extension is None and submission.late_submission_penalty == 2
+
+
+@pytest.mark.unit
+def test_an_all_zero_similarity_report_says_so(tmp_path):
+    from autograder import similarity
+
+    similarity.write_html([], [], AID, tmp_path / "none.html")
+    assert "비교할 쌍이 없습니다" in (tmp_path / "none.html").read_text(encoding="utf-8")
+    pair = similarity.Pair(a=None, b=None, share_a=0.0, share_b=0.0, overlap=0)
+    similarity.write_html([pair], [], AID, tmp_path / "zero.html")
+    page = (tmp_path / "zero.html").read_text(encoding="utf-8")
+    assert "1쌍 모두 겹친 코드가 없습니다" in page and "<th>순위</th>" not in page
