@@ -1,6 +1,9 @@
 """책 전체를 Jupyter Book으로 실제로 빌드합니다(셀 오류나 경고가 하나라도 있으면 실패)."""
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath
+
 import pytest
 
 from tests.conftest import REPO
@@ -34,3 +37,13 @@ def test_no_missing_hangul_glyphs_in_figures(built_book):
 
 def test_no_page_loads_remote_resources(built_book):
     assert external_resources(built_book) == []
+
+
+def test_every_chapter_states_its_goals_and_the_one_self_check_command(built_book):
+    for f in toc_files():
+        if "/ch0" not in f:
+            continue
+        text = re.sub(r"<[^>]+>", "", (built_book / f"{f}.html").read_text(encoding="utf-8"))
+        slug = PurePosixPath(f).name
+        assert "이 장의 목표" in text, f"{f}: 장 첫머리에 학습 목표가 없습니다"
+        assert f"python -m autograder validate exercises/{slug}/{slug}.ipynb" in text, f"{f}: 자가 점검 명령이 다릅니다"

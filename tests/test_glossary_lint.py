@@ -223,3 +223,81 @@ def test_glossary_page_lists_every_term_in_korean_order(tiny_html):
 def test_chapters_link_terms_to_the_glossary(tiny_html):
     page = (tiny_html / "book" / "network.html").read_text(encoding="utf-8")
     assert 'href="glossary.html#term-' in page
+
+
+# --- 이슈 23: 절 번호, 글로 여는 장, 숨긴 준비 코드, 해요체, 새 용어 ---------------------------------------------
+
+CHAPTER_HEAD = "---\njupytext: {}\n---\n\n# 3. 평가: 교차 검증\n\n{term}`평가`(evaluation)를 합니다.\n\n"
+
+
+@pytest.mark.unit
+def test_numbered_sections_in_order_and_fixed_end_sections_pass(tmp_path):
+    text = CHAPTER_HEAD + "## 3.1 홀드아웃\n\n글.\n\n## 3.2 K-겹\n\n## 연습문제\n\n## 과제 안내\n\n## 요약\n\n## 더 읽을거리\n"
+    assert findings(text, tmp_path, "ch03_evaluation.md") == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("sections", [
+    "## 홀드아웃\n",                        # 번호 없음
+    "## 3.1 홀드아웃\n\n## 3.3 K-겹\n",       # 건너뜀
+    "## 4.1 홀드아웃\n",                     # 다른 장 번호
+])
+def test_flags_unnumbered_or_misnumbered_sections(tmp_path, sections):
+    result = findings(CHAPTER_HEAD + sections, tmp_path, "ch03_evaluation.md")
+    assert len(result) == 1 and "절 제목" in result[0].message, result
+
+
+@pytest.mark.unit
+def test_flags_chapter_that_opens_with_visible_code(tmp_path):
+    text = "---\njupytext: {}\n---\n\n# 3. 평가\n\n```{code-cell} ipython3\nx = 1\n```\n\n{term}`평가`를 합니다.\n"
+    result = findings(text, tmp_path, "ch03_evaluation.md")
+    assert [f.found for f in result] == ["{code-cell}"], result
+
+
+@pytest.mark.unit
+def test_hidden_setup_cell_before_prose_is_allowed(tmp_path):
+    text = ("---\njupytext: {}\n---\n\n# 3. 평가\n\n```{code-cell} ipython3\n:tags: [remove-input]\n"
+            "from mlbook import setup_figures\nsetup_figures()\n```\n\n{term}`평가`를 합니다.\n")
+    assert findings(text, tmp_path, "ch03_evaluation.md") == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("tags, flagged", [("", True), (":tags: [hide-input]\n", False), (":tags: [remove-cell]\n", False)])
+def test_flags_visible_import_only_cells(tmp_path, tags, flagged):
+    cell = ("```{code-cell} ipython3\n" + tags + "import numpy as np\n\nfrom mlbook.evaluation import (\n"
+            "    accuracy, confusion_matrix,\n)\n```\n")
+    result = findings(CHAPTER_HEAD + cell, tmp_path, "ch03_evaluation.md")
+    assert [f.found for f in result] == (["import"] if flagged else []), result
+
+
+@pytest.mark.unit
+def test_cell_that_imports_and_computes_is_not_setup(tmp_path):
+    cell = "```{code-cell} ipython3\nimport numpy as np\nx = np.zeros(3)\n```\n"
+    assert findings(CHAPTER_HEAD + cell, tmp_path, "ch03_evaluation.md") == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("sentence", ["답은 0에 가깝습니다. 평범한 수인데도 말이죠.", "상자에 담았다고 치자(10개씩).",
+                                      "그렇게 보는 것이 편하죠?"])
+def test_flags_haeyo_and_haerache_before_parentheses(tmp_path, sentence):
+    result = findings(f"앞 문장입니다. {sentence}\n", tmp_path, "page.md")
+    assert len(result) == 1, result
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text, variant", [
+    ("특징이 창 안에서 움직입니다.", "특징"),
+    ("앞쪽 차분의 오차는 ε에 비례합니다.", "앞쪽 차분"),
+    ("평균으로는 맞습니다(치우침 없음).", "치우침"),
+    ("임계값을 낮춥니다.", "임계값"),
+    ("데이터 누수를 막습니다.", "데이터 누수"),
+])
+def test_real_glossary_flags_issue23_variants(tmp_path, text, variant):
+    assert found(text + "\n", terms=load_glossary(GLOSSARY), tmp_path=tmp_path) == [variant]
+
+
+@pytest.mark.unit
+def test_glossary_has_the_terms_the_chapters_agree_on():
+    korean = {t.ko for t in load_glossary(GLOSSARY)}
+    assert {"K-겹 교차 검증", "중앙 차분", "전진 차분", "상대 차이", "정보 누설", "학습 곡선", "문턱값",
+            "편향-분산 트레이드오프", "편향 보정", "역 드롭아웃"} <= korean

@@ -5,13 +5,18 @@
 
 - 용어집의 ``avoid``에 있는 표기(``경사하강법`` → ``경사 하강법``, ``노드`` → ``유닛``).
 - 번역 흔적: ``$``를 읽은 ``달러``, 영어 관용구의 직역 같은 것(:data:`ARTEFACTS`).
-- 해라체 문장 끝(``…한다.``, ``…이다.``, ``…보자.``). 책은 처음부터 끝까지 합쇼체(``…합니다.``)로 씁니다.
+- 해라체 문장 끝(``…한다.``, ``…이다.``, ``…보자.``)과 해요체의 ``…죠.``. 책은 처음부터 끝까지 합쇼체(``…합니다.``)로 씁니다.
   따옴표와 인용 블록(``>``) 안의 글은 보지 않습니다(:func:`voice_findings`).
 
-장 파일(``book/chNN_*.md``)에서는 두 가지를 더 봅니다(:func:`chapter_findings`).
+장 파일(``book/chNN_*.md``)에서는 몇 가지를 더 봅니다(:func:`chapter_findings`).
 
 - 제목(첫 ``#`` 줄)이 장 번호로 시작하는가: ``# 3. 평가: 교차 검증``.
+- 절 제목(``##`` 줄)이 ``3.1``, ``3.2``처럼 장 번호와 차례대로 매긴 번호로 시작하는가. 장 끝의 정해진 절
+  (:data:`UNNUMBERED_SECTIONS`: 연습문제, 과제 안내, 요약, 더 읽을거리)은 번호 없이 씁니다.
 - 용어집으로 가는 링크(``{term}`…```)가 하나라도 있는가.
+- 장이 글로 시작하는가: 제목과 독자에게 보이는 첫 코드 셀 사이에 글이 있어야 합니다
+  (``remove-input``/``remove-cell`` 셀은 보이지 않으므로 셈하지 않습니다).
+- ``import``만 있는 코드 셀(준비 코드)은 ``remove-…``나 ``hide-…`` 태그로 숨겼는가.
 
 코드(코드 셀, 코드 블록, 인라인 코드), 수식, 주소는 보지 않습니다. 뜻이 달라 꼭 써야 하는
 줄에는 ``<!-- glossary-lint: ignore -->``를 붙이면 그 줄을 건너뜁니다.
@@ -195,13 +200,16 @@ def notebook_markdown(path: Path) -> list[tuple[int, str]]:
 
 
 # 해라체 문장 끝: 합쇼체의 '-니다'·'-ㅂ시다'가 아닌 '다' 뒤에 마침표·느낌표·물음표, 또는 청유형 '-자.'.
+_SENTENCE_END = r"(?=[.!?]|\([^)]*\)[.!?])"   # 문장 끝 부호, 또는 괄호 하나 뒤의 문장 끝 부호
 _HAERACHE = re.compile(
-    r"(?<=[\uac00-\ud7a3])(?<![니시])다(?=[.!?]|\([^)]*\)[.!?])"
-    r"|(?:보|하|두|치|세|들|쓰|재|읽|놓)자(?=[.!?])"
+    r"(?<=[\uac00-\ud7a3])(?<![니시])다" + _SENTENCE_END
+    + r"|(?:보|하|두|치|세|들|쓰|재|읽|놓)자" + _SENTENCE_END
 )
+_HAEYO = re.compile(r"(?<=[\uac00-\ud7a3])죠" + _SENTENCE_END)
 # 인용: 따옴표 안의 글은 남의 말이므로 문체를 보지 않습니다.
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|(?<![\w])\'[^\']*\'')
 VOICE_MESSAGE = "해라체 문장 끝입니다. 책은 합쇼체(…합니다, …입니다)로 씁니다(인용은 따옴표나 > 안에)."
+HAEYO_MESSAGE = "해요체(…죠) 문장 끝입니다. 책은 합쇼체(…합니다, …입니다)로 씁니다(인용은 따옴표나 > 안에)."
 
 
 def voice_findings(path: str, lines: list[tuple[int, str]]) -> list[Finding]:
@@ -210,13 +218,99 @@ def voice_findings(path: str, lines: list[tuple[int, str]]) -> list[Finding]:
     for number, line in lines:
         if line.lstrip().startswith(">"):
             continue
-        for match in _HAERACHE.finditer(_QUOTED.sub(" ", line)):
+        unquoted = _QUOTED.sub(" ", line)
+        for match in _HAERACHE.finditer(unquoted):
             findings.append(Finding(path, number, match.group(), VOICE_MESSAGE))
+        for match in _HAEYO.finditer(unquoted):
+            findings.append(Finding(path, number, match.group(), HAEYO_MESSAGE))
     return findings
 
 
 _CHAPTER_FILE = re.compile(r"^ch(\d+)_[\w-]+\.md$")
 _TITLE = re.compile(r"^#\s+(.*)$")
+_SECTION = re.compile(r"^##\s+(.*)$")
+# 장 끝에 정해진 순서로 오는 절(CONTRIBUTING.md): 번호를 붙이지 않습니다.
+UNNUMBERED_SECTIONS = ("연습문제", "과제 안내", "요약", "더 읽을거리")
+_CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}")
+_IMPORT_LINE = re.compile(r"^(import\s|from\s+\S+\s+import\s)")
+
+
+def _code_cells(text: str) -> list[tuple[int, list[str], str]]:
+    """장의 ``{code-cell}``마다 (시작 줄 번호, 코드 줄들, 태그 줄)을 돌려줍니다."""
+    cells = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        opening = _CODE_CELL.match(lines[i])
+        if not opening:
+            i += 1
+            continue
+        fence, start, body, tags = opening.group(1), i + 1, [], ""
+        i += 1
+        while i < len(lines) and lines[i].rstrip() != fence:
+            if re.match(r"^:tags:", lines[i]):
+                tags = lines[i]
+            elif not re.match(r"^:[\w-]+:", lines[i]):
+                body.append(lines[i])
+            i += 1
+        cells.append((start, body, tags))
+        i += 1
+    return cells
+
+
+def _only_imports(body: list[str]) -> bool:
+    """코드가 import 문(괄호로 이어진 줄 포함)과 주석뿐인가."""
+    statements, open_parens = 0, 0
+    for line in body:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if open_parens == 0:
+            if not _IMPORT_LINE.match(stripped):
+                return False
+            statements += 1
+        open_parens += stripped.count("(") - stripped.count(")")
+    return statements > 0
+
+
+def section_findings(path: str, number: int, lines: list[tuple[int, str]]) -> list[Finding]:
+    """``##`` 절 제목이 ``N.1``, ``N.2``, … 차례로 번호를 달았는가(장 끝의 정해진 절은 빼고)."""
+    findings = []
+    expected = 1
+    for line_number, line in lines:
+        section = _SECTION.match(line)
+        if not section:
+            continue
+        heading = section.group(1).strip()
+        if heading.startswith(UNNUMBERED_SECTIONS):
+            continue
+        found = re.match(rf"{number}\.(\d+)\s", heading)
+        if not found or int(found.group(1)) != expected:
+            findings.append(Finding(path, line_number, heading,
+                                    f"절 제목은 장 번호와 차례 번호로 시작합니다: '## {number}.{expected} …'."))
+        expected = int(found.group(1)) + 1 if found else expected + 1
+    return findings
+
+
+def opening_findings(path: str, text: str, lines: list[tuple[int, str]]) -> list[Finding]:
+    """장이 글로 시작하는가, import만 있는 준비 코드 셀을 숨겼는가."""
+    findings = []
+    cells = _code_cells(text)
+    title_line = next((n for n, line in lines if _TITLE.match(line)), 0)
+    shown = [cell for cell in cells if not re.search(r"\bremove-(cell|input)\b", cell[2])]
+    if shown:
+        first_cell = shown[0][0]
+        prose = [n for n, line in lines
+                 if title_line < n < first_cell and line.strip() and not line.lstrip().startswith("#")]
+        if not prose:
+            findings.append(Finding(path, first_cell, "{code-cell}",
+                                    "장은 글로 시작합니다. 첫 코드 셀 앞에 이 장이 무엇을 하는지 쓰고, 준비 코드는 숨깁니다."))
+    for start, body, tags in cells:
+        if _only_imports(body) and not re.search(r"\b(remove|hide)-", tags):
+            findings.append(Finding(path, start, "import",
+                                    "import만 있는 준비 코드 셀은 숨깁니다(:tags: [hide-input] 또는 [remove-cell]), "
+                                    "아니면 처음 쓰는 곳으로 옮깁니다."))
+    return findings
 
 
 def chapter_findings(path: str, name: str, text: str) -> list[Finding]:
@@ -236,7 +330,7 @@ def chapter_findings(path: str, name: str, text: str) -> list[Finding]:
     if not re.search(r"\{term\}`", text):
         findings.append(Finding(path, 1, "{term}",
                                 "용어집 링크가 하나도 없습니다. 용어가 장에서 처음 나올 때 {term}`용어`로 겁니다."))
-    return findings
+    return findings + section_findings(path, number, lines) + opening_findings(path, text, lines)
 
 
 def lint_lines(path: str, lines: list[tuple[int, str]], terms: list[Term]) -> list[Finding]:

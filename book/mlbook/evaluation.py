@@ -30,6 +30,12 @@ __all__ = [
     "predict_logistic",
     "fit_linear_classifier",
     "predict_linear_classifier",
+    "predict_proba_logistic",
+    "out_of_fold_predictions",
+    "roc_points",
+    "precision_recall_points",
+    "area_under",
+    "paired_interval",
 ]
 
 
@@ -372,3 +378,123 @@ def predict_linear_classifier(model, X):
     """
     scores = _design(X, model["mu"], model["sigma"]) @ model["Theta"]
     return model["classes"][np.argmax(scores, axis=1)]
+
+
+# ---------------------------------------------------------------------------
+# 문턱값과 곡선, 폴드를 모은 예측, 짝지은 비교 (3장의 뒷부분)
+# ---------------------------------------------------------------------------
+
+def predict_proba_logistic(model, X):
+    """로지스틱 회귀의 h_θ(x), 곧 y = 1일 확률의 추정값.
+
+    Returns
+    -------
+    ndarray of float, shape (m,)
+    """
+    z = _design(X, model["mu"], model["sigma"]) @ model["theta"]
+    return 0.5 * (1 + np.tanh(0.5 * z))
+
+
+def out_of_fold_predictions(fit, predict, X, y, folds):
+    """샘플마다 그 샘플을 검증 폴드로 둔 모델의 예측을 모읍니다.
+
+    폴드가 ``range(m)``을 나누므로 샘플마다 예측이 정확히 하나씩 생기고, 어느 예측도 그 샘플로 학습한
+    모델에서 나오지 않습니다. 이 예측 전체로 지표를 한 번 계산하면(폴드를 모은 지표) 폴드마다의 분모가
+    작거나 0이어서 생기는 문제가 없습니다.
+
+    Parameters
+    ----------
+    fit, predict : ``cross_validate``와 같습니다. ``predict``는 레이블 대신 점수(확률)를 돌려줘도 됩니다.
+    X : ndarray, shape (m, n)
+    y : ndarray, shape (m,)
+    folds : list of (train_idx, val_idx)
+
+    Returns
+    -------
+    ndarray, shape (m,)
+    """
+    out = None
+    for train_idx, val_idx in folds:
+        pred = np.asarray(predict(fit(X[train_idx], y[train_idx]), X[val_idx]))
+        if out is None:
+            out = np.empty(len(X), dtype=pred.dtype)
+        out[val_idx] = pred
+    return out
+
+
+def roc_points(y_true, scores):
+    """ROC 곡선의 점: 문턱값을 가장 높은 점수부터 낮춰 가며 (거짓 양성률, 참 양성률).
+
+    Parameters
+    ----------
+    y_true : ndarray of 0/1, shape (m,)
+    scores : ndarray, shape (m,)
+        클수록 양성(1)에 가깝다는 점수(예: h_θ(x)).
+
+    Returns
+    -------
+    fpr, tpr : ndarray, shape (T + 1,)
+        (0, 0)에서 시작해 (1, 1)에서 끝납니다. T는 서로 다른 점수의 개수.
+    thresholds : ndarray, shape (T + 1,)
+        ``scores >= thresholds[t]``이면 양성으로 예측할 때의 점. 첫 값은 +∞.
+    """
+    y_true = np.asarray(y_true)
+    scores = np.asarray(scores, dtype=float)
+    order = np.argsort(-scores, kind="stable")
+    s, t = scores[order], y_true[order]
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]   # 같은 점수 묶음의 마지막 자리
+    tp = np.cumsum(t == 1)[last]
+    fp = np.cumsum(t != 1)[last]
+    positives, negatives = max(tp[-1], 1), max(fp[-1], 1)
+    return (np.r_[0.0, fp / negatives], np.r_[0.0, tp / positives], np.r_[np.inf, s[last]])
+
+
+def precision_recall_points(y_true, scores):
+    """정밀도-재현율 곡선의 점(문턱값을 가장 높은 점수부터 낮춰 가며).
+
+    Returns
+    -------
+    precision, recall, thresholds : ndarray, shape (T,)
+    """
+    y_true = np.asarray(y_true)
+    scores = np.asarray(scores, dtype=float)
+    order = np.argsort(-scores, kind="stable")
+    s, t = scores[order], y_true[order]
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]
+    tp = np.cumsum(t == 1)[last]
+    predicted = last + 1
+    return tp / predicted, tp / max(int(np.sum(y_true == 1)), 1), s[last]
+
+
+def area_under(x, y):
+    """꺾은선 (x, y) 아래의 넓이(사다리꼴 공식). ROC 곡선이면 AUC."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return float(np.sum(np.diff(x) * (y[1:] + y[:-1]) / 2))
+
+
+def paired_interval(differences, test_fraction, level=0.95):
+    """같은 폴드에서 짝지은 점수 차이의 평균과 신뢰 구간(보정한 반복 t 구간).
+
+    K-겹을 시드를 바꿔 되풀이하면 폴드의 훈련 세트가 서로 겹쳐 차이들이 독립이 아닙니다.
+    그래서 보통의 t 구간은 너무 좁습니다. Nadeau와 Bengio(2003)는 분산에
+    ``1/n_d + n_test/n_train``을 곱해 이를 보정했습니다(n_d는 차이의 개수).
+
+    Parameters
+    ----------
+    differences : ndarray
+        폴드마다의 점수 차이(두 모델, 같은 폴드). 모양은 상관없이 모두 씁니다.
+    test_fraction : float
+        검증 폴드의 크기 / 훈련 세트의 크기 (K-겹이면 1/(K−1)).
+    level : float
+
+    Returns
+    -------
+    mean, low, high : float
+    """
+    from scipy import stats
+
+    d = np.ravel(np.asarray(differences, dtype=float))
+    n_d = len(d)
+    var = d.var(ddof=1) * (1 / n_d + test_fraction)
+    half = stats.t.ppf(0.5 + level / 2, df=n_d - 1) * np.sqrt(var)
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
