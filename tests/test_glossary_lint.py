@@ -115,13 +115,16 @@ def test_reads_prose_inside_admonitions(tmp_path):
 
 
 @pytest.mark.unit
-def test_reads_only_markdown_cells_of_notebooks(tmp_path):
+def test_reads_markdown_cells_and_docstrings_of_notebooks(tmp_path):
+    """노트북에서는 markdown 셀과, 코드 셀 안의 함수 docstring(학생이 읽는 설명)의 용어를 봅니다. 주석과 코드는 보지 않습니다."""
     notebook = {"cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["# 과제\n", "경사하강법을 구현합니다.\n"]},
         {"cell_type": "code", "metadata": {}, "source": "# 피처 스케일링\nx = 1", "outputs": [],
          "execution_count": None},
+        {"cell_type": "code", "metadata": {}, "source": 'def f(x):\n    """활성 함수를 적용합니다."""\n    return x\n',
+         "outputs": [], "execution_count": None},
     ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    assert found(json.dumps(notebook), suffix=".ipynb", tmp_path=tmp_path) == ["경사하강법"]
+    assert found(json.dumps(notebook), suffix=".ipynb", tmp_path=tmp_path) == ["경사하강법", "활성 함수"]
 
 
 @pytest.mark.unit

@@ -333,8 +333,32 @@ def chapter_findings(path: str, name: str, text: str) -> list[Finding]:
     return findings + section_findings(path, number, lines) + opening_findings(path, text, lines)
 
 
-def lint_lines(path: str, lines: list[tuple[int, str]], terms: list[Term]) -> list[Finding]:
-    findings = voice_findings(path, lines)
+def notebook_docstrings(path: Path) -> list[tuple[int, str]]:
+    """.ipynb 코드 셀의 docstring 줄들(학생이 읽는 함수 설명)을 (셀 번호 * 1000 + 줄 번호, 내용)으로. 용어만 봅니다."""
+    import ast
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for index, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+                doc = ast.get_docstring(node, clean=False)
+                first = node.body[0].lineno if node.body else 0
+                for n, line in enumerate((doc or "").splitlines()):
+                    out.append((index * 1000 + first + n, line))
+    return out
+
+
+def lint_lines(path: str, lines: list[tuple[int, str]], terms: list[Term], voice: bool = True) -> list[Finding]:
+    findings = voice_findings(path, lines) if voice else []
     variants = [(_variant_regex(v), t) for t in terms for v in t.avoid]
     for number, line in lines:
         for regex, term in variants:
@@ -350,7 +374,8 @@ def lint_lines(path: str, lines: list[tuple[int, str]], terms: list[Term]) -> li
 def lint_file(path: Path, terms: list[Term], root: Path | None = None) -> list[Finding]:
     shown = str(path.relative_to(root)) if root else str(path)
     if path.suffix == ".ipynb":
-        return lint_lines(shown + " (셀*1000+줄)", notebook_markdown(path), terms)
+        return (lint_lines(shown + " (셀*1000+줄)", notebook_markdown(path), terms)
+                + lint_lines(shown + " (docstring, 셀*1000+줄)", notebook_docstrings(path), terms, voice=False))
     text = path.read_text(encoding="utf-8")
     return lint_lines(shown, prose_lines(text), terms) + chapter_findings(shown, path.name, text)
 
