@@ -23,8 +23,9 @@ def check(assignment_ids: list[str], jobs: int = 1, limits: Limits | None = None
         expected = rep.max_score if rep.student_id == "solution" else 0.0
         ok = rep.score == expected and rep.scored and rep.max_score > 0
         problems += not ok
-        mark = "ok " if ok else "FAIL"
-        print(f"{mark} {rep.assignment_id:24} {rep.student_id:8} {rep.score:g}/{rep.max_score:g} ({rep.status})"
-              + ("" if ok else f"  expected {expected:g}; failing: "
+        mark = "통과" if ok else "실패"
+        who = "정답" if rep.student_id == "solution" else "학생본"
+        print(f"{mark} {rep.assignment_id:24} {who} {rep.score:g}/{rep.max_score:g} ({rep.status})"
+              + ("" if ok else f"  기대한 점수 {expected:g}; 통과하지 못한 테스트: "
                  + ", ".join(t.grade_id for t in rep.tests if not t.passed)))
     return 1 if problems else 0
