@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from . import course, notebooks
-from .grade import Grader, discover
+from .coordinator.grade import Grader, discover
 from .limits import Limits
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import course
 from .limits import Limits
-from .sandbox import MECHANISMS
+from .worker.sandbox import MECHANISMS
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _deadline_arguments(p) -> None:
-    """grade의 마감 선택지 (autograder/deadlines.py)."""
+    """grade의 마감 선택지 (autograder/coordinator/deadlines.py)."""
     p.add_argument("--due", metavar="DATETIME", help="모든 과제의 마감, ISO 8601에 시간대 포함 (예: 2026-03-16T23:59:00+09:00)")
     p.add_argument("--course", type=_path, metavar="FILE", help="과제마다의 마감이 적힌 과정 파일 (TOML, [due] 표)")
     p.add_argument("--late-penalty", type=float, default=0.0, metavar="P",
@@ -193,9 +193,9 @@ def _warn_if_committable(out: Path) -> None:
 
 
 def _grade(args) -> int:
-    from . import dispatch
-    from .deadlines import Policy
-    from .grade import Grader, discover
+    from .coordinator import dispatch
+    from .coordinator.deadlines import Policy
+    from .coordinator.grade import Grader, discover
 
     ids = course.check_assignment_ids(args.assignment) if args.assignment else None
     policy = Policy.from_args(args.due, args.course, args.extensions, args.late_penalty, course.assignments())
@@ -247,7 +247,7 @@ WEAKER = {
 def _require_isolation(limits) -> None:
     """bubblewrap으로 격리할 수 없으면 설치 방법을 알려 주고 멈춥니다. 강사가 약한 방식을 이름으로 고르면 그 방식이
     지키지 못하는 것을 먼저 알리고 채점합니다."""
-    from .sandbox import BUBBLEWRAP, detect_isolation
+    from .worker.sandbox import BUBBLEWRAP, detect_isolation
 
     if limits.isolation is None:
         if detect_isolation() != BUBBLEWRAP:

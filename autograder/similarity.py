@@ -34,7 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import course, html_page, notebooks
+from . import course, notebooks
+from .coordinator import html_page
 
 #: copydetect의 noise threshold k: 이보다 짧게(걸러 낸 코드의 글자 수) 겹친 것은 세지 않습니다.
 NOISE = 25
@@ -103,7 +104,7 @@ def base_hashes(assignment_id: str) -> np.ndarray:
 
 def collect(submissions: Path, assignment_id: str) -> list[Entry]:
     """제출물마다 풀이 셀 코드를 읽습니다. 읽지 못하면 ``problem``에 이유를 적고 넘어갑니다."""
-    from .grade import discover
+    from .coordinator.grade import discover
 
     reference = notebooks.release_notebook(assignment_id)
     solution_ids = {notebooks.grade_id(c) for c in reference.cells if notebooks.is_solution(c)}

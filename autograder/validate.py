@@ -7,9 +7,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, execute, feedback, notebooks, workdir
+from . import course, messages, notebooks, workdir
 from .limits import Limits
 from .status import Status
+from .worker import execute
 
 
 def find_assignment(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
@@ -62,7 +63,7 @@ def validate(path: Path, limits: Limits | None = None) -> int:
         result = execute.run(nb, work, limits)
     if result.status != Status.OK:
         print(f"오류: 실행을 끝내지 못했습니다: {result.detail}", file=sys.stderr)
-    authored = feedback.authored_by_test(reference)
+    authored = messages.authored_by_test(reference)
     failed = 0
     for cell in result.nb.cells:
         gid = notebooks.grade_id(cell)
@@ -75,7 +76,7 @@ def validate(path: Path, limits: Limits | None = None) -> int:
         fn = notebooks.function_of(gid)
         if bad:
             failed += 1
-            print(f"  ✘ {fn}: {feedback.failure_message(cell, authored.get(gid, frozenset()))}")
+            print(f"  ✘ {fn}: {messages.failure_message(cell, authored.get(gid, frozenset()))}")
         else:
             print(f"  ✔ {fn}: 공개 테스트 통과")
     if failed or result.status != Status.OK:

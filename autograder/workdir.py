@@ -1,6 +1,8 @@
-"""작업 폴더: 노트북 옆의 파일을 커널이 쓸 임시 폴더로 가져옵니다 (채점과 자가 점검이 같은 규칙을 씁니다)."""
+"""작업 폴더와 파일: 노트북 옆의 파일을 커널이 쓸 임시 폴더로 가져오고(채점과 자가 점검이 같은 규칙을 씁니다),
+결과 파일을 원자적으로 씁니다. 채점기, 작업자가 함께 쓰는 공통 어휘입니다."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -76,3 +78,14 @@ def _check_size(entries: list[Path], max_mb: int) -> None:
                 raise SubmissionError(
                     Status.TOO_LARGE, f"노트북 옆의 파일이 {total / 2**20:,.0f} MB를 넘어 한도 {max_mb} MB보다 큽니다. "
                                  "노트북과 과제에 필요한 파일만 제출하세요.")
+
+
+@contextlib.contextmanager
+def replaced_atomically(path: Path):
+    """임시 파일에 다 쓴 뒤 한 번에 바꿔 넣습니다. 읽는 쪽(과 도중에 죽은 채점기)은 이전 것이나 새것 하나만 봅니다.
+    표, 이어 채점하기 기록(state.py), 실행 프로세스의 결과(submission.py)가 모두 이것으로 씁니다."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as f:
+        yield f
+    os.replace(tmp, path)

@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import course, notebooks
-from autograder.report import read_csv
+from autograder.coordinator.report import read_csv
 from tests.catalogue import load as load_catalogue
 
 RESULTS = Path(__file__).resolve().with_name("results-grading.json")

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from autograder import notebooks
-from autograder.report import read_csv
+from autograder.coordinator.report import read_csv
 from tests.catalogue import load as load_catalogue
 
 RESULTS = Path(__file__).resolve().with_name("results-similarity.json")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograder import course, notebooks
-from autograder.report import read_csv
+from autograder.coordinator.report import read_csv
 from autograder.status import Status
 from tests.book_build import built_site
 from tests.tiny_book import tiny_book_html

@@ -241,7 +241,7 @@ def test_feedback_names_the_broken_property_in_korean(batch):
 
 
 def test_class_summary_and_overview_for_the_instructor(batch):
-    from autograder.report import read_csv
+    from autograder.coordinator.report import read_csv
 
     rows, _, out = batch
     klass = {r["student_id"]: r for r in read_csv(out / "class.csv")}

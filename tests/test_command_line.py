@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder import course, notebooks
-from autograder.report import read_csv
+from autograder.coordinator.report import read_csv
 from tests.conftest import put, require
 
 AID = "ch01_modeling"

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from autograder import _remote, course, notebooks
+from autograder import course, notebooks
+from autograder.coordinator import _remote
 from tests.conftest import REPO, autograder, grade, put
 
 distributed = pytest.importorskip("distributed")

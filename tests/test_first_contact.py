@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from autograder import cli, course, notebooks, report, workdir
-from autograder.feedback import Report
-from autograder.feedback import TestResult as Result
+from autograder import cli, course, notebooks, workdir
+from autograder.coordinator import report
+from autograder.coordinator.feedback import Report
+from autograder.coordinator.feedback import TestResult as Result
 
 AID = "ch01_modeling"
 

@@ -25,8 +25,10 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 
-from autograder import course, execute, gradebook, notebooks
+from autograder import course, notebooks
+from autograder.coordinator import gradebook
 from autograder.limits import Limits
+from autograder.worker import execute, nbgrader_steps
 
 AID = "ch01_modeling"
 
@@ -130,7 +132,7 @@ def test_cached_schema_check_matches_jsonschema(v3_schema, meta):
         except jsonschema.ValidationError as exc:
             return (exc.message, list(exc.absolute_path), exc.validator)
 
-    assert outcome(gradebook._CheckedSchemas().validate) == outcome(jsonschema.validate)
+    assert outcome(nbgrader_steps._CheckedSchemas().validate) == outcome(jsonschema.validate)
 
 
 @pytest.mark.unit
@@ -139,8 +141,8 @@ def test_nbgrader_cell_check_still_rejects_bad_metadata():
     from nbgrader.nbgraderformat import common
 
     nb = notebooks.source_notebook(AID)
-    with gradebook.fast_metadata_checks():
-        assert isinstance(common.jsonschema, gradebook._CheckedSchemas)
+    with nbgrader_steps.fast_metadata_checks():
+        assert isinstance(common.jsonschema, nbgrader_steps._CheckedSchemas)
         MetadataValidator().validate_nb(nb)
         cell = next(c for c in nb.cells if notebooks.is_grade(c))
         cell.metadata.nbgrader["points"] = "많이"
@@ -151,13 +153,13 @@ def test_nbgrader_cell_check_still_rejects_bad_metadata():
 
 #: 우리가 기대는 nbgrader 코드의 지문(소스의 sha256 앞 12자리). nbgrader를 올려 하나라도 바뀌면 그 자리를 다시 보세요.
 NBGRADER_FINGERPRINTS = {
-    # gradebook.fast_metadata_checks: 셀 검사가 모듈의 jsonschema.validate를 부르는 곳
+    # nbgrader_steps.fast_metadata_checks: 셀 검사가 모듈의 jsonschema.validate를 부르는 곳
     ("nbgrader.nbgraderformat.common", "BaseMetadataValidator.validate_cell"): "e5f97f45a9ab",
-    # gradebook.score_notebook과 Recorder.record: SaveAutoGrades가 셀마다 적는 값
+    # nbgrader_steps.score_notebook과 Recorder.record: SaveAutoGrades가 셀마다 적는 값
     ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades.preprocess_cell"): "95ddcd4eb3d5",
     ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades._add_score"): "ee891a8fe365",
     ("nbgrader.preprocessors.saveautogrades", "SaveAutoGrades._add_comment"): "31f0186fac9c",
-    # gradebook._OverwriteCells, _OverwriteKernelspec: 성적부를 여는 preprocess만 사본으로 바꾼 곳
+    # nbgrader_steps._OverwriteCells, _OverwriteKernelspec: 성적부를 여는 preprocess만 사본으로 바꾼 곳
     ("nbgrader.preprocessors.overwritecells", "OverwriteCells.preprocess"): "3a94b453d8e5",
     ("nbgrader.preprocessors.overwritekernelspec", "OverwriteKernelspec.preprocess"): "28cc17a228e7",
     # Recorder.record: 제출물을 만들 때 점수·의견 행이 셀 id(cell_id)로 이어지는 것
@@ -180,7 +182,8 @@ def _fingerprint(module: str, qualname: str) -> str:
 def test_nbgrader_internals_we_rely_on_are_unchanged():
     changed = {f"{module}.{name}": _fingerprint(module, name)
                for (module, name), expected in NBGRADER_FINGERPRINTS.items() if _fingerprint(module, name) != expected}
-    assert not changed, ("nbgrader가 바뀌었습니다. autograder/gradebook.py에서 nbgrader에 기대는 곳(모듈 설명)이 "
+    assert not changed, ("nbgrader가 바뀌었습니다. autograder/worker/nbgrader_steps.py와 autograder/coordinator/gradebook.py에서 "
+                         "nbgrader에 기대는 곳(모듈 설명)이 "
                          f"아직 맞는지 확인하고 지문을 고치세요: {changed}")
 
 
@@ -209,7 +212,7 @@ def _nbgrader_sanitize(nb, db_url: str, assignment_id: str) -> nbformat.Notebook
 
     resources = {"nbgrader": {"assignment": assignment_id, "notebook": assignment_id, "student": "s", "db_url": db_url}}
     for kind in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
-        nb, resources = kind(config=course.nbgrader_config(db_url), log=gradebook._QUIET)(nb, resources)
+        nb, resources = kind(config=course.nbgrader_config(db_url), log=nbgrader_steps._QUIET)(nb, resources)
     return nb
 
 
@@ -222,7 +225,7 @@ def test_sanitizing_from_the_snapshot_equals_nbgrader_reading_the_gradebook(tmp_
     book.prepare(assignment_id)
     context = json.loads(json.dumps(book.context(assignment_id, assignment_id)))  # 실행하는 쪽이 받는 꼴(JSON)
     for nb in _tampered(assignment_id):
-        ours = gradebook.sanitize(copy.deepcopy(nb), context, assignment_id, assignment_id, "s")
+        ours = nbgrader_steps.sanitize(copy.deepcopy(nb), context, assignment_id, assignment_id, "s")
         theirs = _nbgrader_sanitize(copy.deepcopy(nb), book.db_url, assignment_id)
         assert nbformat.writes(ours) == nbformat.writes(theirs)
         assert ours != nb  # 정리가 실제로 무언가를 바꿨습니다(그대로인 것도 출력과 체크섬이 바뀜)
@@ -276,10 +279,10 @@ def test_recording_equals_nbgrader_save_auto_grades(tmp_path):
     rec = book.recorder()
     for round_ in range(2):
         for student, nb in submitted.items():
-            nb = _executed(gradebook.sanitize(copy.deepcopy(nb), context, AID, AID, student))
+            nb = _executed(nbgrader_steps.sanitize(copy.deepcopy(nb), context, AID, AID, student))
             if round_ == 1:
                 nb = _executed(nb)  # 두 번째: 같은 학생을 다시 채점
-            scored, marks = gradebook.score_notebook(copy.deepcopy(nb), AID, AID, student)
+            scored, marks = nbgrader_steps.score_notebook(copy.deepcopy(nb), AID, AID, student)
             got = rec.record(AID, student, AID, marks, scored=True)
             rec.commit()
             resources = {"nbgrader": {"assignment": AID, "notebook": AID, "student": student,
@@ -287,7 +290,7 @@ def test_recording_equals_nbgrader_save_auto_grades(tmp_path):
             with Gradebook(f"sqlite:///{theirs_db}", course.COURSE_ID) as gb:
                 gb.update_or_create_student(student)
                 gb.update_or_create_submission(AID, student)
-            SaveAutoGrades(log=gradebook._QUIET)(copy.deepcopy(nb), resources)
+            SaveAutoGrades(log=nbgrader_steps._QUIET)(copy.deepcopy(nb), resources)
             assert (got.score, got.max_score, sorted((c.grade_id, c.score, c.max_score) for c in got.cells)) == \
                 _nbgrader_scores(book.db_url, AID, student)
         if round_ == 0:  # 강사가 수동 점수를 준 뒤 다시 채점: 수동 점수가 이기고 검토 표시가 남습니다
@@ -307,7 +310,8 @@ def test_recording_equals_nbgrader_save_auto_grades(tmp_path):
 def test_one_broken_result_in_a_batch_loses_no_other_and_is_not_half_written(tmp_path):
     """함께 기록하는 결과 가운데 하나가 성적부에 맞지 않으면(없는 점수 셀) 그것만 채점기 오류로 0점이 되고,
     나머지는 모두 적힙니다. 그 학생의 이전 점수는 반쯤 바뀐 채 남지 않고 0점으로 바뀝니다."""
-    from autograder import grade, submission
+    from autograder.coordinator import grade
+    from autograder.worker import submission
 
     out = tmp_path / "out"
     grader = grade.Grader(out, progress=False)
@@ -315,7 +319,7 @@ def test_one_broken_result_in_a_batch_loses_no_other_and_is_not_half_written(tmp
     context = json.loads(grader._context(AID, AID).read_text(encoding="utf-8"))
 
     def arrived(student: str, broken: bool = False) -> grade.Arrived:
-        nb = _executed(gradebook.sanitize(notebooks.solution_submission(AID), context["snapshot"], AID, AID, student))
+        nb = _executed(nbgrader_steps.sanitize(notebooks.solution_submission(AID), context["snapshot"], AID, AID, student))
         task = {"student_id": student, "assignment_id": AID, "notebook": AID, "notes": []}
         result, _ = submission.conclude(nb, "ok", "", task, context)
         if broken:
@@ -338,7 +342,7 @@ def test_one_broken_result_in_a_batch_loses_no_other_and_is_not_half_written(tmp
 def test_solution_runs_through_a_prestarted_kernel_with_trusted_tests(tmp_path):
     """정답 제출물을 미리 띄운 커널(칸 하나)로, 테스트 셀은 이 프로세스에서 실행해도(채점 단계) 모든 테스트 셀이
     오류 없이 돌고 실행 번호가 붙습니다."""
-    from autograder import runner
+    from autograder.worker import runner
 
     nb = notebooks.solution_submission(AID)
     workdir = tmp_path / "work"
@@ -355,7 +359,7 @@ def test_solution_runs_through_a_prestarted_kernel_with_trusted_tests(tmp_path):
 
 def test_fork_server_failure_is_said_once_and_notebooks_still_run(tmp_path, monkeypatch, caplog):
     """포크 서버를 쓸 수 없으면 새 파이썬으로 실행하고, 그 사실을 채점 한 번에 한 번만 알립니다."""
-    from autograder import forkserver
+    from autograder.worker import forkserver
 
     def broken():
         raise OSError("시험용으로 막음")
@@ -363,7 +367,7 @@ def test_fork_server_failure_is_said_once_and_notebooks_still_run(tmp_path, monk
     monkeypatch.setattr(forkserver.ForkServer, "shared", staticmethod(broken))
     monkeypatch.setattr(execute, "_said", set())
     nb = notebooks.solution_submission("ch01_modeling")
-    with caplog.at_level("WARNING", logger="autograder.execute"):
+    with caplog.at_level("WARNING", logger="autograder.worker.execute"):
         for i in range(2):
             (tmp_path / str(i)).mkdir()
             result = execute.run(nb, tmp_path / str(i), Limits())
@@ -399,7 +403,8 @@ def test_kernel_log_reaches_the_instructor_but_not_the_student(tmp_path):
 
 def test_the_coordinator_never_cleans_up_executes_or_scores_a_notebook(tmp_path, monkeypatch):
     """채점기 프로세스에서 정리·점수 셈·실행을 막아 두어도 채점은 그대로입니다: 그 일은 모두 실행 프로세스에서 합니다."""
-    from autograder import grade, runner, submission
+    from autograder.coordinator import grade
+    from autograder.worker import runner, submission
     from tests.conftest import put
 
     def forbidden(*args, **kwargs):

@@ -14,8 +14,9 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.exchange.abc.exchange import Exchange
 
-from autograder import course, deadlines, notebooks
-from autograder.report import read_csv
+from autograder import course, notebooks
+from autograder.coordinator import deadlines
+from autograder.coordinator.report import read_csv
 from tests.catalogue import load as load_catalogue
 from tests.conftest import autograder, put
 
@@ -338,8 +339,8 @@ def test_roster_export_has_one_row_per_student(late_batch):
 
 
 def test_extension_granted_in_nbgrader_counts_unless_an_extensions_file_is_given(tmp_path):
-    from autograder.feedback import Report
-    from autograder.gradebook import Book
+    from autograder.coordinator.feedback import Report
+    from autograder.coordinator.gradebook import Book
 
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     book = Book(url)

@@ -128,7 +128,7 @@ def test_graders_that_start_at_the_same_moment_all_set_up_the_gradebook(pg_serve
     별도 프로세스보다 시작 시각을 맞추기 쉬우므로, 스레드마다 제 연결로 Book.prepare를 장벽(barrier)에서 함께 부릅니다."""
     import threading
 
-    from autograder.gradebook import Book
+    from autograder.coordinator.gradebook import Book
 
     db_url = _database(pg_server, "same_moment")
     for aid in (AID, "ch02_learning"):  # 처음엔 표도 없는 데이터베이스, 다음엔 표는 있고 과제만 새것

@@ -94,7 +94,7 @@ def test_a_sigkilled_grader_takes_its_children_with_it(tmp_path):
     out = tmp_path / "out"
     proc = _start(tmp_path / "subs", out)
     family = _descendants_once_a_kernel_runs(proc)
-    assert any("autograder.forkserver" in " ".join(_cmdline(p)) for p in family)
+    assert any("autograder.worker.forkserver" in " ".join(_cmdline(p)) for p in family)
     proc.kill()
     proc.communicate(timeout=30)
     assert _wait_gone(family) == [], "채점기가 SIGKILL로 죽은 뒤에도 자식이 남았습니다"

@@ -11,7 +11,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import course, notebooks
-from autograder.report import read_csv
+from autograder.coordinator.report import read_csv
 from tests.conftest import REPO, autograder, grade, put
 
 AID = "ch01_modeling"
@@ -97,8 +97,8 @@ def test_an_unchanged_rerun_skips_everything_and_a_changed_notebook_is_regraded(
 def test_fingerprint_sees_what_the_working_folder_gets_and_ignores_links(tmp_path):
     """지문은 작업 폴더로 가는 파일만 봅니다: 데이터 파일을 바꾸면 달라지고,
     링크(자기 자신을 가리키는 것도)는 따라가지 않습니다."""
-    from autograder import state
-    from autograder.grade import Job
+    from autograder.coordinator import state
+    from autograder.coordinator.grade import Job
 
     folder = tmp_path / "kim" / AID
     folder.mkdir(parents=True)

@@ -23,7 +23,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from autograder.limits import Limits
-from autograder.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, detect_isolation, make_kernel_manager
+from autograder.worker.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, detect_isolation, make_kernel_manager
 from tests.conftest import require
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="샌드박스는 리눅스 전용입니다")
@@ -32,7 +32,7 @@ needs_bwrap = pytest.mark.requires("bubblewrap")
 
 
 def _unshare_works() -> bool:
-    from autograder.sandbox import _probe, _unshare_args
+    from autograder.worker.sandbox import _probe, _unshare_args
 
     return shutil.which("unshare") is not None and _probe(["unshare", *_unshare_args(os.geteuid() == 0), "true"])
 
@@ -371,7 +371,7 @@ def test_unshare_masks_are_locked_against_the_kernel(tmp_path):
     """root가 아닌 채점기의 unshare 방식: 커널은 그 사용자 이름공간의 root(CAP_SYS_ADMIN)라 가림막을 umount2로 걷어 낼
     수 있었습니다. 런처의 --lock-mounts는 마운트를 마친 뒤 새 사용자 이름공간으로 들어가 그 권한을 버립니다.
     잠그지 않은 경우에 실제로 걷어 낼 수 있음을 먼저 보여, 이 테스트가 실패할 수 있음을 확인합니다."""
-    from autograder import sandbox
+    from autograder.worker import sandbox
 
     secret = tmp_path / "secret"
     secret.mkdir()
@@ -394,7 +394,7 @@ def test_unshare_masks_are_locked_against_the_kernel(tmp_path):
 
 @pytest.mark.unit
 def test_unshare_command_locks_mounts_only_when_it_maps_the_grader_to_root(tmp_path):
-    from autograder import sandbox
+    from autograder.worker import sandbox
 
     for as_root in (False, True):
         box = sandbox.Box(mechanism=UNSHARE, workdir=str(tmp_path), rundir=str(tmp_path), limits=Limits(), as_root=as_root,

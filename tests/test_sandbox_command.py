@@ -1,4 +1,4 @@
-"""샌드박스의 명령줄은 격리 설명(:class:`autograder.sandbox.Box`)만의 순수 함수입니다: 커널을 띄우지 않고 읽어 봅니다."""
+"""샌드박스의 명령줄은 격리 설명(:class:`autograder.worker.sandbox.Box`)만의 순수 함수입니다: 커널을 띄우지 않고 읽어 봅니다."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 
 from autograder.limits import Limits
-from autograder.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, Box, command
+from autograder.worker.sandbox import BUBBLEWRAP, SETRLIMIT, UNSHARE, Box, command
 
 pytestmark = pytest.mark.unit
 
@@ -53,7 +53,12 @@ def test_bubblewrap_command_binds_only_what_the_kernel_needs():
     assert launcher["--cpu"] == "7" and launcher["--data-mb"] == "512" and launcher["--nproc"] == "9"
     assert launcher["--uid"] == "40001" and launcher["--chdir"] == "/scratch/work-1"
     assert launcher["env"]["HOME"] == "/tmp" and launcher["env"]["OMP_NUM_THREADS"] == "1"
-    assert launcher["env"]["MPLBACKEND"] == "Agg" and "PYTHONPATH" not in launcher["env"]
+    assert launcher["env"]["MPLBACKEND"] == "Agg"
+    # 커널의 PYTHONPATH는 채점기 패키지가 있는 곳 하나뿐입니다(탐침을 같은 사본에서 찾도록; 샌드박스에는 그 안의
+    # autograder/__init__.py와 autograder/kernel만 보입니다).
+    from autograder.worker import sandbox
+
+    assert launcher["env"]["PYTHONPATH"] == str(sandbox._KERNEL_CODE[0].parent.parent)
 
 
 def test_unshare_command_masks_every_denied_path_and_covers_tmp_and_homes():

@@ -2,7 +2,7 @@
 
 신뢰 수준: **학생 프로세스(믿지 않음)** 에서 돌 수 있는 코드. 테스트 셀은 JupyterLab에서는 학생의 커널에서, 채점할
 때는 샌드박스 밖에서 돕니다. 채점할 때 학생의 모델은 커널에 남아 있고 테스트 쪽에는 번호표
-(``autograder.checker.RemoteObject``)만 오므로, 모델을 들여다보는 일(층 목록, 순전파 기록, 매개변수 바꾸기)은
+(``autograder.worker.checker.RemoteObject``)만 오므로, 모델을 들여다보는 일(층 목록, 순전파 기록, 매개변수 바꾸기)은
 모델이 있는 곳에서 해야 합니다. 이 모듈의 함수는 모델을 직접 받으면 그 자리에서 계산하고, 번호표를 받으면 커널에
 같은 함수를 부탁해(``view``) 결과만 평범한 자료로 받습니다. 그래서 한 테스트 코드가 두 곳에서 똑같이 돕니다.
 돌려주는 것은 값뿐이고, 맞는지 판단은 테스트(믿을 수 있는 쪽)가 합니다.
@@ -23,7 +23,7 @@ def _with_bias() -> tuple:
     return (nn.Conv2d, nn.Linear)
 
 
-#: 채점할 때 믿을 수 있는 쪽이 넣는 함수(``autograder.checker.Checker.define``). 그 밖(JupyterLab, 커널)에서는 None.
+#: 채점할 때 믿을 수 있는 쪽이 넣는 함수(``autograder.worker.checker.Checker.define``). 그 밖(JupyterLab, 커널)에서는 None.
 _define = None
 
 

@@ -7,31 +7,19 @@
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
-import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from ..status import Status
+from ..workdir import replaced_atomically
 from . import html_page
 from .feedback import Report
-from .status import Status
 
 GRADE_COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail",
                  "raw_score", "late_hours", "penalty"]
 TEST_COLUMNS = ["student_id", "assignment_id", "function", "test", "grade_id", "score", "max_score", "message"]
-
-
-@contextlib.contextmanager
-def replaced_atomically(path: Path):
-    """임시 파일에 다 쓴 뒤 한 번에 바꿔 넣습니다. 읽는 쪽(과 도중에 죽은 채점기)은 이전 것이나 새것 하나만 봅니다.
-    표, 이어 채점하기 기록(state.py), 실행 프로세스의 결과(submission.py)가 모두 이것으로 씁니다."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as f:
-        yield f
-    os.replace(tmp, path)
 
 
 def write_grades(reports: list[Report], path: Path) -> None:

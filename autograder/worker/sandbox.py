@@ -39,7 +39,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from .limits import Limits
+from ..limits import Limits
 
 __all__ = ["Box", "SandboxedKernelManager", "bwrap_args", "command", "detect_isolation", "make_kernel_manager"]
 
@@ -48,9 +48,9 @@ UNSHARE = "unshare"
 SETRLIMIT = "setrlimit"
 MECHANISMS = (BUBBLEWRAP, UNSHARE, SETRLIMIT)
 
-_LAUNCHER = Path(__file__).resolve().parent / "kernel" / "launcher.py"
+_LAUNCHER = Path(__file__).resolve().parents[1] / "kernel" / "launcher.py"
 #: 커널에 보여 주는 채점기 코드: 패키지의 ``__init__.py`` 와 ``kernel/`` 뿐입니다(탐침과 라이브러리 껍데기).
-_KERNEL_CODE = (Path(__file__).resolve().parent / "__init__.py", Path(__file__).resolve().parent / "kernel")
+_KERNEL_CODE = (Path(__file__).resolve().parents[1] / "__init__.py", Path(__file__).resolve().parents[1] / "kernel")
 # bubblewrap 안에서 런처가 놓이는 자리. 샌드박스의 루트 tmpfs 에만 존재합니다.
 _LAUNCHER_IN_BOX = "/.autograder/kernel_launcher.py"
 
@@ -233,6 +233,8 @@ def kernel_env(box: Box, python: str, home: str, spec_env: Mapping[str, str] | N
         "MPLCONFIGDIR": os.path.join(box.run, "mpl"),
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        # 탐침(autograder.kernel)을 채점기와 같은 사본에서 찾게 합니다. 샌드박스에는 그 폴더만 보입니다(_KERNEL_CODE).
+        "PYTHONPATH": str(_KERNEL_CODE[0].parent.parent),
         # 부모 감시는 바깥의 PID 를 쓰므로 PID 이름공간 안에서는 커널을 바로 끝냅니다.
         # 1 은 ipykernel 에게 "감시하지 말라"는 뜻이고, 부모가 죽으면 bwrap 이 커널을 끝냅니다.
         "JPY_PARENT_PID": "1",
@@ -419,7 +421,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         """커널 로그의 끝부분을 ``log_tail`` 에 남기고 실행 폴더를 지웁니다. 여러 번 불러도 됩니다.
 
         보통은 커널을 끌 때 jupyter_client 가 부르지만, 커널이 뜨다가 죽으면 끄기가 중간에 실패해 불리지 않으므로
-        실행하는 쪽(autograder.runner)이 끈 뒤에 한 번 더 부릅니다.
+        실행하는 쪽(autograder.worker.runner)이 끈 뒤에 한 번 더 부릅니다.
         """
         rundir = Path(self.box.rundir)
         if not rundir.exists():
@@ -457,7 +459,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         deny_dir.mkdir()
         deny_dir.chmod(0)
         for _, top in self.box.forbid:
-            from .kernel import forbidden
+            from ..kernel import forbidden
 
             stub = Path(self.box.stub(top))
             stub.mkdir(parents=True)

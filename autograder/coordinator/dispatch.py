@@ -1,7 +1,7 @@
 """제출물의 채점(정리·실행·점수 셈)을 어디로 보낼지 정합니다: 이 컴퓨터의 실행 프로세스, 또는 Dask 분산 클러스터.
 
 채점기는 성적부 기록과 결과 파일 쓰기만 한 프로세스에서 하고, 노트북 하나의 일은 모두 여기서 고른 곳으로
-보냅니다(``autograder.submission``). 어느 쪽이든 ``grade`` 는 ``concurrent.futures.Future`` 를 돌려주므로, 받는 쪽은
+보냅니다(``autograder.worker.submission``). 어느 쪽이든 ``grade`` 는 ``concurrent.futures.Future`` 를 돌려주므로, 받는 쪽은
 ``concurrent.futures.wait`` 로 똑같이 결과를 모읍니다.
 
 Dask 작업자는 다른 컴퓨터에 있을 수 있어 채점기의 디스크를 보지 못합니다. 그래서 작업 폴더를 경로가 아니라
@@ -18,8 +18,10 @@ import threading
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
-from . import _remote, course, execute, forkserver, notebooks, workdir
-from .limits import Limits
+from .. import course, notebooks, workdir
+from ..limits import Limits
+from ..worker import execute, forkserver
+from . import _remote
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ class Pool:
         if context not in self._contexts:
             text = Path(context).read_text(encoding="utf-8")
             self._contexts[context] = self._client.scatter(text, hash=False) if self._client is not None else text
-        return self.executor.submit(_remote.call, "autograder.execute:grade_packed", task, files,
+        return self.executor.submit(_remote.call, "autograder.worker.execute:grade_packed", task, files,
                                     self._contexts[context], dataclasses.asdict(limits))
 
     def __enter__(self) -> Pool:
@@ -117,7 +119,7 @@ def dask(address: str) -> Pool:
     try:
         # 실제 작업과 같은 길(스케줄러를 거치는 submit, 코드째 보내는 _remote.call)로 작업자마다 확인합니다.
         workers = list(client.scheduler_info()["workers"])
-        futures = {w: client.submit(_remote.call, "autograder.dispatch:_probe", workers=[w], pure=False,
+        futures = {w: client.submit(_remote.call, "autograder.coordinator.dispatch:_probe", workers=[w], pure=False,
                                     allow_other_workers=False) for w in workers}
         probes = {w: f.result(timeout=WORKER_TIMEOUT) for w, f in futures.items()}
     except Exception as exc:  # 스케줄러나 작업자가 작업을 풀지 못하거나, 작업자가 채점기를 불러오지 못함

@@ -15,10 +15,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import workdir
+from .. import workdir
+from ..status import Status
 from .feedback import Report, TestResult
-from .report import replaced_atomically
-from .status import Status
 
 FOLDER = ".grading-state"
 #: 저장 형식의 판. 바뀌면 남겨 둔 결과는 모두 다시 채점합니다.
@@ -31,7 +30,7 @@ def grader_fingerprint() -> str:
     import nbgrader
 
     h = hashlib.sha256(f"nbgrader {nbgrader.__version__}\0state {VERSION}\0".encode())
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]
     for path in sorted(root.rglob("*.py")):
         h.update(f"\0{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes())
     return h.hexdigest()
@@ -84,5 +83,5 @@ def load(out: Path, job, key: str) -> Report | None:
 def save(out: Path, job, key: str, rep: Report) -> None:
     if rep.status == Status.GRADER_ERROR:
         return
-    with replaced_atomically(_path(out, job)) as f:
+    with workdir.replaced_atomically(_path(out, job)) as f:
         json.dump({"key": key, "report": dataclasses.asdict(rep)}, f, ensure_ascii=False)

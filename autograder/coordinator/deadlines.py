@@ -28,8 +28,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..course import UsageError
 from . import ids
-from .course import UsageError
 
 TIMESTAMP_FILE = "timestamp.txt"
 

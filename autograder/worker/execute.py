@@ -1,7 +1,7 @@
 """학생 노트북을 별도 프로세스에서 실행합니다 (parent side: process control).
 
-채점기 프로세스는 노트북을 직접 실행하지 않습니다. 노트북마다 실행 프로세스(``autograder.runner``)를
-포크 서버(``autograder.forkserver``)에서 갈라 내고, 그 안에서 nbgrader의 ``Execute`` 전처리기가 격리된 커널을
+채점기 프로세스는 노트북을 직접 실행하지 않습니다. 노트북마다 실행 프로세스(``autograder.worker.runner``)를
+포크 서버(``autograder.worker.forkserver``)에서 갈라 내고, 그 안에서 nbgrader의 ``Execute`` 전처리기가 격리된 커널을
 돌립니다(채점이면 정리와 점수 셈도 그 안에서: :func:`grade`).
 이 모듈은 그 프로세스를 띄우고, 시간 제한을 지키고, 끝나면 커널과 그 자손까지 모두 거두고, 결과를 읽습니다.
 무한 루프는 셀 시간 제한과 노트북 전체 시간 제한으로, 커널이 죽는 경우는 상태 값으로 돌아옵니다.
@@ -24,9 +24,10 @@ from pathlib import Path, PurePosixPath
 import nbformat
 from nbformat import NotebookNode
 
-from . import forkserver, notebooks
-from .limits import Limits
-from .status import Status
+from .. import notebooks
+from ..limits import Limits
+from ..status import Status
+from . import forkserver
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaph
 
 
 def grade(task: dict, context: Path, limits: Limits, slots: threading.Semaphore | None = None) -> dict:
-    """제출물 하나를 실행 프로세스에서 정리·실행·점수 셈까지 하고(``autograder.submission``) 결과 dict를 돌려줍니다.
+    """제출물 하나를 실행 프로세스에서 정리·실행·점수 셈까지 하고(``autograder.worker.submission``) 결과 dict를 돌려줍니다.
 
     ``task``: ``student_id``, ``assignment_id``, ``notebook``, ``submission`` (제출한 노트북의 경로), ``notes``.
     ``context``: 과제 노트북의 정리·채점 자료(JSON 파일, ``submission`` 모듈 설명). 결과의 ``graded`` 는 채점된 노트북의
@@ -160,7 +161,7 @@ def grade_packed(task: dict, files: dict[str, bytes], context: str, limits: dict
     제출 폴더(노트북과 옆의 파일)는 이 프로세스의 임시 폴더에 되살리고, 끝나면 지웁니다. ``limits.deny_paths`` 는
     채점기 쪽 경로이므로, 이 컴퓨터에 있는 저장소의 정답 폴더와 기록(.git)도 함께 가립니다.
     """
-    from . import course
+    from .. import course
     from .submission import unexecuted
 
     start = time.monotonic()
@@ -195,12 +196,12 @@ def _start_child(argv: list[str], stderr_path: Path):
         _say_once("fork", "포크 서버를 쓸 수 없어 노트북마다 새 파이썬으로 실행합니다(노트북마다 약 3초 더 듭니다): %s", exc)
     with open(stderr_path, "wb") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "autograder.runner", *argv], stdout=subprocess.DEVNULL, stderr=err,
+            [sys.executable, "-m", "autograder.worker.runner", *argv], stdout=subprocess.DEVNULL, stderr=err,
             start_new_session=True, cwd=str(_REPO),
         )
 
 
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = Path(__file__).resolve().parents[2]
 _said: set[str] = set()
 _said_lock = threading.Lock()
 

@@ -1,9 +1,9 @@
 """실행 프로세스 쪽: 요청 하나(노트북 실행, 또는 제출물 하나의 채점)를 처리하고 결과를 파일로 남깁니다 (the child side).
 
-채점기(``autograder.execute``)가 노트북마다 이 모듈의 :func:`main` 을 새 프로세스에서 부릅니다. 보통은
-``autograder.forkserver`` 가 갈라 낸 프로세스이고, 그것이 안 되면 ``python -m autograder.runner`` 입니다.
+채점기(``autograder.worker.execute``)가 노트북마다 이 모듈의 :func:`main` 을 새 프로세스에서 부릅니다. 보통은
+``autograder.worker.forkserver`` 가 갈라 낸 프로세스이고, 그것이 안 되면 ``python -m autograder.worker.runner`` 입니다.
 노트북은 격리된 커널에서 실행하고(:func:`execute_notebook`), 채점 요청이면 그 앞뒤의 정리와 점수 셈도 여기서
-합니다(``autograder.submission``). 무슨 일이 있어도 예외를 밖으로 내지 않고 결과 파일에 ``grader_error`` 로 적습니다.
+합니다(``autograder.worker.submission``). 무슨 일이 있어도 예외를 밖으로 내지 않고 결과 파일에 ``grader_error`` 로 적습니다.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 
-from . import notebooks
-from .limits import Limits
-from .status import Status
+from .. import notebooks
+from ..limits import Limits
+from ..status import Status
 
 #: 노트북이 실행되는 커널에 주는 환경 변수(스레드 수는 Limits.thread_env가 더합니다).
 KERNEL_ENV = {
@@ -53,7 +53,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
 
     ``phases`` 가 없으면 모든 셀을 커널에서 실행합니다(학생의 자가 점검). 채점이면 ``phases`` (과제의 라이브러리
     규칙, :func:`autograder.course.phases`)마다 커널 하나를 띄워, 학생 셀은 커널에서, 그 단계가 맡은 함수의 테스트
-    셀은 이 프로세스에서(:mod:`autograder.checker`) 실행합니다. 단계마다 그 단계가 막은 라이브러리는 커널에서
+    셀은 이 프로세스에서(:mod:`autograder.worker.checker`) 실행합니다. 단계마다 그 단계가 막은 라이브러리는 커널에서
     보이지 않습니다. 학생 셀의 출력은 마지막 단계(막은 것이 가장 적은 환경)의 것을 씁니다.
 
     커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. ``Outcome.isolation`` 은 실제로 걸린 격리의 설명.
@@ -96,7 +96,7 @@ STREAM_CAP = 2_000_000
 
 
 class _TrustedExecute(Execute):
-    """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.checker.Checker` 로 돌립니다.
+    """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.worker.checker.Checker` 로 돌립니다.
     학생 셀의 출력은 셀마다 :data:`STREAM_CAP` 까지만 받습니다."""
 
     grades = None  # 테스트 셀 → 이 단계가 채점하는지
@@ -197,10 +197,10 @@ def _wait_for_go(fifo: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    """``REQUEST.json`` 하나를 처리합니다. ``task`` 가 있으면 제출물 하나를 채점하고(``autograder.submission``),
+    """``REQUEST.json`` 하나를 처리합니다. ``task`` 가 있으면 제출물 하나를 채점하고(``autograder.worker.submission``),
     없으면 ``notebook`` 을 실행만 합니다. 어느 쪽이든 결과는 요청의 ``out`` 폴더의 ``result.json`` 하나에
     원자적으로 씁니다(채점된·실행된 노트북의 텍스트까지 그 안에)."""
-    parser = argparse.ArgumentParser(prog="python -m autograder.runner")
+    parser = argparse.ArgumentParser(prog="python -m autograder.worker.runner")
     parser.add_argument("request", help="요청을 담은 JSON 파일 (autograder.execute가 씁니다)")
     parser.add_argument("--go", help="커널을 띄운 뒤 셀 실행 전에 출발 신호(한 바이트)를 기다릴 FIFO")
     args = parser.parse_args(argv)

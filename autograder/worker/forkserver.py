@@ -1,8 +1,8 @@
 """포크 서버: 무거운 모듈을 한 번 불러 둔 프로세스에서 노트북마다 실행 프로세스를 갈라 냅니다 (the fork server).
 
 노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다. 채점기 프로세스(또는 Dask 작업자)마다
-포크 서버 하나가 그 비용을 한 번만 치르고, 요청마다 ``fork`` 한 자식에서 :func:`autograder.runner.main` 을 부릅니다.
-포크 서버를 쓸 수 없으면 ``autograder.execute`` 가 새 파이썬으로 대신하고, 그 사실을 한 번 알립니다.
+포크 서버 하나가 그 비용을 한 번만 치르고, 요청마다 ``fork`` 한 자식에서 :func:`autograder.worker.runner.main` 을 부릅니다.
+포크 서버를 쓸 수 없으면 ``autograder.worker.execute`` 가 새 파이썬으로 대신하고, 그 사실을 한 번 알립니다.
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from pathlib import Path
 
 from . import runner
 
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = Path(__file__).resolve().parents[2]
 
 #: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다
 #: (jsonschema가 불러오는 rfc3987_syntax가 문법을 컴파일하는 데만 2초).
-_WARM_MODULES = ("autograder.sandbox", "autograder.submission", "nbgrader.preprocessors", "nbclient.exceptions",
+_WARM_MODULES = ("autograder.worker.sandbox", "autograder.worker.submission", "nbgrader.preprocessors", "nbclient.exceptions",
                  "jupyter_core.utils", "matplotlib.font_manager")
 
 
@@ -38,7 +38,7 @@ def warm_up() -> None:
 
 
 class ForkServer:
-    """``python -m autograder.forkserver``: 무거운 모듈을 한 번 불러 두고, 요청마다 fork 하는 프로세스.
+    """``python -m autograder.worker.forkserver``: 무거운 모듈을 한 번 불러 두고, 요청마다 fork 하는 프로세스.
 
     이 프로세스(채점기나 Dask 작업자)마다 하나. 여러 스레드가 함께 쓰며, 요청 하나(한 줄)에 갈라 낸 자식의 pid
     한 줄로 답합니다. 채점기가 끝나 입력이 닫히면 끝납니다.
@@ -49,7 +49,7 @@ class ForkServer:
 
     def __init__(self):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "autograder.forkserver"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "autograder.worker.forkserver"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, cwd=str(_REPO), text=True, start_new_session=True,
         )
         self.lock = threading.Lock()
@@ -99,7 +99,7 @@ class _Child:
         if self._fd is not None:
             ready, _, _ = select.select([self._fd], [], [], timeout)
             if not ready:
-                raise subprocess.TimeoutExpired("autograder.runner", timeout)
+                raise subprocess.TimeoutExpired("autograder.worker.runner", timeout)
         return 0
 
     def kill(self) -> None:

@@ -41,8 +41,8 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import notebooks
-from .kernel import probe, wire
+from .. import notebooks
+from ..kernel import probe, wire
 
 #: 한 테스트 셀이 모아 두는 출력의 상한(글자). 넘는 것은 세기만 하고 버립니다.
 MAX_CAPTURE = 1_000_000
@@ -216,7 +216,7 @@ class Checker:
         self.client = client
         self.timeout = timeout
         self.ns = Namespace(self)
-        from .kernel import torch_view
+        from ..kernel import torch_view
 
         torch_view._define = self.define  # 숨은 테스트의 torch_view.in_kernel이 학생 커널에 대역을 만들게
         self._names: dict[str, str] | None = None
@@ -341,7 +341,7 @@ class Checker:
             return {"$ref": value._ident}
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(value, torch.nn.Module):
-            from .kernel import torch_view
+            from ..kernel import torch_view
 
             return {"$mod": torch_view.spec(value, self._outgoing)}
         ident = next(self._ids)

@@ -25,10 +25,12 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, deadlines, dispatch, export, feedback, ids, notebooks, report, state, submission
+from .. import course, messages, notebooks
+from ..limits import Limits
+from ..status import Status
+from ..worker import submission
+from . import deadlines, dispatch, export, feedback, ids, report, state
 from .gradebook import Book, Recorder
-from .limits import Limits
-from .status import Status
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +122,7 @@ class Grader:
 
     def _isolation(self) -> str:
         """이번 채점에 쓰일 격리 방식(고른 것, 아니면 이 컴퓨터에서 쓸 수 있는 가장 강한 것)."""
-        from .sandbox import detect_isolation
+        from ..worker.sandbox import detect_isolation
 
         return self.limits.isolation or detect_isolation()
 
@@ -150,7 +152,7 @@ class Grader:
             source = notebooks.source_notebook(assignment_id, notebook)
             snapshot = self.book.context(assignment_id, notebook)
             data = {"reference": nbformat.writes(reference), "snapshot": snapshot, "phases": course.phases(assignment_id),
-                    "authored": {gid: sorted(messages) for gid, messages in feedback.authored_by_test(source).items()}}
+                    "authored": {gid: sorted(messages) for gid, messages in messages.authored_by_test(source).items()}}
             path = self._tmp / f"context-{len(self._contexts):03d}.json"
             path.touch(mode=0o600)
             path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -1,9 +1,9 @@
-"""제출물 하나의 채점 중 실행 앞뒤의 일: 실행하는 프로세스(``autograder.runner``) 안에서 돕니다.
+"""제출물 하나의 채점 중 실행 앞뒤의 일: 실행하는 프로세스(``autograder.worker.runner``) 안에서 돕니다.
 
 - :func:`prepare`: 제출본 읽기 → 셀 구조 되살리기(``notebooks.restore_structure``) → nbgrader의 정리
-  (``gradebook.sanitize``, 성적부 대신 채점기가 보낸 사본) → 작업 폴더 복사.
+  (``nbgrader_steps.sanitize``, 성적부 대신 채점기가 보낸 사본) → 작업 폴더 복사.
 - :func:`conclude`: 출력 다듬기 → 실행되지 않은 테스트 표시 → nbgrader의 점수 셈
-  (``gradebook.score_notebook``) → 피드백에 쓸 테스트별 메시지, 제출한 코드.
+  (``nbgrader_steps.score_notebook``) → 피드백에 쓸 테스트별 메시지, 제출한 코드.
 
 둘 다 노트북 하나의 일이라, 채점기 프로세스가 아니라 노트북을 실행하는 프로세스(이 컴퓨터의 실행 프로세스나
 Dask 작업자)에서 합니다. 그래서 채점기 한곳이 노트북마다 쓰는 시간은 성적부 기록과 파일 쓰기뿐이고, 작업자를
@@ -11,7 +11,7 @@ Dask 작업자)에서 합니다. 그래서 채점기 한곳이 노트북마다 �
 
 ``context`` (과제 노트북마다 채점기가 한 번 만듦, :func:`grade.Grader._context`):
 ``reference`` (학생본 노트북 JSON), ``snapshot`` (``gradebook.Book.context``), ``authored`` (테스트 셀마다 출제자가
-쓴 메시지 목록, ``feedback.authored_messages``).
+쓴 메시지 목록, ``messages.authored_messages``).
 """
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import feedback, gradebook, notebooks, workdir
-from .limits import Limits
-from .report import replaced_atomically
-from .status import Status
+from .. import messages, notebooks, workdir
+from ..limits import Limits
+from ..status import Status
+from . import nbgrader_steps
 
 #: 셀 하나의 텍스트 출력 상한(글자). nbgrader의 LimitOutput은 줄 수만 세므로, 아주 긴 줄은 여기서 자릅니다.
 MAX_OUTPUT_CHARS = 100_000
@@ -41,7 +41,7 @@ def prepare(task: dict, context: dict, work: Path, limits: Limits) -> NotebookNo
     try:
         nb, notes = notebooks.restore_structure(nb, nbformat.reads(context["reference"], as_version=4))
         task["notes"] = [*task.get("notes", []), *notes]
-        nb = gradebook.sanitize(nb, context["snapshot"], task["assignment_id"], task["notebook"], task["student_id"])
+        nb = nbgrader_steps.sanitize(nb, context["snapshot"], task["assignment_id"], task["notebook"], task["student_id"])
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
         # nbformat의 검증을 통과했어도 셀 메타데이터의 모양이 어긋나면(예: nbgrader가 dict가 아님) 여기서 걸립니다.
         raise notebooks.SubmissionError(Status.INVALID_NOTEBOOK,
@@ -57,7 +57,7 @@ def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context:
     kernel_seconds = notebooks.kernel_seconds(nb)
     _limit_output(nb)
     _mark_unexecuted(nb, status)
-    nb, marks = gradebook.score_notebook(nb, task["assignment_id"], task["notebook"], task["student_id"])
+    nb, marks = nbgrader_steps.score_notebook(nb, task["assignment_id"], task["notebook"], task["student_id"])
     if status == Status.OK:
         broken = _student_cell_errors(nb)
         if broken:
@@ -69,7 +69,7 @@ def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context:
         # 0점인 상태(시간 초과, 커널 종료)에서 오류 없이 돈 테스트는 실패한 것이 아니라 상태 때문에 0점입니다.
         if not Status(status).scored and not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             return Status(status).text
-        return feedback.failure_message(cell, authored.get(notebooks.grade_id(cell), frozenset()))
+        return messages.failure_message(cell, authored.get(notebooks.grade_id(cell), frozenset()))
 
     tests = [[notebooks.grade_id(c), message(c)] for c in nb.cells if notebooks.grade_id(c) and notebooks.is_grade(c)]
     result = {"status": str(status), "detail": detail, "notes": task.get("notes", []), "marks": marks, "tests": tests,
@@ -110,8 +110,8 @@ def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path)
 
 
 def write_json(path: Path, data: dict) -> None:
-    """도중에 죽어도 반쯤 쓴 파일이 남지 않게(``report.replaced_atomically``) JSON으로 씁니다."""
-    with replaced_atomically(path) as f:
+    """도중에 죽어도 반쯤 쓴 파일이 남지 않게(``workdir.replaced_atomically``) JSON으로 씁니다."""
+    with workdir.replaced_atomically(path) as f:
         json.dump(data, f, ensure_ascii=False)
 
 
@@ -127,7 +127,7 @@ def _limit_output(nb: NotebookNode) -> None:
                 data["text/plain"] = plain[:MAX_OUTPUT_CHARS] + "\n... (잘림)"
 
 
-#: 실행되지 않은 테스트 셀에 적는 오류 이름: 노트북이 멈춘 까닭마다 하나 (feedback.failure_message가 풀어 씁니다)
+#: 실행되지 않은 테스트 셀에 적는 오류 이름: 노트북이 멈춘 까닭마다 하나 (messages.failure_message가 풀어 씁니다)
 _UNEXECUTED = {Status.TIMEOUT: "CellTimeoutError", Status.KERNEL_DIED: "KernelDied"}
 
 
