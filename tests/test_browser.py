@@ -188,16 +188,7 @@ HANGUL_PROBE = """
 def _fonts_drawing_hangul(page) -> tuple[int, list[dict]]:
     """(표시한 요소의 한글 글자 수, Chromium이 그 글을 그린 글꼴들)."""
     count = page.evaluate(HANGUL_PROBE)
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "[data-hangul-probe]"})["nodeId"]
-        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"] if node else []
-    finally:
-        cdp.detach()
-    return count, fonts
+    return count, site_browser.fonts_drawing(page, "[data-hangul-probe]")
 
 
 FONT_PAGES = [d + ".html" for d in PAGES] + ["search.html?q=경사"]
