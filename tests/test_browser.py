@@ -269,8 +269,8 @@ def test_every_non_latin_character_on_the_page_is_drawn_by_a_shipped_font(site, 
 ENGLISH_UI_PROBE = """
 () => {
   // 테마와 확장이 쪽에 넣은 것(보이는 글, 화면 낭독기가 읽는 이름: aria-label, title, placeholder, 말풍선)에서 영어 낱말을
-  // 찾습니다. 책의 내용(본문, 장·절 제목이 든 차례와 이전·다음 링크, 검색 결과)은 보지 않습니다. 화면에 그려지지 않는
-  // 요소(인쇄용 차례 등)는 화면 낭독기도 읽지 않으므로 보지 않습니다.
+  // 찾습니다. 책의 내용(본문, 장·절 제목이 든 차례와 이전·다음 링크, 검색 결과)은 보지 않습니다. 이름과 말풍선은 지금
+  // 감춰진 요소(인쇄용 차례, 열리기 전의 검색 창)도 보고, 글은 화면에 그려진 것만 봅니다.
   const content = 'article.bd-article, .bd-sidenav a, nav.bd-toc-nav a, .prev-next-title, '
     + '.bd-breadcrumbs .breadcrumb-item:not(.breadcrumb-home) a, #search-results';
   const controls = 'summary, .headerlink, button, .btn, .copybtn, .toggle-button';
@@ -289,13 +289,12 @@ ENGLISH_UI_PROBE = """
   for (const el of document.querySelectorAll('body *')) {
     if (['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(el.tagName) || el.closest('mjx-container')) continue;
     if (el.closest(content) && !el.closest(controls)) continue;
-    if (!shown(el) && !el.closest('svg')) continue;
     const cls = typeof el.className === 'string' && el.className ? '.' + el.className.split(' ')[0] : '';
     const where = el.tagName.toLowerCase() + cls;
     for (const attr of ['aria-label', 'title', 'placeholder', 'data-bs-title', 'data-tooltip', 'alt'])
       check(el.getAttribute(attr), `${where} @${attr}`);
     if (el.tagName.toLowerCase() === 'title' && el.closest('svg') && el.closest(controls)) check(el.textContent, 'svg title');
-    if (el.closest('svg')) continue;
+    if (el.closest('svg') || !shown(el)) continue;
     check(Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join(' '), where);
   }
   return [...found].sort();
