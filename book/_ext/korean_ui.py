@@ -7,8 +7,9 @@
    "Back to top", "Color mode", "Link to this heading" …). ``_config.yml``의 ``locale_dirs``가 가리키고 Sphinx가
    빌드할 때 .mo로 옮깁니다.
 2. 부품 템플릿 ``book/_templates/``: 번역 목록을 거치지 않고 영어를 적어 둔 sphinx-book-theme의 작은 부품
-   (사이드바 단추의 "Toggle primary/secondary sidebar", 차례의 랜드마크 이름 "Main")과, 번역하면 어색해지는 부품
-   (바닥글의 "By 지은이" → "으로 지은이")을 같은 이름으로 덮어씁니다.
+   (사이드바 단추의 "Toggle primary/secondary sidebar", 차례의 랜드마크 이름 "Main", 인쇄용 차례의 "Page"는
+   ``layout.html``의 ``docs_body`` 블록)과, 번역하면 어색해지는 부품(바닥글의 "By 지은이" → "으로 지은이")을
+   같은 이름으로 덮어씁니다.
 3. 설정: 검색창 안내 글(Jupyter Book의 기본값 "Search this book..."), 숨긴 코드 셀과 접어 둔 해답의 단추 글
    (``_config.yml``의 ``nb_code_prompt_show``, ``togglebutton_hint``). 검색 입구는 하나만 둡니다: 넓은 화면에서
    위쪽 막대와 사이드바에 검색 단추가 둘 보이던 것을 위쪽 막대에서 뺍니다(좁은 화면에서는 쪽 머리의 검색 단추 하나).
