@@ -188,16 +188,7 @@ HANGUL_PROBE = """
 def _fonts_drawing_hangul(page) -> tuple[int, list[dict]]:
     """(표시한 요소의 한글 글자 수, Chromium이 그 글을 그린 글꼴들)."""
     count = page.evaluate(HANGUL_PROBE)
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "[data-hangul-probe]"})["nodeId"]
-        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"] if node else []
-    finally:
-        cdp.detach()
-    return count, fonts
+    return count, site_browser.fonts_drawing(page, "[data-hangul-probe]")
 
 
 FONT_PAGES = [d + ".html" for d in PAGES] + ["search.html?q=경사"]
@@ -216,13 +207,142 @@ def test_hangul_is_drawn_by_the_shipped_web_font(site, path):
         f"{path}: 한글 {count}자를 그린 글꼴이 사이트의 나눔고딕이 아닙니다: {fonts}"
 
 
-def test_shipped_font_is_small_and_licensed(built_book):
+def test_shipped_fonts_are_small_and_licensed(built_book):
     fonts = built_book / "_static" / "fonts"
-    woff2 = sorted(fonts.glob("*.woff2"))
-    assert [p.name for p in woff2] == ["NanumGothic-hangul.woff2", "NanumGothicBold-hangul.woff2"]
-    assert all(p.read_bytes()[:4] == b"wOF2" for p in woff2)
-    assert sum(p.stat().st_size for p in woff2) < 1_000_000, [p.stat().st_size for p in woff2]
-    assert "Open Font License" in (fonts / "README.txt").read_text(encoding="utf-8")
+    woff2 = sorted(p.name for p in fonts.glob("*.woff2"))
+    assert {"NanumGothic-subset.woff2", "NanumGothicBold-subset.woff2"} <= set(woff2), woff2
+    assert set(woff2) <= {"NanumGothic-subset.woff2", "NanumGothicBold-subset.woff2",
+                          "DejaVuSans-subset.woff2", "DejaVuSans-Bold-subset.woff2"}, woff2
+    assert all((fonts / name).read_bytes()[:4] == b"wOF2" for name in woff2)
+    sizes = {name: (fonts / name).stat().st_size for name in woff2}
+    assert sum(sizes.values()) < 1_000_000, sizes
+    licenses = (fonts / "README.txt").read_text(encoding="utf-8")
+    assert "Open Font License" in licenses and "Bitstream Vera" in licenses
+
+
+NON_LATIN_PROBE = """
+() => {
+  // 쪽에 보이는 글(수식은 MathJax가 제 글꼴로 그리므로 빼고)의 라틴 문자 밖 글자를 모아, 본문 문단과 코드 안에 한 벌씩 넣습니다.
+  const latin = c => c.codePointAt(0) <= 0x24f || (c.codePointAt(0) >= 0x300 && c.codePointAt(0) <= 0x36f);
+  const chars = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (!parent || parent.closest('script, style, mjx-container, .MathJax') || !parent.getClientRects().length) continue;
+    for (const c of n.textContent) if (!latin(c) && /\\S/.test(c)) chars.add(c);
+  }
+  const text = [...chars].join('');
+  const hosts = [document.querySelector('main p, #search-results p'), document.querySelector('main pre, main code')];
+  hosts.forEach((host, i) => {
+    if (!host) return;
+    const span = document.createElement('span');
+    span.setAttribute('data-non-latin-probe', String(i));
+    span.textContent = text;
+    host.appendChild(span);
+  });
+  document.body.offsetWidth;  // 글꼴이 unicode-range에 맞춰 불러와지도록 배치를 다시 합니다
+  return document.fonts.ready.then(() => text);
+}
+"""
+
+
+@pytest.mark.parametrize("path", FONT_PAGES)
+def test_every_non_latin_character_on_the_page_is_drawn_by_a_shipped_font(site, path):
+    page = site.open(path)
+    if path.startswith("search.html"):
+        page.wait_for_selector("#search-results ul.search li p.context", timeout=60_000)
+    text = page.evaluate(NON_LATIN_PROBE)
+    assert text, f"{path}: 라틴 문자 밖의 글자(한글)가 없습니다"
+    checked = 0
+    for probe in ("0", "1"):
+        fonts = site_browser.fonts_drawing(page, f"[data-non-latin-probe='{probe}']")
+        if not fonts:
+            continue
+        checked += 1
+        system = [f for f in fonts if not f["isCustomFont"]]
+        assert not system, f"{path}: 사이트에 든 글꼴이 아닌 글꼴이 그린 글자가 있습니다({text!r}): {system}"
+        assert sum(f["glyphCount"] for f in fonts) >= len(text), (text, fonts)
+    page.close()
+    assert checked, f"{path}: 글자를 넣을 본문 요소가 없습니다"
+
+
+ENGLISH_UI_PROBE = """
+() => {
+  // 테마와 확장이 쪽에 넣은 것(보이는 글, 화면 낭독기가 읽는 이름: aria-label, title, placeholder, 말풍선)에서 영어 낱말을
+  // 찾습니다. 책의 내용(본문, 장·절 제목이 든 차례와 이전·다음 링크, 검색 결과)은 보지 않습니다. 이름과 말풍선은 지금
+  // 감춰진 요소(인쇄용 차례, 열리기 전의 검색 창)도 보고, 글은 화면에 그려진 것만 봅니다.
+  const content = 'article.bd-article, .bd-sidenav a, nav.bd-toc-nav a, .prev-next-title, '
+    + '.bd-breadcrumbs .breadcrumb-item:not(.breadcrumb-home) a, #search-results';
+  const controls = 'summary, .headerlink, button, .btn, .copybtn, .toggle-button';
+  const allowed = new Set(['Ctrl', 'ipynb', 'md', 'pdf']);  // 자판 글쇠 이름과 파일 확장자
+  const word = /(^|[^\\w.])([A-Za-z][a-z]{2,})(?![\\w])/g;
+  const shown = el => {
+    const s = getComputedStyle(el);
+    return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
+  };
+  const found = new Set();
+  const check = (text, where) => {
+    for (const m of (text || '').matchAll(word)) {
+      if (!allowed.has(m[2])) found.add(`${where}: "${text.trim().slice(0, 80)}"`);
+    }
+  };
+  for (const el of document.querySelectorAll('body *')) {
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(el.tagName) || el.closest('mjx-container')) continue;
+    if (el.closest(content) && !el.closest(controls)) continue;
+    const cls = typeof el.className === 'string' && el.className ? '.' + el.className.split(' ')[0] : '';
+    const where = el.tagName.toLowerCase() + cls;
+    for (const attr of ['aria-label', 'title', 'placeholder', 'data-bs-title', 'data-tooltip', 'alt'])
+      check(el.getAttribute(attr), `${where} @${attr}`);
+    if (el.tagName.toLowerCase() === 'title' && el.closest('svg') && el.closest(controls)) check(el.textContent, 'svg title');
+    if (el.closest('svg') || !shown(el)) continue;
+    check(Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join(' '), where);
+  }
+  return [...found].sort();
+}
+"""
+
+
+@pytest.mark.parametrize("path", FONT_PAGES + ["genindex.html"])
+def test_site_interface_speaks_korean(site, path):
+    page = site.open(path)
+    if path.startswith("search.html"):
+        page.wait_for_selector("#search-results ul.search li", timeout=60_000)
+    english = page.evaluate(ENGLISH_UI_PROBE)
+    page.close()
+    assert english == [], f"{path}: 테마·확장이 넣은 영어 문장:\n" + "\n".join(english)
+
+
+SEARCH_ENTRIES = ".search-button__button, form.bd-search input[type=search]"
+VISIBLE = "els => els.filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden').length"
+
+
+@pytest.mark.parametrize("width", [1280, 900, 500])
+def test_one_search_entry_at_each_width(site, width):
+    page = site.open("book/ch02_learning.html")
+    page.set_viewport_size({"width": width, "height": 900})
+    visible = page.eval_on_selector_all(SEARCH_ENTRIES, VISIBLE)
+    page.close()
+    assert visible == 1, f"너비 {width}px에서 보이는 검색 입구가 {visible}개입니다"
+
+
+RAW_TEX = re.compile(r"\\[()\[\]]|\\[A-Za-z]+|\$\$")
+
+
+@pytest.mark.parametrize("query", ["시그모이드", "비용 함수", "기울기", "합성곱"])
+def test_search_summaries_show_no_raw_tex_or_button_labels(site, query):
+    page = site.open("search.html?q=" + query)
+    page.wait_for_selector("#search-results ul.search li", timeout=60_000)
+    # 요약 글은 결과 쪽을 하나씩 불러와 채우고, 다 채운 뒤에 찾은 쪽 수를 알립니다.
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results p.search-summary');"
+        " return s && /\\d/.test(s.innerText); }", timeout=60_000)
+    summaries = page.eval_on_selector_all("#search-results li p.context", "ps => ps.map(p => p.textContent)")
+    page.close()
+    assert summaries, f"{query}: 요약 글이 있는 결과가 없습니다"
+    tex = [s for s in summaries if RAW_TEX.search(s)]
+    assert not tex, f"{query}: 요약에 TeX 원문이 있습니다: {[RAW_TEX.search(s).group() for s in tex]} — {tex[0][:200]}"
+    labels = [s for s in summaries if "코드 셀 보기" in s or "Show code cell" in s]
+    assert not labels, f"{query}: 요약에 코드 셀 단추 글이 있습니다: {labels[0][:200]}"
 
 
 AXE_RUN = """

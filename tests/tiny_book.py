@@ -87,6 +87,12 @@ PAGES = {
         plt.show()
         ```
         """,
+    # 글꼴 시험: 사이트의 글꼴(나눔고딕, DejaVu Sans) 어디에도 없는 타이 문자 ก가 있으므로 빌드가 경고합니다.
+    "characters": """\
+        # 글자
+
+        블로그 연재 「머신러닝 다시 시작하기」에서 θ₀와 ✔를 씁니다. 타이 문자 ก는 사이트의 글꼴에 없습니다.
+        """,
 }
 NOTEBOOKS = {"figures_korean", "figures_default_font"}  # 빌드 때 실행하는 쪽
 

@@ -6,6 +6,7 @@
   따로 내려받지 않습니다: ``playwright install``은 쓰지 않습니다). 새 사용자 폴더를 쓰고, 사이트
   바깥으로 가는 요청은 모두 막고 적어 둡니다(오프라인 읽기 확인).
 - :func:`wait_until_ready`: 쪽의 수식(MathJax), 글꼴, 그림이 다 그려질 때까지 기다립니다.
+- :func:`fonts_drawing`: Chromium에게 어느 글꼴이 요소의 글을 그렸는지 묻습니다(시스템 글꼴로 대신했는지 확인).
 
 Sphinx 확장이 아니라 도구 모듈입니다(``_config.yml``에 등록하지 않습니다).
 """
@@ -137,3 +138,21 @@ def wait_until_ready(page, timeout_ms: int = 60_000) -> None:
     page.evaluate(WAIT_FOR_MATHJAX)
     page.wait_for_function(ALL_IMAGES_SETTLED, timeout=timeout_ms)
     page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
+def fonts_drawing(page, selector: str) -> list[dict]:
+    """``selector``에 맞는 첫 요소의 바로 아래 글을 Chromium이 그린 글꼴들.
+
+    DevTools 프로토콜의 ``CSS.getPlatformFontsForNode``: 글꼴마다 ``familyName``(글꼴 파일 안의 이름),
+    ``isCustomFont``(쪽이 ``@font-face``로 실어 온 웹 글꼴인가), ``glyphCount``(그 글꼴로 그린 글자 수).
+    요소가 없으면 빈 목록입니다.
+    """
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"] if node else []
+    finally:
+        cdp.detach()
