@@ -17,18 +17,17 @@ import functools
 import hashlib
 import html
 import importlib.util
-import io
 import os
 import tempfile
 from pathlib import Path
+
+from ..webfont import make_webfont as _make_webfont
 
 FONT_FAMILY = "Course Hangul"
 #: 줄인 글꼴에 남기는 범위: 한글 자모, 일반 구두점, 화살표, CJK 기호와 구두점, 호환 자모, 자모 확장 A, 음절, 자모 확장 B,
 #: 그리스 문자, 수학 기호
 FONT_RANGES = ((0x1100, 0x11FF), (0x2000, 0x206F), (0x2190, 0x21FF), (0x3000, 0x303F), (0x3130, 0x318F),
                (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF), (0x0370, 0x03FF), (0x2200, 0x22FF))
-#: Chromium이 거부하는 VTT 힌팅 표(book/_ext/korean_font.py와 같은 이유로 뺍니다)
-_VTT_TABLES = ("TSI0", "TSI1", "TSI2", "TSI3", "TSI5", "TSIV", "TSIB", "TSID", "TSIJ", "TSIP", "TSIS")
 _RECIPE = "grader-nanumgothic-woff2-v1"
 
 BASE_CSS = (
@@ -51,26 +50,8 @@ def font_source() -> Path:
 
 
 def make_webfont(source: Path) -> bytes:
-    """VTT 표와 힌팅을 빼고 :data:`FONT_RANGES` 만 남긴 WOFF2."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(source)
-    for tag in _VTT_TABLES:
-        if tag in font:
-            del font[tag]
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.hinting = False
-    options.desubroutinize = True
-    options.layout_features = []
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[c for lo, hi in FONT_RANGES for c in range(lo, hi + 1)])
-    subsetter.subset(font)
-    font.flavor = "woff2"
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    """VTT 표와 힌팅을 빼고 :data:`FONT_RANGES` 만 남긴 WOFF2 (``autograder.webfont``)."""
+    return _make_webfont(source, (c for lo, hi in FONT_RANGES for c in range(lo, hi + 1)), layout_features=[])
 
 
 def _cache_dir() -> Path:

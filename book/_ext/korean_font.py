@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import io
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -41,8 +40,6 @@ HANGUL_RANGES = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 
 CJK_SYMBOLS = (0x3000, 0x303F)
 #: 테마의 글꼴(시스템 글꼴)이 그리는 라틴 문자: 기본 라틴, 라틴-1 보충, 라틴 확장 A·B, 결합 발음 구별 부호
 LATIN_RANGES = ((0x0000, 0x024F), (0x0300, 0x036F))
-#: Chromium이 거부하는 VTT(Visual TrueType) 원본 표들
-VTT_TABLES = ("TSI0", "TSI1", "TSI2", "TSI3", "TSI5", "TSIV", "TSIB", "TSID", "TSIJ", "TSIP", "TSIS")
 #: 쪽에 그려지는 속성(검색창의 안내 글, 테마의 말풍선)
 DRAWN_ATTRIBUTES = ("placeholder", "data-bs-title")
 #: 쪽에 글을 보이는 스크립트(``_static/`` 안): Sphinx 검색 쪽의 번역 문장, 검색 결과 요약(korean_ui.py)
@@ -163,26 +160,10 @@ def coverage(chars) -> Coverage:
 
 
 def make_webfont(source: Path, unicodes) -> bytes:
-    """VTT 표와 힌팅을 빼고 ``unicodes`` 만 남긴 WOFF2."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    """VTT 표와 힌팅을 빼고 ``unicodes`` 만 남긴 WOFF2 (채점기의 HTML과 같은 ``autograder.webfont``)."""
+    from autograder.webfont import make_webfont as _make
 
-    font = TTFont(source)
-    for tag in VTT_TABLES:
-        if tag in font:
-            del font[tag]
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.hinting = False
-    options.desubroutinize = True
-    options.layout_features = ["*"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=list(unicodes))
-    subsetter.subset(font)
-    font.flavor = "woff2"
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    return _make(source, unicodes)
 
 
 def unicode_range(codepoints) -> str:
