@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder import feedback, html_page, report, similarity
+from autograder import similarity
+from autograder.coordinator import feedback, html_page, report
 from autograder.status import Status
 from tools import site_browser
 
