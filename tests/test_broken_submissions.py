@@ -199,8 +199,14 @@ def test_korean_student_id_with_spaces(batch):
 
 
 def test_monkeypatched_comparisons_do_not_fool_the_tests(batch):
-    # 학생 코드가 비교 함수와 내장 함수를 바꿔 두어도 sigmoid를 틀린 만큼(4점)만 잃습니다.
-    assert score(batch, "monkeypatched_comparisons") == (16, 20)
+    # 학생 코드가 비교 함수와 내장 함수(builtins.abs, builtins.max)를 바꿔 두어도 테스트는 샌드박스 밖에서 돌아 속지 않습니다.
+    # 내장 함수를 바꾸면 학생 자신의 커널이 망가져 요청에 답하지 못하므로, 얻는 것은 없고 그 사정이 detail에 적힙니다.
+    got, _ = score(batch, "monkeypatched_comparisons")
+    assert got <= 16
+    r = row(batch, "monkeypatched_comparisons")
+    assert r["status"] in ("ok", "timeout"), r
+    if r["status"] == "timeout":
+        assert "학생 함수가" in r["detail"] and "답하지 않았습니다" in r["detail"], r["detail"]
 
 
 def test_silenced_tracebacks_still_fail(batch):

@@ -45,6 +45,9 @@ from nbformat.v4 import new_output
 from .. import notebooks
 from ..kernel import probe, wire
 
+#: 테스트 셀이 부른 학생 함수가 시간 안에 답하지 않았을 때의 설명(runner가 grades.csv의 detail로 씁니다)
+TEST_TIMEOUT = ("테스트가 부른 학생 함수가 {seconds}초 안에 답하지 않았습니다 (끝나지 않는 반복문이거나, 학생 코드가 커널의 "
+                "내장 함수·모듈을 바꿔 커널이 요청을 받지 못합니다).")
 #: 한 테스트 셀이 모아 두는 출력의 상한(글자). 넘는 것은 세기만 하고 버립니다.
 MAX_CAPTURE = 1_000_000
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -408,7 +411,7 @@ class Checker:
         while not idle:
             left = self._deadline - time.monotonic()
             if left <= 0:
-                raise CellTimeoutError(f"한 셀이 {self.timeout:g}초 안에 끝나지 않았습니다.")
+                raise CellTimeoutError(TEST_TIMEOUT.format(seconds=f"{self.timeout:g}"))
             ready = dict(await poller.poll(timeout=int(min(left, 1.0) * 1000) + 1))
             if not ready:
                 waited += 1

@@ -166,8 +166,10 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             out.status, out.detail = Status.GRADER_ERROR, "채점기가 실행을 취소했습니다."
         else:
             ep.preprocess(nb, resources, km=km)
-    except CellTimeoutError:
+    except CellTimeoutError as exc:
         out.status, out.detail = Status.TIMEOUT, f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?)."
+        if str(exc).startswith("테스트가 부른 학생 함수가"):
+            out.detail = str(exc)
         if ep.flooded():
             index, size = max(ep.flooded().items(), key=lambda item: item[1])
             out.detail = (f"셀 {index + 1}이(가) 출력을 너무 많이 내서(적어도 {size / 1e6:,.0f}백만 자) 채점기가 시간 안에 "
