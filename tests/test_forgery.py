@@ -157,3 +157,34 @@ def test_every_assignment_states_its_library_rule():
             for lib in phase["forbid"]:
                 name = {"sklearn": "scikit-learn", "torch": "torch", "scipy": "SciPy"}[lib]
                 assert name in intro, f"{aid}: 과제 소개에 {name} 규칙이 없습니다"
+
+
+@pytest.mark.unit
+def test_only_pure_stand_ins_travel_as_code():
+    """학생 함수 자리에 넣는 참조 구현은 스스로 완결된 numpy 계산일 때만 커널로 코드째 갑니다. assert나 예외(판정)가
+    있거나, 기본값으로 값을 붙잡거나, 다른 모듈을 쓰면 콜백으로 이 프로세스에서 돕니다."""
+    from autograder.worker import checker
+
+    ns: dict = {}
+    source = '''
+import numpy as np
+import os
+def _ref(z):
+    return 0.5 * (1 + np.tanh(0.5 * z))
+def _uses_ref(z):
+    return _ref(z) * 2
+def _judges(z):
+    assert np.all(z > 0), "숨은 판정"
+    return z
+def _captures(z, _a=np.ones(3)):
+    return z + _a
+def _other_module(z):
+    return os.getpid()
+'''
+    exec(checker._compiled(source, "<테스트 hidden_example>"), ns)
+    assert "def _ref" in checker.standin_source(ns["_ref"])
+    shipped = checker.standin_source(ns["_uses_ref"])
+    assert "def _ref" in shipped and "def _uses_ref" in shipped and "import numpy as np" in shipped
+    for name in ("_judges", "_captures", "_other_module"):
+        assert checker.standin_source(ns[name]) is None, name
+    assert checker.standin_source(lambda z: z) is None

@@ -23,6 +23,7 @@ IPython의 AST 변환기·입력 변환기·이벤트 콜백, ``sys.settrace``, 
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import contextlib
 import io
@@ -476,8 +477,9 @@ _STANDIN_MODULES = {"numpy", "math", "warnings"}
 
 
 def standin_source(func, _seen: set | None = None) -> str | None:
-    """테스트가 학생 함수 자리에 넣는 참조 구현이 스스로 완결된 numpy 함수(테스트·준비 셀에서 ``def`` 로 정의하고,
-    numpy·math·warnings, 상수, 그런 함수만 부름)이면 그 소스(의존하는 함수까지)를, 아니면 None.
+    """테스트가 학생 함수 자리에 넣는 참조 구현이 스스로 완결된 numpy 계산(테스트·준비 셀에서 ``def`` 로 정의하고,
+    기본값 인자가 없고, numpy·math·warnings, 상수, 그런 함수만 부르며, assert·raise·try가 없음)이면 그 소스(의존하는
+    함수까지)를, 아니면 None.
 
     이런 대역은 학생 함수가 반복문 안에서 수만 번 부르기도 하므로(예: 샘플마다 도는 역전파가 부르는 순전파), 콜백 대신
     코드로 보내 커널에서 돌게 합니다. 대역은 학생 함수에 넣는 입력일 뿐 판정이 아니고, 커널 쪽에서 바꿔 치기해도 바뀌는
@@ -487,7 +489,8 @@ def standin_source(func, _seen: set | None = None) -> str | None:
     import types
 
     seen = set() if _seen is None else _seen
-    if not isinstance(func, types.FunctionType) or func.__name__ == "<lambda>" or func.__closure__:
+    if (not isinstance(func, types.FunctionType) or func.__name__ == "<lambda>" or func.__closure__
+            or func.__defaults__ or func.__kwdefaults__):
         return None
     if not func.__code__.co_filename.startswith(("<테스트 ", "<준비 셀 ")):
         return None
@@ -497,7 +500,11 @@ def standin_source(func, _seen: set | None = None) -> str | None:
     try:
         source = textwrap.dedent(inspect.getsource(func))
         names = inspect.getclosurevars(func)
-    except (OSError, TypeError, ValueError):
+        tree = ast.parse(source)
+    except (OSError, TypeError, ValueError, SyntaxError):
+        return None
+    # 판정(assert, 예외)을 담은 함수는 커널로 보내지 않습니다: 그런 함수는 콜백으로 이곳에서 돕니다.
+    if any(isinstance(node, (ast.Assert, ast.Raise, ast.Try)) for node in ast.walk(tree)):
         return None
     header = []
     for name, value in names.globals.items():
