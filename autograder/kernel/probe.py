@@ -7,7 +7,9 @@
 
 요청은 실행 요청(execute_request) 한 번으로 옵니다::
 
-    __import__("autograder.kernel.probe").kernel.probe.serve('{"op": "call", ...}')
+    __import__("autograder.kernel.probe").kernel.probe.serve_input()
+
+요청 자체(JSON)는 이어서 stdin 채널의 input_request에 답하는 값으로 옵니다(:func:`serve_input`).
 
 응답은 MIME 형식 :data:`MIME` 의 display_data 하나입니다. 학생 함수가 믿을 수 있는 쪽의 함수(바꿔 끼운 참조
 구현, 인자로 받은 함수)를 부르면, 탐침은 커널의 stdin 채널(input_request)로 그 호출을 믿을 수 있는 쪽에
@@ -34,6 +36,8 @@ from . import wire
 MIME = "application/x-autograder-result+json"
 #: 콜백 요청을 input_request의 prompt에 실을 때의 머리말
 CALLBACK_PREFIX = "\x00autograder-callback:"
+#: 요청을 stdin 채널로 받을 때의 prompt(:func:`serve_input`)
+REQUEST_PROMPT = "\x00autograder-request"
 #: 예외 메시지의 최대 길이
 MAX_MESSAGE = 2000
 
@@ -216,6 +220,12 @@ def _describe(exc: BaseException) -> list:
     text = str(exc)[:MAX_MESSAGE]
     frames = traceback.format_exception(kind, exc, exc.__traceback__)
     return [kind.__module__, kind.__qualname__, text, "".join(frames)[-4000:]]
+
+
+def serve_input() -> None:
+    """요청을 stdin 채널(input_request)로 받아 처리합니다. 요청을 실행 코드에 문자열로 넣으면 IPython이 그 코드를
+    변환·컴파일하느라 큰 배열 하나(수백 kB)에 0.15초씩 들지만, stdin으로 받으면 JSON을 읽는 시간뿐입니다."""
+    serve(get_ipython().kernel.raw_input(REQUEST_PROMPT))  # noqa: F821
 
 
 def serve(text: str) -> None:

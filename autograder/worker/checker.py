@@ -49,6 +49,8 @@ from ..kernel import probe, wire
 #: 테스트 셀이 부른 학생 함수가 시간 안에 답하지 않았을 때의 설명(runner가 grades.csv의 detail로 씁니다)
 TEST_TIMEOUT = ("테스트가 부른 학생 함수가 {seconds}초 안에 답하지 않았습니다 (끝나지 않는 반복문이거나, 학생 코드가 커널의 "
                 "내장 함수·모듈을 바꿔 커널이 요청을 받지 못합니다).")
+#: 커널에 보내는 실행 요청: 요청 자체는 stdin 채널로 따로 보냅니다(:func:`autograder.kernel.probe.serve_input`).
+_REQUEST_CODE = "__import__('autograder.kernel.probe').kernel.probe.serve_input()"
 #: 한 테스트 셀이 모아 두는 출력의 상한(글자). 넘는 것은 세기만 하고 버립니다.
 MAX_CAPTURE = 1_000_000
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -232,6 +234,8 @@ class Checker:
         self._deadline = float("inf")
         self._capture: _Capture | None = None
         self._in_callback = False
+        #: 커널이 stdin으로 받아 갈 요청(JSON)
+        self._pending: str | None = None
 
     # --- 커널의 상태 -------------------------------------------------------------------------------
     def kernel_changed(self) -> None:
@@ -396,9 +400,9 @@ class Checker:
     def _request(self, request: dict) -> dict:
         if self._in_callback:
             raise RemoteError("참조 구현 안에서 학생 함수를 다시 부를 수 없습니다.")
-        code = f"__import__('autograder.kernel.probe').kernel.probe.serve({json.dumps(json.dumps(request))})"
+        self._pending = json.dumps(request)
         try:
-            return run_sync(self._async_request)(code)
+            return run_sync(self._async_request)(_REQUEST_CODE)
         except (CellTimeoutError, DeadKernelError) as exc:
             raise _Abort(exc) from None
 
@@ -422,7 +426,12 @@ class Checker:
             if kc.stdin_channel.socket in ready:
                 msg = await kc.get_stdin_msg(timeout=0)
                 if msg["msg_type"] == "input_request":
-                    kc.input(self._callback(str(msg["content"].get("prompt", ""))))
+                    prompt = str(msg["content"].get("prompt", ""))
+                    if prompt == probe.REQUEST_PROMPT and self._pending is not None:
+                        kc.input(self._pending)
+                        self._pending = None
+                    else:
+                        kc.input(self._callback(prompt))
             if kc.iopub_channel.socket in ready:
                 msg = await kc.get_iopub_msg(timeout=0)
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
