@@ -101,7 +101,7 @@ def test_child_without_a_go_signal_runs_nothing_and_leaves_no_kernel(tmp_path):
     assert _leftover_processes(str(workdir)), "커널을 미리 띄우지 않았습니다"
     os.close(fd)  # 채점기가 신호 없이 끝난 것과 같습니다
     child.wait(timeout=60)
-    info = json.loads((tmp_path / "status.json").read_text(encoding="utf-8"))
+    info = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     assert info["status"] == "grader_error" and "취소" in info["detail"]
     assert not proof.exists()
     deadline = time.monotonic() + 10
