@@ -167,7 +167,8 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
         else:
             ep.preprocess(nb, resources, km=km)
     except CellTimeoutError as exc:
-        out.status, out.detail = Status.TIMEOUT, f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (무한 루프?)."
+        out.status, out.detail = Status.TIMEOUT, (f"한 셀이 {limits.cell_timeout}초 안에 끝나지 않았습니다 (끝나지 않는 "
+                                                  "반복문이거나, 학생 코드가 커널의 내장 함수·모듈을 바꿔 커널이 멈췄습니다).")
         if str(exc).startswith("테스트가 부른 학생 함수가"):
             out.detail = str(exc)
         if ep.flooded():
