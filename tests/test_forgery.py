@@ -85,7 +85,7 @@ DELEGATIONS = [
     ("ch05_cnn", "torch_conv", "conv2d_forward",
      "import torch\nimport torch.nn.functional as F\n\ndef conv2d_forward(x, w, b, stride=1, pad=0):\n"
      "    out = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), stride=stride, padding=pad)\n"
-     "    return out.numpy(), (x, w, b, stride, pad)\n", "torch.nn.functional.conv2d"),
+     "    return out.numpy(), (x, w, b, stride, pad)\n", "torch.from_numpy"),  # 처음 부른 torch의 것이 이름으로 나옵니다
 ]
 
 
@@ -125,8 +125,10 @@ def test_an_attack_inside_the_kernel_gains_nothing(forged, attack):
     plain = rows[("plain_wrong", AID)]
     row = rows[(attack, AID)]
     assert float(plain["score"]) < 20, plain
-    assert row["status"] in ("ok", "cell_errors"), row
-    assert float(row["score"]) == float(plain["score"]), f"{attack}: {row['score']} vs plain wrong {plain['score']}"
+    # 공격이 학생 자신의 커널을 망가뜨리면(추적 함수가 커널의 코드까지 건너뛰게 함 등) 커널이 요청에 답하지 못해 0점이
+    # 될 수도 있습니다. 어느 쪽이든 공격 없이 낸 것보다 점수가 높아지지는 않습니다.
+    assert row["status"] in ("ok", "cell_errors", "timeout"), row
+    assert float(row["score"]) <= float(plain["score"]), f"{attack}: {row['score']} vs plain wrong {plain['score']}"
 
 
 @pytest.mark.parametrize("mode", WEAK_MODES)

@@ -410,7 +410,7 @@ def test_the_coordinator_never_cleans_up_executes_or_scores_a_notebook(tmp_path,
     def forbidden(*args, **kwargs):
         raise AssertionError("채점기 프로세스에서 노트북 하나의 일을 했습니다")
 
-    for module, name in ((gradebook, "sanitize"), (gradebook, "score_notebook"), (submission, "prepare"),
+    for module, name in ((nbgrader_steps, "sanitize"), (nbgrader_steps, "score_notebook"), (submission, "prepare"),
                          (submission, "conclude"), (runner, "execute_notebook")):
         monkeypatch.setattr(module, name, forbidden)
     put(notebooks.solution_submission(AID), tmp_path / "subs", "kim", AID)
