@@ -339,7 +339,7 @@ class Grader:
 
 @contextlib.contextmanager
 def _stop_on_sigterm():
-    """SIGTERM을 Ctrl-C처럼: 기다리는 일을 버리고 실행 중인 것을 끝낸 뒤 임시 자료를 지우고 끝납니다."""
+    """SIGTERM과 Ctrl-C(SIGINT): 기다리는 일을 버리고 실행 중인 것을 끝낸 뒤 임시 자료를 지우고 끝납니다."""
     import signal
 
     if threading.current_thread() is not threading.main_thread():
@@ -349,11 +349,13 @@ def _stop_on_sigterm():
     def stop(signum, frame):
         raise KeyboardInterrupt
 
-    old = signal.signal(signal.SIGTERM, stop)
+    # SIGINT도 직접 받습니다: 셸이 배경 작업으로 띄운 프로세스는 SIGINT를 무시하도록 물려받기 때문입니다.
+    old = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 @dataclass
