@@ -107,27 +107,19 @@ class RemoteObject:
     def __repr__(self):
         return self._text
 
-    @property
-    def remote_type(self) -> str:
-        """커널 쪽 객체의 클래스 이름(``모듈.이름``)."""
-        return self._kind
-
     def view(self, name: str, *args):
         """``autograder.kernel.torch_view`` 의 함수 ``name`` 을 커널에서 이 객체에 불러 평범한 자료로 받습니다."""
         return self._checker.view({"h": self._ident}, name, args)
 
 
 class _BoundRemote:
-    """``remote.attr``: 부르면 메서드 호출, 아니면 :meth:`value` 로 값을 받습니다."""
+    """``remote.attr``: 부르면 커널에서 그 메서드를 부릅니다."""
 
     def __init__(self, checker: Checker, target: dict):
         self._checker, self._target = checker, target
 
     def __call__(self, *args, **kwargs):
         return self._checker.call(self._target, args, kwargs)
-
-    def value(self):
-        return self._checker.get(self._target)
 
 
 _MISSING = object()

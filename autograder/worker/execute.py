@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 import nbformat
 from nbformat import NotebookNode
 
-from .. import notebooks
+from .. import course, notebooks
 from ..limits import Limits
 from ..status import Status
 from . import forkserver
@@ -161,7 +161,6 @@ def grade_packed(task: dict, files: dict[str, bytes], context: str, limits: dict
     제출 폴더(노트북과 옆의 파일)는 이 프로세스의 임시 폴더에 되살리고, 끝나면 지웁니다. ``limits.deny_paths`` 는
     채점기 쪽 경로이므로, 이 컴퓨터에 있는 저장소의 정답 폴더와 기록(.git)도 함께 가립니다.
     """
-    from .. import course
     from .submission import unexecuted
 
     start = time.monotonic()
@@ -197,11 +196,10 @@ def _start_child(argv: list[str], stderr_path: Path):
     with open(stderr_path, "wb") as err:
         return subprocess.Popen(
             [sys.executable, "-m", "autograder.worker.runner", *argv], stdout=subprocess.DEVNULL, stderr=err,
-            start_new_session=True, cwd=str(_REPO),
+            start_new_session=True, cwd=str(course.REPO),
         )
 
 
-_REPO = Path(__file__).resolve().parents[2]
 _said: set[str] = set()
 _said_lock = threading.Lock()
 

@@ -18,9 +18,8 @@ import threading
 import traceback
 from pathlib import Path
 
+from .. import course
 from . import runner
-
-_REPO = Path(__file__).resolve().parents[2]
 
 #: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다
 #: (jsonschema가 불러오는 rfc3987_syntax가 문법을 컴파일하는 데만 2초).
@@ -50,7 +49,7 @@ class ForkServer:
     def __init__(self):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "autograder.worker.forkserver"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, cwd=str(_REPO), text=True, start_new_session=True,
+            stderr=subprocess.DEVNULL, cwd=str(course.REPO), text=True, start_new_session=True,
         )
         self.lock = threading.Lock()
 

@@ -186,17 +186,19 @@ def prose_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _notebook_cells(path: Path, kind: str):
+    """.ipynb의 ``kind`` 셀마다 (셀 번호(1부터), 소스 텍스트)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for index, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") == kind:
+            source = cell.get("source", "")
+            yield index, "".join(source) if isinstance(source, list) else source
+
+
 def notebook_markdown(path: Path) -> list[tuple[int, str]]:
     """.ipynb의 markdown 셀들을 (셀 번호 * 1000 + 줄 번호, 내용)으로 돌려줍니다."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for index, cell in enumerate(notebook.get("cells", []), start=1):
-        if cell.get("cell_type") != "markdown":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
-        out += [(index * 1000 + n, line) for n, line in prose_lines(source)]
-    return out
+    return [(index * 1000 + n, line) for index, source in _notebook_cells(path, "markdown")
+            for n, line in prose_lines(source)]
 
 
 # 해라체 문장 끝: 합쇼체의 '-니다'·'-ㅂ시다'가 아닌 '다' 뒤에 마침표·느낌표·물음표, 또는 청유형 '-자.'.
@@ -337,13 +339,8 @@ def notebook_docstrings(path: Path) -> list[tuple[int, str]]:
     """.ipynb 코드 셀의 docstring 줄들(학생이 읽는 함수 설명)을 (셀 번호 * 1000 + 줄 번호, 내용)으로. 용어만 봅니다."""
     import ast
 
-    notebook = json.loads(path.read_text(encoding="utf-8"))
     out = []
-    for index, cell in enumerate(notebook.get("cells", []), start=1):
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
+    for index, source in _notebook_cells(path, "code"):
         try:
             tree = ast.parse(source)
         except SyntaxError:
