@@ -1,0 +1,143 @@
+"""강사의 개요(overview.html): 문항 분석의 계산(손으로 센 예), 늦은 제출·수동 채점 대기 요약, 그림과 대체 글.
+
+실제 채점기로 만든 개요는 tests/test_instructor_tools.py(늦은 제출이 섞인 배치)가 확인합니다. 여기서는 채점 없이
+결과(``Report``)를 짜 맞춰, 아무도 통과하지 못한 테스트·모두 통과한 테스트·점수가 높은 학생이 더 많이 실패하는
+테스트가 표시되는지 봅니다.
+"""
+from __future__ import annotations
+
+import base64
+import math
+import re
+
+import pytest
+
+from autograder.coordinator import feedback, item_analysis, report
+from autograder.status import Status
+
+AID = "ch01_modeling"
+
+# 학생 넷, 테스트 다섯(모두 1점). broken은 약한 두 학생만 통과하고, never는 아무도, always는 모두 통과합니다.
+#            a  b  c  broken never always
+PASSES = {"s1": (1, 1, 1, 0, 0, 1),
+          "s2": (1, 1, 0, 0, 0, 1),
+          "s3": (1, 0, 0, 1, 0, 1),
+          "s4": (0, 0, 0, 1, 0, 1)}
+GRADE_IDS = ("test_a", "hidden_b", "hidden_c", "hidden_broken", "hidden_never", "test_always")
+
+
+def _report(student: str, passes, status=Status.OK, **extra) -> feedback.Report:
+    tests = [feedback.TestResult(gid, "sigmoid" if gid.endswith(("a", "b")) else "predict_binary", gid.startswith("hidden"),
+                        float(p), 1.0, "" if p else "틀렸습니다.") for gid, p in zip(GRADE_IDS, passes, strict=True)]
+    score = sum(t.score for t in tests) if Status(status).scored else 0.0
+    return feedback.Report(student, AID, score, 6.0, status, tests=tests, **extra)
+
+
+def _batch() -> list[feedback.Report]:
+    reports = [_report(s, p) for s, p in PASSES.items()]
+    # 셈에서 빠지는 것: 시간 초과(테스트 결과와 상관없이 0점), 읽을 수 없는 노트북(테스트 없음)
+    reports.append(_report("timeout", (0, 1, 1, 1, 1, 1), Status.TIMEOUT))
+    reports.append(feedback.Report("broken_json", AID, 0.0, 6.0, Status.INVALID_NOTEBOOK))
+    return reports
+
+
+@pytest.mark.unit
+def test_point_biserial_matches_the_hand_computed_value():
+    # 통과 [1,1,0,0], 나머지 점수 [3,1,2,0]: 평균 0.5와 1.5, 공분산 합 1, 제곱합 1과 5 → 1/√5
+    assert item_analysis.point_biserial([True, True, False, False], [3, 1, 2, 0]) == pytest.approx(1 / math.sqrt(5))
+    # 같은 값을 점이연 상관의 교과서 식 (M1 − M0)/s · √(pq)로: (2 − 1)/√(5/4) · √(1/4)
+    assert item_analysis.point_biserial([True, True, False, False], [3, 1, 2, 0]) == pytest.approx(
+        (2 - 1) / math.sqrt(5 / 4) * math.sqrt(0.25))
+    assert item_analysis.point_biserial([True, True], [1, 2]) is None      # 모두 통과: 정의되지 않음
+    assert item_analysis.point_biserial([True, False], [2, 2]) is None     # 나머지 점수가 모두 같음
+    with pytest.raises(ValueError):
+        item_analysis.point_biserial([True], [1, 2])
+
+
+@pytest.mark.unit
+def test_item_analysis_flags_dead_trivial_and_inverted_tests():
+    items = {it.grade_id: it for it in item_analysis.item_analysis(_batch(), AID)}
+    assert list(items) == list(GRADE_IDS)
+    assert {it.n for it in items.values()} == {4}  # 시간 초과와 읽을 수 없는 노트북은 세지 않음
+
+    broken = items["hidden_broken"]
+    # 통과 [0,0,1,1], 나머지 점수 [4,3,2,1] (합계 − 자기 점수): 공분산 합 −2, 제곱합 1과 5 → −2/√5
+    assert broken.p == 0.5 and broken.discrimination == pytest.approx(-2 / math.sqrt(5))
+    assert broken.flags == (item_analysis.NEGATIVE,)
+
+    assert items["hidden_never"].p == 0 and items["hidden_never"].discrimination is None
+    assert items["hidden_never"].flags == (item_analysis.NOBODY_PASSES,)
+    assert items["test_always"].p == 1 and items["test_always"].flags == (item_analysis.EVERYBODY_PASSES,)
+
+    # test_a: 통과 [1,1,1,0], 나머지 [3,2,2,2]: 평균 0.75와 2.25, 공분산 합 0.25, 제곱합 0.75와 0.75 → 1/3
+    a = items["test_a"]
+    assert a.p == 0.75 and a.discrimination == pytest.approx(1 / 3) and a.flags == ()
+
+
+@pytest.mark.unit
+def test_function_pass_rates_separate_visible_and_hidden():
+    rates = {r["function"]: r for r in item_analysis.function_pass_rates(_batch(), AID)}
+    # sigmoid: 공개 test_a 3/4, 숨은 hidden_b 2/4
+    assert rates["sigmoid"] == {"function": "sigmoid", "n": 4, "visible": 0.75, "hidden": 0.5}
+    # predict_binary: 공개 test_always 4/4, 숨은 (c, broken, never) 모두 통과한 학생 없음
+    assert rates["predict_binary"]["visible"] == 1 and rates["predict_binary"]["hidden"] == 0
+
+
+@pytest.mark.unit
+def test_late_and_manual_summary_reads_a_manual_pending_column_when_there_is_one():
+    rows = report.grade_rows([_report("s1", PASSES["s1"], late_hours=2.0, penalty=1.0),
+                              _report("s2", PASSES["s2"], late_hours=0.0),
+                              _report("s3", PASSES["s3"], late_hours=30.0)])
+    total = report.late_and_manual_summary(rows)[-1]
+    assert (total["late"], total["penalised"], total["penalty_points"], total["manual_pending"]) == (2, 1, 1.0, 0)
+    rows[0][report.MANUAL_PENDING] = "3"
+    rows[2][report.MANUAL_PENDING] = ""
+    per_assignment, total = report.late_and_manual_summary(rows)
+    assert per_assignment["assignment_id"] == AID
+    assert (total["manual_pending"], total["manual_points"]) == (1, 3.0)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("overview") / "overview.html"
+    reports = _batch()
+    reports[0].late_hours, reports[0].penalty = 11.0, 1.0
+    report.write_overview(reports, path)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.unit
+def test_overview_pictures_are_inline_svg_with_korean_alt_text_and_no_script(page):
+    images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)">', page)
+    assert len(images) == 3 == page.count("<img") == page.count("<figcaption>")
+    for data, alt in images:
+        svg = base64.b64decode(data).decode("utf-8")
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "<script" not in svg
+        assert re.search(r"[가-힣]", alt) and re.search(r"\d", alt), alt
+    alts = [alt for _, alt in images]
+    assert "제출물 6개, 평균" in alts[0] and "만점 6점" in alts[0]
+    assert "sigmoid 공개 75%, 숨은 50%" in alts[1]
+    assert "아무도 통과하지 못한 테스트 1개(hidden_never)" in alts[2]
+    assert "모두 통과한 테스트 1개(test_always)" in alts[2] and "변별도가 음수인 테스트 1개(hidden_broken)" in alts[2]
+    assert "<script" not in page.lower() and "javascript:" not in page.lower() and " on" + "load=" not in page
+
+
+@pytest.mark.unit
+def test_overview_shows_the_summary_first_and_flags_in_the_table(page):
+    summary = page.index("먼저 볼 것")
+    assert summary < page.index(f"<h2>{AID}</h2>")
+    assert "늦은 제출 1개(그중 감점 1개, 모두 1점), 수동 채점을 기다리는 제출물 0개입니다." in page
+    row = re.search(r'<tr class="flag"><td><code>hidden_broken</code>.*?</tr>', page).group(0)
+    assert "-0.89" in row and item_analysis.NEGATIVE in row
+    assert re.search(r'<tr class="flag"><td><code>hidden_never</code>.*?아무도 통과하지 못했습니다', page)
+
+
+@pytest.mark.unit
+def test_the_grader_loads_matplotlib_only_when_it_draws_the_overview():
+    import subprocess
+    import sys
+
+    code = ("import sys, autograder.cli, autograder.coordinator.grade, autograder.coordinator.report\n"
+            "print('matplotlib' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"
