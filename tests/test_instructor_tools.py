@@ -300,6 +300,25 @@ def test_overview_marks_late_and_penalised_submissions(late_batch):
     assert "늦음 2시간, 감점 2점" in page and 'class="late"' in page
 
 
+def test_overview_pictures_summary_and_item_analysis_from_a_real_batch(late_batch):
+    """모두 풀이를 낸 배치: 모든 테스트가 "모두 통과"로 표시되고, 그림 셋은 수치를 말하는 대체 글을 가집니다."""
+    from autograder.coordinator import item_analysis
+
+    rows, out, _ = late_batch
+    page = (out / "overview.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)">', page)
+    assert len(alts) == 3 == page.count("<figcaption>"), alts
+    graded = sum(r["status"] == "ok" for r in rows.values())
+    assert f"제출물 {len(rows)}개, 평균" in alts[0] and "만점 20점" in alts[0]
+    assert f"정상 채점된 제출물 {graded}개): add_intercept 공개 100%, 숨은 100%" in alts[1]
+    tests = {t["grade_id"] for t in read_csv(out / "tests.csv")}
+    assert f"모두 통과한 테스트 {len(tests)}개(" in alts[2] and "아무도 통과하지 못한 테스트 0개" in alts[2]
+    assert page.count(item_analysis.EVERYBODY_PASSES) == len(tests)
+    assert page.index("먼저 볼 것") < page.index(f"<h2>{AID}</h2>")
+    assert "늦은 제출 3개(그중 감점 3개, 모두 26점), 수동 채점을 기다리는 제출물 0개입니다." in page
+
+
 @pytest.mark.unit
 def test_one_joiner_for_several_details():
     assert deadlines.join_details("학생 코드 셀 1개에서 오류가 났습니다.", "", "늦은 제출: 2시간, 감점 2점") == \

@@ -22,15 +22,22 @@ GRADE_COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", 
 TEST_COLUMNS = ["student_id", "assignment_id", "function", "test", "grade_id", "score", "max_score", "message"]
 
 
+def grade_rows(reports: list[Report]) -> list[dict[str, str]]:
+    """grades.csv의 줄들(열 이름 → 칸의 글). 표와 개요의 요약이 같은 줄을 읽습니다."""
+    rows = []
+    for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):
+        raw = r.score if r.raw_score is None else r.raw_score
+        late = "" if r.late_hours is None else f"{r.late_hours:g}"
+        rows.append(dict(zip(GRADE_COLUMNS, [r.student_id, r.assignment_id, f"{r.score:g}", f"{r.max_score:g}", r.status,
+                                             r.detail, f"{raw:g}", late, f"{r.penalty:g}"], strict=True)))
+    return rows
+
+
 def write_grades(reports: list[Report], path: Path) -> None:
     with replaced_atomically(path) as f:
-        w = csv.writer(f)
-        w.writerow(GRADE_COLUMNS)
-        for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):
-            raw = r.score if r.raw_score is None else r.raw_score
-            late = "" if r.late_hours is None else f"{r.late_hours:g}"
-            w.writerow([r.student_id, r.assignment_id, f"{r.score:g}", f"{r.max_score:g}", r.status, r.detail,
-                        f"{raw:g}", late, f"{r.penalty:g}"])
+        w = csv.DictWriter(f, fieldnames=GRADE_COLUMNS)
+        w.writeheader()
+        w.writerows(grade_rows(reports))
 
 
 def write_tests(reports: list[Report], path: Path) -> None:
@@ -134,8 +141,131 @@ def write_summaries(reports: list[Report], folder: Path) -> None:
             w.writerows(rows)
 
 
+def _number(text: str | None) -> float:
+    try:
+        return float(text) if text else 0.0
+    except ValueError:
+        return 0.0
+
+
+#: 수동 채점을 기다리는 점수(서술형 답안)의 grades.csv 열. 이 열이 없는 grades.csv(수동 채점 답안이 없는 과정)에서는 0으로 봅니다.
+MANUAL_PENDING = "manual_pending"
+
+
+def late_and_manual_summary(rows: list[dict[str, str]]) -> list[dict]:
+    """과제마다(그리고 맨 끝에 합계 한 줄, ``assignment_id`` 가 None) 늦은 제출, 감점, 수동 채점 대기.
+
+    ``rows`` 는 grades.csv의 줄입니다(:func:`grade_rows` 나 :func:`read_csv`). 늦은 제출은 ``late_hours`` 가 0보다
+    큰 줄, 감점은 ``penalty`` 가 0보다 큰 줄, 수동 채점 대기는 :data:`MANUAL_PENDING` 열이 0보다 큰 줄입니다."""
+    def count(mine: list[dict[str, str]], aid: str | None) -> dict:
+        late = [r for r in mine if _number(r.get("late_hours")) > 0]
+        penalised = [r for r in late if _number(r.get("penalty")) > 0]
+        manual = [r for r in mine if _number(r.get(MANUAL_PENDING)) > 0]
+        return {"assignment_id": aid, "submissions": len(mine), "late": len(late), "penalised": len(penalised),
+                "penalty_points": sum(_number(r.get("penalty")) for r in penalised),
+                "manual_pending": len(manual), "manual_points": sum(_number(r.get(MANUAL_PENDING)) for r in manual)}
+
+    aids = sorted({r["assignment_id"] for r in rows})
+    return [count([r for r in rows if r["assignment_id"] == a], a) for a in aids] + [count(rows, None)]
+
+
+def _percent(x: float | None) -> str:
+    return "-" if x is None else f"{x * 100:.0f}%"
+
+
+def _figure(svg: bytes, alt: str, caption: str) -> str:
+    """그림 하나: SVG를 data: 주소로 품은 ``<img>`` (alt에 그림의 수치), 그 아래 설명."""
+    import base64
+
+    data = base64.b64encode(svg).decode("ascii")
+    return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}">'
+            f"<figcaption>{caption}</figcaption></figure>")
+
+
+def _summary_block(rows: list[dict[str, str]]) -> str:
+    lines = late_and_manual_summary(rows)
+    total = lines[-1]
+    body = ""
+    for x in lines:
+        name = "합계" if x["assignment_id"] is None else f"<code>{html.escape(x['assignment_id'])}</code>"
+        tag = "th" if x["assignment_id"] is None else "td"
+        manual = f"{x['manual_pending']}개" + (f" ({x['manual_points']:g}점)" if x["manual_pending"] else "")
+        body += (f"<tr><{tag}>{name}</{tag}><td>{x['submissions']}개</td><td>{x['late']}개</td>"
+                 f"<td>{x['penalised']}개" + (f" ({x['penalty_points']:g}점)" if x["penalised"] else "")
+                 + f"</td><td>{manual}</td></tr>")
+    return ('<h2 id="summary">먼저 볼 것</h2>'
+            f"<p>늦은 제출 {total['late']}개(그중 감점 {total['penalised']}개, 모두 {total['penalty_points']:g}점), "
+            f"수동 채점을 기다리는 제출물 {total['manual_pending']}개입니다.</p>"
+            "<table><tr><th>과제</th><th>제출</th><th>늦은 제출</th><th>감점한 제출(감점 합)</th>"
+            f"<th>수동 채점 대기(점수 합)</th></tr>{body}</table>")
+
+
+def _assignment_figures(reports: list[Report], aid: str) -> str:
+    """과제 하나의 그림 세 개와 그 옆의 표: 총점 분포, 함수별 통과율, 문항 분석."""
+    from . import charts, item_analysis
+
+    e = html.escape
+    mine = [r for r in reports if r.assignment_id == aid]
+    scores = sorted(r.score for r in mine)
+    max_score = max(r.max_score for r in mine)
+    n = len(scores)
+    median = (scores[(n - 1) // 2] + scores[n // 2]) / 2
+    full = sum(s >= max_score for s in scores)
+    zero = sum(s == 0 for s in scores)
+    mean = sum(scores) / n
+    out = [_figure(
+        charts.score_histogram(scores, max_score),
+        f"{aid} 총점 분포 막대그래프: 제출물 {n}개, 평균 {mean:.1f}점, 중앙값 {median:g}점, 최저 {scores[0]:g}점, "
+        f"최고 {scores[-1]:g}점(만점 {max_score:g}점). 만점 {full}개, 0점 {zero}개입니다.",
+        f"총점(늦은 제출 감점 뒤, 0점 상태 포함)의 분포입니다. 제출물 {n}개, 평균 {mean:.1f}점, 중앙값 {median:g}점, "
+        f"만점 {full}개, 0점 {zero}개입니다.")]
+
+    rates = item_analysis.function_pass_rates(reports, aid)
+    items = item_analysis.item_analysis(reports, aid)
+    graded = rates[0]["n"] if rates else 0
+    if not rates:
+        out.append("<p>정상 채점된 제출물이 없어 통과율과 문항 분석을 그리지 않았습니다.</p>")
+        return "".join(out)
+    alt = "; ".join(f"{r['function']} 공개 {_percent(r['visible'])}, 숨은 {_percent(r['hidden'])}" for r in rates)
+    table = "".join(f"<tr><td><code>{e(r['function'])}</code></td><td>{_percent(r['visible'])}</td>"
+                    f"<td>{_percent(r['hidden'])}</td></tr>" for r in rates)
+    out.append(_figure(
+        charts.pass_rate_chart(rates),
+        f"{aid} 함수별 통과율 가로 막대그래프(정상 채점된 제출물 {graded}개): {alt}.",
+        f"함수마다 공개 테스트와 숨은 테스트를 모두 통과한 제출물의 비율입니다(정상 채점된 제출물 {graded}개)."))
+    out.append("<table><tr><th>함수</th><th>공개 테스트 통과율</th><th>숨은 테스트 통과율</th></tr>" + table + "</table>")
+
+    flagged = [it for it in items if it.flags]
+
+    def ids(flag: str) -> str:
+        names = [it.grade_id for it in items if flag in it.flags]
+        return f"{len(names)}개" + (f"({', '.join(names)})" if names else "")
+
+    alt = (f"{aid} 문항 분석 가로 막대그래프: 테스트 {len(items)}개, 정상 채점된 제출물 {graded}개. "
+           f"아무도 통과하지 못한 테스트 {ids(item_analysis.NOBODY_PASSES)}, "
+           f"모두 통과한 테스트 {ids(item_analysis.EVERYBODY_PASSES)}, "
+           f"변별도가 음수인 테스트 {ids(item_analysis.NEGATIVE)}입니다.")
+    out.append(_figure(
+        charts.item_chart(items), alt,
+        "테스트마다 통과율(왼쪽)과 변별도(오른쪽: 그 테스트의 통과 여부와 나머지 점수의 상관, −1–1)입니다. "
+        "변별도가 음수이면 점수가 높은 학생이 그 테스트에서 더 많이 실패한다는 뜻이라 테스트가 잘못되었을 수 있습니다. "
+        "빗금 친 빨간 막대는 살펴볼 테스트이고, 회색 ×는 모두 통과했거나 모두 실패해 변별도를 셀 수 없는 테스트입니다."))
+    rows = ""
+    for it in items:
+        d = "-" if it.discrimination is None else f"{it.discrimination:+.2f}"
+        cls = ' class="flag"' if it.flags else ""
+        rows += (f"<tr{cls}><td><code>{e(it.grade_id)}</code></td><td><code>{e(it.function)}</code></td>"
+                 f"<td>{'숨은' if it.hidden else '공개'}</td><td>{it.p * 100:.0f}%</td><td>{d}</td>"
+                 f"<td>{e(' / '.join(it.flags))}</td></tr>")
+    out.append(f"<p>살펴볼 테스트 {len(flagged)}개(테스트 {len(items)}개 가운데).</p>"
+               "<table><tr><th>테스트</th><th>함수</th><th>종류</th><th>통과율</th><th>변별도</th><th>표시</th></tr>"
+               + rows + "</table>")
+    return "".join(out)
+
+
 def write_overview(reports: list[Report], path: Path) -> None:
-    """강사용 개요 쪽: 과제별 상태 집계, 함수별 통과율, 학생별 점수와 피드백 링크."""
+    """강사용 개요 쪽: 맨 위에 늦은 제출·수동 채점 대기 요약, 과제마다 상태 집계와 그림(총점 분포, 함수별 통과율,
+    문항 분석)과 표, 끝에 학생별 점수와 피드백 링크. 자바스크립트 없는 파일 하나입니다."""
     e = html.escape
     aids = sorted({r.assignment_id for r in reports})
     parts = []
@@ -160,6 +290,7 @@ def write_overview(reports: list[Report], path: Path) -> None:
             + (f" · 늦은 제출 {len(late)}개(감점 {len(penalised)}개)" if late else "")
             + "</p><table><tr><th>함수</th><th>평균</th><th>만점 비율</th><th>가장 흔한 실패</th></tr>"
             + rows + "</table>"
+            + _assignment_figures(reports, aid)
             + (f"<p>테스트를 하나도 실행하지 못한 제출물 {skipped}개(노트북이 없거나 읽을 수 없음 등)는 함수별 통계에서 "
                "빼고 셌습니다.</p>" if skipped else "")
         )
@@ -188,6 +319,9 @@ def write_overview(reports: list[Report], path: Path) -> None:
 <p>학생 {len(students)}명 · 과제 {len(aids)}개 · 제출물 {len(reports)}개.
 점수를 누르면 그 학생이 받을 피드백이 열립니다. 빨간 칸은 0점 상태(시간 초과, 읽을 수 없는 노트북 등), 노란 칸은
 늦은 제출입니다. 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
+{_summary_block(grade_rows(reports))}
 {''.join(parts)}
 <h2>학생별 점수</h2><table><tr><th>학생</th>{head}</tr>{body}</table>""",
-                                   width="70rem", css=".bad{background:#fde8e6}.late{background:#fff6d6}"), encoding="utf-8")
+                                   width="70rem", css=".bad{background:#fde8e6}.late{background:#fff6d6}.flag{background:#fde8e6}"
+                                   "figure{margin:1rem 0}figure img{max-width:100%;height:auto}"
+                                   "figcaption{font-size:.9rem;color:#444}"), encoding="utf-8")
