@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -33,8 +34,55 @@ def find_assignment(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
     return best
 
 
-def validate(path: Path, limits: Limits | None = None) -> int:
-    """공개 테스트가 모두 통과하면 0, 아니면 1을 돌려줍니다(종료 상태)."""
+@dataclass
+class Check:
+    """공개 테스트 하나(함수 하나)의 결과: 실패면 학생에게 보일 한국어 메시지, 그 테스트 셀의 원본 코드."""
+
+    function: str
+    passed: bool
+    message: str
+    source: str
+
+    def line(self) -> str:
+        return f"  ✔ {self.function}: 공개 테스트 통과" if self.passed else f"  ✘ {self.function}: {self.message}"
+
+
+@dataclass
+class SelfCheck:
+    """자가 점검 한 번의 결과. 명령줄(:func:`validate`)과 JupyterLab의 Validate 단추(``server_extension``)가 함께 씁니다."""
+
+    assignment_id: str
+    notes: list[str] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    error: str = ""   #: 실행을 끝내지 못했으면 그 이유(「오류: ...」로 보입니다)
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.error
+
+    def header(self) -> list[str]:
+        return [f"과제 {self.assignment_id}의 공개 테스트를 실행합니다 ...", *(f"  참고: {n}" for n in self.notes)]
+
+    def verdict(self) -> str:
+        if self.ok:
+            return "공개 테스트를 모두 통과했습니다. 숨은 테스트는 채점할 때 돌아갑니다. 제출해도 좋습니다!"
+        return f"공개 테스트 {len(self.failed)}개가 통과하지 못했습니다. 위 메시지를 보고 고친 뒤 다시 점검하세요."
+
+    def text(self) -> str:
+        """명령줄이 출력하는 것과 같은 글 전체(오류 줄 포함)."""
+        error = [f"오류: {self.error}"] if self.error else []
+        verdict = [self.verdict()] if self.checks or not self.error else []
+        return "\n".join([*self.header(), *error, *(c.line() for c in self.checks), *verdict])
+
+
+def self_check(path: Path, limits: Limits | None = None, on_start=None) -> SelfCheck:
+    """노트북의 공개 테스트를 임시 폴더에서 돌립니다. 실행하기 전에 ``on_start(결과)`` 를 부릅니다(머리말을 먼저 보이려고).
+
+    노트북을 찾거나 읽을 수 없으면 :class:`course.UsageError` (한국어 이유)."""
     path = Path(path)
     if not path.is_file():
         raise course.UsageError(f"파일이 없습니다: {path}")
@@ -45,26 +93,26 @@ def validate(path: Path, limits: Limits | None = None) -> int:
     aid, name = find_assignment(nb, path)
     reference = notebooks.release_notebook(aid, name)
     nb, notes = notebooks.restore_structure(nb, reference)
-    print(f"과제 {aid}의 공개 테스트를 실행합니다 ...")
-    for note in notes:
-        print(f"  참고: {note}")
+    out = SelfCheck(aid, list(notes))
     limits = limits or Limits()
     data = course.data_files(aid)
     missing = [f for f in data if not (path.parent / f).exists()]
     if missing:
-        print(f"  참고: 과제의 데이터 파일 {', '.join(missing)}이(가) 노트북 옆에 없습니다. 과제 폴더째 내려받으세요.")
+        out.notes.append(f"과제의 데이터 파일 {', '.join(missing)}이(가) 노트북 옆에 없습니다. 과제 폴더째 내려받으세요.")
+    if on_start:
+        on_start(out)
     with tempfile.TemporaryDirectory(prefix="validate-") as tmp:
         work = Path(tmp) / "work"
         try:
             workdir.copy(path.parent, work, limits.folder_mb, only=data)
         except notebooks.SubmissionError as exc:
-            print(f"오류: {exc.detail}", file=sys.stderr)
-            return 1
+            out.error = exc.detail
+            return out
         result = execute.run(nb, work, limits)
     if result.status != Status.OK:
-        print(f"오류: 실행을 끝내지 못했습니다: {result.detail}", file=sys.stderr)
+        out.error = f"실행을 끝내지 못했습니다: {result.detail}"
     authored = messages.authored_by_test(reference)
-    failed = 0
+    sources = {notebooks.grade_id(c): c.source for c in reference.cells if notebooks.grade_id(c)}
     for cell in result.nb.cells:
         gid = notebooks.grade_id(cell)
         if not gid or not notebooks.is_grade(cell) or notebooks.is_hidden_test(gid):
@@ -73,14 +121,22 @@ def validate(path: Path, limits: Limits | None = None) -> int:
             o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")
             for o in cell.get("outputs", [])
         )
-        fn = notebooks.function_of(gid)
-        if bad:
-            failed += 1
-            print(f"  ✘ {fn}: {messages.failure_message(cell, authored.get(gid, frozenset()))}")
-        else:
-            print(f"  ✔ {fn}: 공개 테스트 통과")
-    if failed or result.status != Status.OK:
-        print(f"공개 테스트 {failed}개가 통과하지 못했습니다. 위 메시지를 보고 고친 뒤 다시 점검하세요.")
-        return 1
-    print("공개 테스트를 모두 통과했습니다. 숨은 테스트는 채점할 때 돌아갑니다. 제출해도 좋습니다!")
-    return 0
+        message = messages.failure_message(cell, authored.get(gid, frozenset())) if bad else ""
+        out.checks.append(Check(notebooks.function_of(gid), not bad, message, sources.get(gid, cell.source)))
+    return out
+
+
+def validate(path: Path, limits: Limits | None = None) -> int:
+    """공개 테스트가 모두 통과하면 0, 아니면 1을 돌려줍니다(종료 상태)."""
+    def start(check: SelfCheck) -> None:
+        for line in check.header():
+            print(line)
+
+    result = self_check(path, limits, on_start=start)
+    if result.error:
+        print(f"오류: {result.error}", file=sys.stderr)
+    for check in result.checks:
+        print(check.line())
+    if result.checks or not result.error:  # 폴더를 복사하지 못했으면 테스트를 돌리지 않았으므로 판정도 없습니다
+        print(result.verdict())
+    return 0 if result.ok else 1
