@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 # 공개본에 들어가는 것(저장소 뿌리 기준, 폴더는 /로 끝남)
 INCLUDE = (
-    "book/", "exercises/", "autograder/", "tools/__init__.py", "tools/pdf.py", "tools/site_browser.py",
+    "book/", "exercises/", "autograder/", "jupyter-config/", "tools/__init__.py", "tools/pdf.py", "tools/site_browser.py",
     "_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml", ".gitignore", ".github/workflows/publish.yml",
 )
 # book/mlbook/: 과제 함수의 구현(풀이와 같은 코드)이 들어 있습니다.
@@ -67,7 +67,9 @@ python3 -m venv .venv
    ```
 2. `# 여기에 코드를 작성하세요` 아래의 `raise NotImplementedError()`를 지우고 함수를 완성한 뒤, 바로 아래의
    공개 테스트 셀을 실행합니다. 테스트 셀은 잠겨 있습니다. 고치거나 지워도 채점할 때 원본으로 돌아갑니다.
-3. 저장한 뒤 스스로 점검합니다. 노트북은 어느 폴더에 저장했든 됩니다. 공개 테스트가 모두 통과해야 종료 상태가 0입니다.
+3. 저장한 뒤 스스로 점검합니다. JupyterLab 도구 모음의 **Validate** 단추를 누르면 노트북을 저장하고 아래 명령과 같은
+   점검을 돌려, 통과하지 못한 공개 테스트마다 그 테스트 셀과 한국어 메시지를 보여 줍니다(모두 통과하면 "Success!").
+   명령줄에서도 됩니다. 노트북은 어느 폴더에 저장했든 됩니다. 공개 테스트가 모두 통과해야 종료 상태가 0입니다.
    ```bash
    .venv/bin/python -m autograder validate exercises/ch01_modeling/ch01_modeling.ipynb
    ```
