@@ -29,7 +29,7 @@ from .. import course, messages, notebooks
 from ..limits import Limits
 from ..status import Status
 from ..worker import submission
-from . import deadlines, dispatch, export, feedback, ids, report, state
+from . import deadlines, dispatch, exchange, export, feedback, ids, report, state
 from .gradebook import Book, Recorder
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ class Grader:
         return self.out / "autograded" / job.student_id / job.assignment_id / f"{job.notebook}.ipynb"
 
     def _write(self, a: Arrived, rep: feedback.Report) -> None:
-        """채점된 노트북, 커널 로그(강사용), 피드백."""
+        """채점된 노트북, 커널 로그(강사용), 피드백, 제출 기록(강사용)."""
         graded = self._graded_path(a.job)
         if a.result.get("graded") is not None:
             graded.parent.mkdir(parents=True, exist_ok=True)
@@ -258,6 +258,9 @@ class Grader:
             graded.parent.mkdir(parents=True, exist_ok=True)
             graded.with_suffix(".kernel.log").write_text(a.result["kernel_log"], encoding="utf-8")
         feedback.write_html(rep, self.out / "feedback" / a.job.student_id / a.job.assignment_id / f"{a.job.notebook}.html")
+        # nbgrader의 autograde처럼 제출 기록(timestamp.txt, submission_secret.txt)을 옮겨 둡니다: 이 피드백을 교환
+        # 폴더로 돌려줄 때(exchange.place_feedback) 채점한 바로 그 제출물과 짝짓습니다.
+        exchange.keep_submission_record(a.job.folder, graded.parent)
 
     # ---------- 전체
     def run(self, jobs: list[Job], pool: dispatch.Pool | None = None,
