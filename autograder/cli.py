@@ -1,10 +1,10 @@
-"""명령줄: python -m autograder {release,validate,grade,similarity,check}.
+"""명령줄: python -m autograder {release,validate,grade,nbgrader-feedback,similarity,check}.
 
 종료 상태는 모든 명령이 같습니다.
 
 - 0: 끝났고 문제가 없습니다.
 - 1: 끝났지만 문제가 있습니다 (validate: 통과하지 못한 공개 테스트, grade: 정상 채점되지 못한 제출물,
-  check: 기대와 다른 점수, similarity: 비교하지 못한 제출물).
+  nbgrader-feedback: 과정 폴더에 놓지 못한 피드백, check: 기대와 다른 점수, similarity: 비교하지 못한 제출물).
 - 2: 입력이나 사용법이 잘못되어 아무것도 하지 않았습니다 (없는 파일·과제, 잘못된 옵션 값).
 """
 from __future__ import annotations
@@ -30,6 +30,7 @@ EXAMPLES = {
     "release": "예: python -m autograder release ch02_learning",
     "validate": "예: python -m autograder validate ~/Downloads/ch02_learning.ipynb",
     "grade": "예: python -m autograder grade submitted/ --out results/ --assignment ch02_learning --jobs 4",
+    "nbgrader-feedback": "예: python -m autograder nbgrader-feedback ~/course/results ~/course --assignment ch02_learning",
     "similarity": "예: python -m autograder similarity submitted/ --assignment ch02_learning --out similarity/",
     "check": "예: python -m autograder check ch01_modeling ch02_learning",
 }
@@ -113,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="종료 상태: 0 문제 없음, 1 끝났지만 문제가 있음, 2 입력이나 사용법이 잘못됨.\n"
                + "\n".join(EXAMPLES.values()),
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,validate,grade,similarity,check}")
+    sub = parser.add_subparsers(dest="command", required=True,
+                                metavar="{release,validate,grade,nbgrader-feedback,similarity,check}")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, epilog=EXAMPLES[name], formatter_class=_Formatter)
@@ -138,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL",
                    help="성적부 주소 (기본: sqlite:///OUT/gradebook.db; 여러 채점기가 함께 쓰려면 postgresql://...)")
     _deadline_arguments(p)
+
+    p = command("nbgrader-feedback", "grade의 피드백을 nbgrader 과정 폴더의 feedback/ 에 놓습니다. "
+                                     "그다음 nbgrader release_feedback 이 교환 폴더로 학생에게 보냅니다.")
+    p.add_argument("results", type=_path, help="grade의 --out 폴더 (feedback/ 와 autograded/ 가 있는 곳)")
+    p.add_argument("course_root", type=_path, metavar="course_root",
+                   help="nbgrader 과정 폴더 (CourseDirectory.root; submitted/ 가 있는 곳)")
+    p.add_argument("--assignment", action="append", metavar="ID", help="이 과제의 피드백만 (여러 번 쓸 수 있음; 기본: 모든 과제)")
 
     p = command("similarity", "제출물끼리 풀이 셀 코드의 유사도를 재서 베낀 코드 후보를 보여 줍니다.")
     p.add_argument("submissions", type=_path, help="<학생 id>/<과제 id>/<과제 id>.ipynb 가 들어 있는 폴더")
@@ -260,6 +269,28 @@ def _require_isolation(limits) -> None:
         print(f"경고: 약한 격리를 골랐습니다. {WEAKER[limits.isolation]}", file=sys.stderr)
 
 
+def _nbgrader_feedback(args) -> int:
+    from .coordinator.exchange import place_feedback
+
+    ids = course.check_assignment_ids(args.assignment) if args.assignment else None
+    if not (args.results / "feedback").is_dir():
+        raise course.UsageError(f"피드백 폴더가 없습니다: {args.results / 'feedback'} (grade의 --out 폴더를 주세요)")
+    if not args.course_root.is_dir():
+        raise course.UsageError(f"과정 폴더가 없습니다: {args.course_root}")
+    placed = place_feedback(args.results, args.course_root, ids)
+    for p in placed:
+        for stale in p.removed:
+            print(f"지움: {stale} (채점기가 만들지 않은 피드백. nbgrader의 generate_feedback이 만든 것이면 숨은 테스트의 "
+                  f"코드가 들어 있습니다)", file=sys.stderr)
+        if p.problem:
+            print(f"놓지 못함: {p.student_id} {p.assignment_id}: {p.problem}", file=sys.stderr)
+    done = [p for p in placed if p.html is not None]
+    assignments = " ".join(sorted({p.assignment_id for p in done})) or "-"
+    print(f"피드백 {len(done)}개를 {args.course_root / 'feedback'}에 놓았습니다(놓지 못한 피드백 {len(placed) - len(done)}개). "
+          f"학생에게 보내려면 과정 폴더에서 과제마다: nbgrader release_feedback <과제 id> (과제: {assignments})")
+    return PROBLEMS if len(done) < len(placed) else OK
+
+
 def _similarity(args) -> int:
     from . import similarity
 
@@ -295,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             return validate(args.notebook, _limits(args))
         if args.command == "grade":
             return _grade(args)
+        if args.command == "nbgrader-feedback":
+            return _nbgrader_feedback(args)
         if args.command == "similarity":
             return _similarity(args)
         from .check import check

@@ -73,7 +73,8 @@ def test_a_weaker_mode_named_by_the_instructor_says_what_it_does_not_protect(tmp
 
 @pytest.mark.parametrize("args", [["--help"], ["grade", "--help"], ["grade"], ["grade", "subs", "--out", "o", "--jobs", "0"],
                                   ["grade", "subs", "--out", "o", "--isolation", "docker"], ["frobnicate"],
-                                  ["validate", "없는.ipynb"]])
+                                  ["validate", "없는.ipynb"], ["nbgrader-feedback", "--help"],
+                                  ["nbgrader-feedback", "없는", "없는"]])
 def test_the_command_line_speaks_one_language(tmp_path, args):
     """도움말, 사용법 오류, 입력 오류가 모두 한국어이고, 오류는 stderr에 ``오류:`` 로 시작하는 줄로 나옵니다."""
     proc = _run(args, cwd=tmp_path)
