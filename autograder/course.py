@@ -59,14 +59,15 @@ def data_files(assignment_id: str) -> list[str]:
 
 #: 라이브러리 규칙(docs/api.md "직접 구현하기"): 과제마다 커널에서 가리는 라이브러리와 그 규칙이 걸리는 함수.
 #: 한 항목이 채점의 한 단계(커널 하나)입니다. ``functions`` 가 None이면 앞 단계가 맡지 않은 나머지 함수 모두.
-#: ch05는 1부(numpy로 만드는 층)를 torch를 가린 커널에서, 2부(torch.nn으로 만드는 모델)를 가리지 않은 커널에서 채점합니다.
+#: ch05는 1부(numpy로 만드는 층)를 torch·SciPy·scikit-learn을 가린 커널에서(scipy.signal의 합성곱도 대신 쓸 수 없게),
+#: 2부(torch.nn으로 만드는 모델)를 가리지 않은 커널에서 채점합니다.
 LIBRARY_RULES: dict[str, list[dict]] = {
     "ch01_modeling": [{"forbid": ["sklearn", "scipy"], "functions": None}],
     "ch02_learning": [{"forbid": ["sklearn", "scipy"], "functions": None}],
     "ch03_evaluation": [{"forbid": ["sklearn", "scipy"], "functions": None}],
     "ch04_neural_network": [{"forbid": ["torch"], "functions": None}],
     "ch05_cnn": [
-        {"forbid": ["torch"], "functions": [
+        {"forbid": ["torch", "sklearn", "scipy"], "functions": [
             "conv_output_size", "conv2d_forward", "conv2d_backward", "maxpool2d_forward", "maxpool2d_backward",
             "batchnorm_forward", "batchnorm_backward", "spatial_batchnorm_forward", "spatial_batchnorm_backward"]},
         {"forbid": [], "functions": None},

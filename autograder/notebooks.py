@@ -87,6 +87,30 @@ def source_notebook(assignment_id: str, notebook: str | None = None) -> Notebook
     return nbformat.read(course.SOLUTIONS / assignment_id / f"{notebook}.ipynb", as_version=4)
 
 
+def test_imports(nb: NotebookNode) -> list[str]:
+    """테스트 셀과 출제자의 준비 셀(잠긴 코드 셀)이 import하는 모듈 이름들(``from a.b import c`` 는 ``a.b``).
+
+    채점할 때 이 셀들은 믿을 수 있는 작업자에서 돌므로, 포크 서버가 이 모듈들을 한 번 불러 두면 제출물마다
+    torch·scikit-learn을 다시 불러오는 몇 초가 사라집니다(:mod:`autograder.worker.forkserver`)."""
+    import ast
+
+    names: dict[str, None] = {}
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type != "code" or not (meta.get("grade") or meta.get("locked")) or meta.get("solution"):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(dict.fromkeys(alias.name for alias in node.names))
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names[node.module] = None
+    return list(names)
+
+
 _SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 

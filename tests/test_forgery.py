@@ -86,7 +86,26 @@ DELEGATIONS = [
      "import torch\nimport torch.nn.functional as F\n\ndef conv2d_forward(x, w, b, stride=1, pad=0):\n"
      "    out = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), stride=stride, padding=pad)\n"
      "    return out.numpy(), (x, w, b, stride, pad)\n", "torch.from_numpy"),  # 처음 부른 torch의 것이 이름으로 나옵니다
+    ("ch05_cnn", "scipy_correlate", "conv2d_forward",
+     "from scipy.signal import correlate\n\ndef conv2d_forward(x, w, b, stride=1, pad=0):\n"
+     "    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))\n"
+     "    full = np.array([[correlate(xp[n], w[f], mode='valid')[0] for f in range(w.shape[0])]\n"
+     "                     for n in range(x.shape[0])])\n"
+     "    return full[:, :, ::stride, ::stride] + b[None, :, None, None], (x, w, b, stride, pad)\n",
+     "scipy.signal.correlate"),
 ]
+
+#: 학생 코드가 채점 통신의 상태(커널이 간직한 큰 배열 목록)를 지워도, 채점 쪽이 알아채고 다시 보내 맞는 구현은 만점입니다.
+CLEARS_PROBE_STATE = """
+import autograder.kernel.probe as _probe
+
+_real_backprop = backprop
+
+
+def backprop(*args, **kwargs):
+    _probe._arrays.clear()
+    return _real_backprop(*args, **kwargs)
+"""
 
 
 WEAK_MODES = ["unshare", "setrlimit"]
@@ -110,6 +129,12 @@ def forged(tmp_path_factory):
         put(notebooks.with_solutions(solution, _sigmoid_cells(code)), subs, name, AID)
     for aid, student, fn, code, _ in DELEGATIONS:
         put(notebooks.with_solutions(notebooks.solution_submission(aid), {fn: code}), subs, student, aid)
+    nn = "ch04_neural_network"
+    backprop = next(notebooks.solution_code(c) for c in notebooks.source_notebook(nn).cells
+                    if notebooks.grade_id(c) == "backprop" and notebooks.is_solution(c))
+    put(notebooks.with_solutions(notebooks.solution_submission(nn), {"backprop": backprop + CLEARS_PROBE_STATE}),
+        subs, "clears_probe_state", nn)
+    put(notebooks.solution_submission(nn), subs, "solution", nn)
     rows, tests = grade(subs, tmp / "out", "--jobs", "2")
     weak = tmp / "weak"
     put(notebooks.with_solutions(solution, _sigmoid_cells()), weak, "plain_wrong", AID)
@@ -148,6 +173,16 @@ def test_a_library_doing_the_work_loses_that_functions_points(forged, aid, stude
     assert all(float(t["score"]) == float(t["max_score"]) for t in others), "다른 함수의 점수는 그대로여야 합니다"
     assert any(call in t["message"] for t in hidden), [t["message"] for t in hidden]
     assert rows[(student, aid)]["status"] == "ok"
+
+
+def test_tampering_with_the_probe_state_only_costs_time(forged):
+    """커널이 간직한 큰 배열 목록(같은 학습 자료를 한 번만 보내려는 것)은 학생 코드가 지울 수 있습니다. 그러면 채점 쪽이
+    알아채고 양쪽을 비운 뒤 다시 보내므로, 맞는 구현의 점수는 그대로입니다."""
+    rows = forged[0]
+    solution = rows[("solution", "ch04_neural_network")]
+    tampered = rows[("clears_probe_state", "ch04_neural_network")]
+    assert solution["status"] == tampered["status"] == "ok", (solution, tampered)
+    assert float(tampered["score"]) == float(solution["score"]) == float(solution["max_score"])
 
 
 @pytest.mark.unit

@@ -49,7 +49,7 @@ from ..kernel import probe, wire
 #: 테스트 셀이 부른 학생 함수가 시간 안에 답하지 않았을 때의 설명(runner가 grades.csv의 detail로 씁니다)
 TEST_TIMEOUT = ("테스트가 부른 학생 함수가 {seconds}초 안에 답하지 않았습니다 (끝나지 않는 반복문이거나, 학생 코드가 커널의 "
                 "내장 함수·모듈을 바꿔 커널이 요청을 받지 못합니다).")
-#: 커널에 보내는 실행 요청: 요청 자체는 stdin 채널로 따로 보냅니다(:func:`autograder.kernel.probe.serve_input`).
+#: 커널에 보내는 실행 요청: 요청들은 stdin 채널로 따로 보냅니다(:func:`autograder.kernel.probe.serve_input`).
 _REQUEST_CODE = "__import__('autograder.kernel.probe').kernel.probe.serve_input()"
 #: 한 테스트 셀이 모아 두는 출력의 상한(글자). 넘는 것은 세기만 하고 버립니다.
 MAX_CAPTURE = 1_000_000
@@ -226,8 +226,12 @@ class Checker:
         self._deadline = float("inf")
         self._capture: _Capture | None = None
         self._in_callback = False
-        #: 커널이 stdin으로 받아 갈 요청(JSON)
-        self._pending: str | None = None
+        #: 커널에 보낸 큰 배열의 목록(커널이 같은 것을 간직합니다)
+        self._arrays = wire.ArrayCache()
+        self._forget_next = False
+        #: 열려 있는 요청 모음(커널의 실행 요청 msg_id)과, 커널이 다음 요청을 stdin으로 기다리는 중인지
+        self._session: str | None = None
+        self._ready = False
 
     # --- 커널의 상태 -------------------------------------------------------------------------------
     def kernel_changed(self) -> None:
@@ -271,6 +275,7 @@ class Checker:
                     error = exc
                 finally:
                     self.ns.restore_all()
+                    self._end_session()
         except _Abort as abort:
             cell.outputs = capture.outputs()
             raise abort.exc from None
@@ -287,8 +292,8 @@ class Checker:
         import numpy as np
 
         args = list(args)
-        answer = self._request({"op": "call", "target": target, "args": wire.encode(args, self._outgoing),
-                                "kwargs": wire.encode(kwargs, self._outgoing), "err": np.geterr()})
+        answer = self._send(lambda: {"op": "call", "target": target, "args": self._encode(args),
+                                     "kwargs": self._encode(kwargs), "err": np.geterr()})
         self._write_back(answer.get("changed", []), [args, kwargs])
         if "np_random_state" in answer:  # 학생 함수가 numpy의 전역 난수 상태를 바꿨습니다: 이쪽도 똑같이
             with contextlib.suppress(Exception):
@@ -301,11 +306,37 @@ class Checker:
         return self._decode(answer.get("value"))
 
     def view(self, target: dict, name: str, args: tuple):
-        answer = self._request({"op": "view", "target": target, "name": name,
-                                "args": wire.encode(list(args), self._outgoing)})
+        answer = self._send(lambda: {"op": "view", "target": target, "name": name, "args": self._encode(list(args))})
         if "error" in answer:
             raise _exception(answer["error"])
         return self._decode(answer.get("value"))
+
+    def _encode(self, value):
+        """커널로 보낼 인자: 큰 배열은 커널이 이미 가졌으면 키만(:class:`autograder.kernel.wire.ArrayCache`)."""
+        try:
+            return wire.encode(value, self._outgoing, cache=self._arrays)
+        except BaseException:
+            self._forget()  # 키만 적어 두고 보내지 못한 배열이 있을 수 있습니다
+            raise
+
+    def _forget(self) -> None:
+        """큰 배열 목록을 양쪽 모두 비웁니다(커널은 다음 요청과 함께 비웁니다)."""
+        self._arrays.clear()
+        self._forget_next = True
+
+    def _send(self, build: Callable[[], dict]) -> dict:
+        """``build()`` 로 만든 요청을 보냅니다. 커널의 큰 배열 목록이 이쪽과 달라졌으면(학생 코드가 건드렸거나 요청이
+        중간에 끊김) 양쪽을 비우고 한 번 더 보냅니다."""
+        for attempt in range(2):
+            request = build()
+            if self._forget_next:
+                request["forget"], self._forget_next = True, False
+            answer = self._request(request)
+            error = answer.get("error")
+            if not (answer.get("probe") and isinstance(error, list) and error[1:2] == ["CacheMiss"]) or attempt:
+                return answer
+            self._forget()
+        return answer
 
     def define(self, source: str, name: str):
         """출제자의 대역 코드(예: 참조 잔차 블록)를 학생 커널에서 만들고 번호표를 받습니다(``torch_view.in_kernel``).
@@ -389,52 +420,17 @@ class Checker:
                 continue
 
     # --- 통신 --------------------------------------------------------------------------------------
+    # 테스트 셀 하나의 요청은 커널의 실행 요청 하나(``probe.serve_input``, "요청 모음") 안에서 오갑니다: 요청을 보내고
+    # 답(display_data)이 오면 돌아오고, 커널은 다음 요청을 stdin으로 기다립니다. 셀이 끝나면 :meth:`_end_session` 이
+    # 모음을 닫아, nbclient가 다음 학생 셀을 실행할 수 있게 합니다.
     def _request(self, request: dict) -> dict:
         if self._in_callback:
             raise RemoteError("참조 구현 안에서 학생 함수를 다시 부를 수 없습니다.")
-        self._pending = json.dumps(request)
         try:
-            return run_sync(self._async_request)(_REQUEST_CODE)
+            answer = run_sync(self._exchange)(json.dumps(request))
         except (CellTimeoutError, DeadKernelError) as exc:
+            self._session = None
             raise _Abort(exc) from None
-
-    async def _async_request(self, code: str) -> dict:
-        kc, km = self.client.kc, self.client.km
-        msg_id = kc.execute(code, silent=False, store_history=False, allow_stdin=True, stop_on_error=False)
-        poller = zmq.asyncio.Poller()
-        poller.register(kc.iopub_channel.socket, zmq.POLLIN)
-        poller.register(kc.stdin_channel.socket, zmq.POLLIN)
-        answer, idle, waited = None, False, 0.0
-        while not idle:
-            left = self._deadline - time.monotonic()
-            if left <= 0:
-                raise CellTimeoutError(TEST_TIMEOUT.format(seconds=f"{self.timeout:g}"))
-            ready = dict(await poller.poll(timeout=int(min(left, 1.0) * 1000) + 1))
-            if not ready:
-                waited += 1
-                if not await km.is_alive():
-                    raise DeadKernelError("커널이 죽었습니다.")
-                continue
-            if kc.stdin_channel.socket in ready:
-                msg = await kc.get_stdin_msg(timeout=0)
-                if msg["msg_type"] == "input_request":
-                    prompt = str(msg["content"].get("prompt", ""))
-                    if prompt == probe.REQUEST_PROMPT and self._pending is not None:
-                        kc.input(self._pending)
-                        self._pending = None
-                    else:
-                        kc.input(self._callback(prompt))
-            if kc.iopub_channel.socket in ready:
-                msg = await kc.get_iopub_msg(timeout=0)
-                if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                kind, content = msg["msg_type"], msg["content"]
-                if kind == "stream" and self._capture is not None:
-                    self._capture.write("stderr" if content.get("name") == "stderr" else "stdout", str(content.get("text", "")))
-                elif kind == "display_data" and probe.MIME in content.get("data", {}):
-                    answer = content["data"][probe.MIME]
-                elif kind == "status" and content.get("execution_state") == "idle":
-                    idle = True
         if not isinstance(answer, str):
             return {"error": ["builtins", "RuntimeError", "학생 커널이 채점 요청에 답하지 않았습니다.", ""]}
         try:
@@ -444,6 +440,67 @@ class Checker:
         if not isinstance(parsed, dict):
             return {"error": ["builtins", "RuntimeError", "학생 커널이 약속하지 않은 모양으로 답했습니다.", ""]}
         return parsed
+
+    def _end_session(self) -> None:
+        """요청 모음을 닫고 커널이 그 실행을 끝낼 때(idle)까지 기다립니다(학생 함수의 남은 출력도 이때 모두 옵니다)."""
+        if self._session is None:
+            return
+        try:
+            run_sync(self._exchange)(probe.END)
+        except (CellTimeoutError, DeadKernelError) as exc:
+            raise _Abort(exc) from None
+        finally:
+            self._session = None
+
+    async def _exchange(self, text: str) -> str | None:
+        """요청 ``text`` 하나를 보내고 답을 기다립니다. ``probe.END`` 면 모음이 끝날 때까지 기다리고 None."""
+        kc, km = self.client.kc, self.client.km
+        if self._session is None:
+            if text == probe.END:
+                return None
+            self._session = kc.execute(_REQUEST_CODE, silent=False, store_history=False, allow_stdin=True,
+                                       stop_on_error=False)
+            self._ready = False
+        session = self._session
+        pending: str | None = text
+        if self._ready:
+            kc.input(text)
+            pending, self._ready = None, False
+        poller = zmq.asyncio.Poller()
+        poller.register(kc.iopub_channel.socket, zmq.POLLIN)
+        poller.register(kc.stdin_channel.socket, zmq.POLLIN)
+        while True:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise CellTimeoutError(TEST_TIMEOUT.format(seconds=f"{self.timeout:g}"))
+            ready = dict(await poller.poll(timeout=int(min(left, 1.0) * 1000) + 1))
+            if not ready:
+                if not await km.is_alive():
+                    raise DeadKernelError("커널이 죽었습니다.")
+                continue
+            if kc.stdin_channel.socket in ready:
+                msg = await kc.get_stdin_msg(timeout=0)
+                if msg["msg_type"] == "input_request":
+                    prompt = str(msg["content"].get("prompt", ""))
+                    if prompt != probe.REQUEST_PROMPT:
+                        kc.input(self._callback(prompt))
+                    elif pending is not None:
+                        kc.input(pending)
+                        pending = None
+                    else:  # 답을 보낸 커널이 다음 요청을 기다립니다(답이 아직 오는 중일 수 있음)
+                        self._ready = True
+            if kc.iopub_channel.socket in ready:
+                msg = await kc.get_iopub_msg(timeout=0)
+                if msg.get("parent_header", {}).get("msg_id") != session:
+                    continue
+                kind, content = msg["msg_type"], msg["content"]
+                if kind == "stream" and self._capture is not None:
+                    self._capture.write("stderr" if content.get("name") == "stderr" else "stdout", str(content.get("text", "")))
+                elif kind == "display_data" and probe.MIME in content.get("data", {}) and text != probe.END:
+                    return content["data"][probe.MIME]
+                elif kind == "status" and content.get("execution_state") == "idle":
+                    self._session = None  # 모음이 끝났습니다(닫았거나, 학생 코드가 끝내 버렸거나)
+                    return None
 
     def _callback(self, prompt: str) -> str:
         """학생 함수가 부른 이곳의 함수(참조 구현, 인자로 넘긴 함수)를 실행하고 답을 JSON으로."""

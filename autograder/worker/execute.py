@@ -82,7 +82,7 @@ def grade(task: dict, context: Path, limits: Limits, slots: threading.Semaphore 
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         tmp = Path(tmp)
         request = {"task": task, "context": str(context), "workdir": str(tmp / "work"), "limits": asdict(limits)}
-        seconds, timed_out, tail = _run_child(request, tmp, limits, slots)
+        seconds, timed_out, tail = _run_child(request, tmp, limits, slots, tuple(task.get("preload", ())))
         # 시간 초과는 결과 파일을 읽기 전에 정합니다: 시간을 넘긴 실행이 남긴 result.json은 쓰지 않습니다.
         result = None if timed_out else _read_result(tmp / "result.json")
         if result is None:
@@ -114,9 +114,10 @@ def _no_result(stderr_tail: str) -> str:
     return "실행 프로세스가 결과 없이 끝났습니다: " + stderr_tail
 
 
-def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaphore | None) -> tuple[float, bool, str]:
+def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaphore | None,
+               preload: tuple[str, ...] = ()) -> tuple[float, bool, str]:
     """실행 프로세스를 띄워 ``request`` (``tmp/request.json``)를 맡기고 끝날 때까지 기다립니다. 결과 파일은 ``tmp`` 에
-    남습니다. 돌려주는 값: (칸을 얻은 때부터 든 시간, 노트북 시간 제한에 걸려 끝냈는지, 실행 프로세스 stderr의 끝 세 줄)."""
+    남습니다. ``preload``: 포크 서버가 갈라 내기 전에 불러 둘 모듈(테스트 셀이 쓰는 것). 돌려주는 값: (칸을 얻은 때부터 든 시간, 노트북 시간 제한에 걸려 끝냈는지, 실행 프로세스 stderr의 끝 세 줄)."""
     start = time.monotonic()
     request["out"] = str(tmp)
     (tmp / "request.json").write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
@@ -128,7 +129,7 @@ def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaph
         os.mkfifo(tmp / "go", 0o600)
         go_fd = os.open(tmp / "go", os.O_RDWR)
         argv += ["--go", str(tmp / "go")]
-    proc = _start_child(argv, tmp / "stderr.txt")
+    proc = _start_child(argv, tmp / "stderr.txt", preload)
     with _live_lock:
         _live.add(proc)
     held, timed_out = False, False
@@ -183,14 +184,14 @@ def grade_packed(task: dict, files: dict[str, bytes], context: str, limits: dict
     return result
 
 
-def _start_child(argv: list[str], stderr_path: Path):
+def _start_child(argv: list[str], stderr_path: Path, preload: tuple[str, ...] = ()):
     """실행 프로세스를 띄웁니다. ``pid`` 와 ``wait(timeout)`` 이 있는 객체를 돌려줍니다.
 
     노트북마다 새 프로세스, 새 세션인 것은 같지만, 모듈을 미리 불러 둔 포크 서버에서 갈라 내므로
     파이썬을 새로 띄우는 비용이 없습니다. 그것이 안 되면 새 파이썬을 띄우고, 그 사실을 한 번 알립니다.
     """
     try:
-        return forkserver.ForkServer.shared().spawn(argv, stderr_path)
+        return forkserver.ForkServer.shared().spawn(argv, stderr_path, preload)
     except OSError as exc:
         _say_once("fork", "포크 서버를 쓸 수 없어 노트북마다 새 파이썬으로 실행합니다(노트북마다 약 3초 더 듭니다): %s", exc)
     with open(stderr_path, "wb") as err:

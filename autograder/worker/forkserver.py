@@ -23,8 +23,8 @@ from . import runner
 
 #: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다
 #: (jsonschema가 불러오는 rfc3987_syntax가 문법을 컴파일하는 데만 2초).
-_WARM_MODULES = ("autograder.worker.sandbox", "autograder.worker.submission", "nbgrader.preprocessors", "nbclient.exceptions",
-                 "jupyter_core.utils", "matplotlib.font_manager")
+_WARM_MODULES = ("autograder.worker.sandbox", "autograder.worker.submission", "autograder.worker.checker",
+                 "nbgrader.preprocessors", "nbclient.exceptions", "jupyter_core.utils", "matplotlib.font_manager")
 
 
 def warm_up() -> None:
@@ -65,10 +65,13 @@ class ForkServer:
             self.proc.stdin.write(json.dumps({"reap": pid}) + "\n")
             self.proc.stdin.flush()
 
-    def spawn(self, argv: list[str], stderr_path: Path) -> _Child:
+    def spawn(self, argv: list[str], stderr_path: Path, preload: tuple[str, ...] = ()) -> _Child:
+        """``preload``: 갈라 내기 전에 포크 서버가 (아직이면) 불러 둘 모듈. 과제의 테스트 셀이 쓰는 torch·scikit-learn처럼
+        무거운 모듈을 제출물마다 다시 불러오지 않게 합니다."""
         with self.lock:
             try:
-                self.proc.stdin.write(json.dumps({"argv": argv, "stderr": str(stderr_path)}) + "\n")
+                self.proc.stdin.write(json.dumps({"argv": argv, "stderr": str(stderr_path), "preload": list(preload)})
+                                      + "\n")
                 self.proc.stdin.flush()
                 line = self.proc.stdout.readline()
             except (OSError, ValueError) as exc:
@@ -135,6 +138,7 @@ def serve() -> int:
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(pid, 0)
             continue
+        _preload(request.get("preload", ()))
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
@@ -166,6 +170,25 @@ def serve() -> int:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     return 0
+
+
+def _preload(names) -> None:
+    """테스트 셀이 쓰는 모듈을 이 프로세스에 불러 둡니다(한 번만; 없거나 실패하는 것은 건너뜁니다: 그 테스트가 실행
+    프로세스에서 같은 오류를 제 자리에서 냅니다). 불러오며 내는 경고는 버립니다."""
+    import warnings
+
+    for name in names if isinstance(names, list) else ():
+        if not isinstance(name, str) or name in sys.modules or name in _failed:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                importlib.import_module(name)
+        except BaseException:  # noqa: BLE001 (어떤 모듈이든 서버를 멈추게 두지 않습니다)
+            _failed.add(name)
+
+
+_failed: set[str] = set()
 
 
 def _die_with_parent() -> None:
