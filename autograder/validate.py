@@ -64,10 +64,19 @@ def validate(path: Path, limits: Limits | None = None) -> int:
     if result.status != Status.OK:
         print(f"오류: 실행을 끝내지 못했습니다: {result.detail}", file=sys.stderr)
     authored = messages.authored_by_test(reference)
+    stubs = {notebooks.grade_id(c): c.source for c in reference.cells if notebooks.is_written(c)}
     failed = 0
     for cell in result.nb.cells:
         gid = notebooks.grade_id(cell)
         if not gid or not notebooks.is_grade(cell) or notebooks.is_hidden_test(gid):
+            continue
+        if notebooks.is_written(cell):
+            # 서술형 답은 자동으로 채점하지 않으므로 종료 상태에 넣지 않고, 빈 답인지만 알려 줍니다.
+            points = f"{notebooks.nbgrader_meta(cell).get('points', 0):g}점"
+            if cell.source.strip() == stubs.get(gid, "").strip():
+                print(f"  ✎ {gid}: 아직 답을 쓰지 않았습니다. 서술형 답은 강사가 채점합니다 ({points}, 빈 답은 0점).")
+            else:
+                print(f"  ✎ {gid}: 서술형 답은 강사가 채점합니다 ({points}).")
             continue
         bad = cell.get("execution_count") is None or any(
             o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")
