@@ -10,8 +10,8 @@ from nbgrader.api import Gradebook
 
 from autograder import course, notebooks
 from autograder.coordinator.report import read_csv
-from tools import export_public
 from tests.conftest import autograder, put
+from tools import export_public
 
 AID = "ch01_modeling"
 WRITTEN = "written_feature_scaling"

@@ -124,7 +124,7 @@ def render_html(report: Report) -> str:
     return html_page.page(title, f"""<h1>채점 결과: {e(report.assignment_id)}</h1>
 <p>학생: <b>{e(report.student_id)}</b> · 상태: {e(Status(report.status).text)}</p>
 <p class="score">{report.score:g} / {report.max_score:g}점</p>
-{f'<p class="note pending">서술형 답 {report.pending:g}점은 아직 채점하지 않았습니다(채점 대기). 위 점수에는 0으로 들어 있고, 강사가 채점하면 바뀝니다.</p>' if report.pending else ''}
+{_pending_html(report)}
 {detail}
 <h2>함수별 결과</h2>
 <table><tr><th>함수</th><th>공개 테스트</th><th>숨은 테스트</th><th>점수</th><th>메시지</th></tr>
@@ -134,6 +134,13 @@ def render_html(report: Report) -> str:
 {f'<h2>서술형 답</h2>{written}' if written else ''}
 {f'<h2>채점기가 바로잡은 것</h2><ul>{notes}</ul>' if notes else ''}
 {f'<h2>제출한 코드</h2>{code}' if code else ''}""", css=_CSS)
+
+
+def _pending_html(report: Report) -> str:
+    if not report.pending:
+        return ""
+    return (f'<p class="note pending">서술형 답 {report.pending:g}점은 아직 채점하지 않았습니다(채점 대기). '
+            "위 점수에는 0으로 들어 있고, 강사가 채점하면 바뀝니다.</p>")
 
 
 def _written_html(w: WrittenAnswer, report: Report) -> str:

@@ -196,8 +196,12 @@ def write_overview(reports: list[Report], path: Path) -> None:
     path.write_text(html_page.page("채점 개요", f"""<h1>채점 개요</h1>
 <p>학생 {len(students)}명 · 과제 {len(aids)}개 · 제출물 {len(reports)}개.
 점수를 누르면 그 학생이 받을 피드백이 열립니다. 빨간 칸은 0점 상태(시간 초과, 읽을 수 없는 노트북 등), 노란 칸은
-늦은 제출, 파란 칸은 서술형 답을 아직 채점하지 않은 제출물입니다(그 답은 점수에 0으로 들어 있습니다. nbgrader formgrader로 채점한 뒤
-grade를 다시 돌리면 반영됩니다). 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
+늦은 제출, 파란 칸은 서술형 답을 아직 채점하지 않은 제출물입니다(그 답은 점수에 0으로 들어 있습니다.
+nbgrader formgrader로 채점한 뒤 grade를 다시 돌리면 반영됩니다). 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
 {''.join(parts)}
 <h2>학생별 점수</h2><table><tr><th>학생</th>{head}</tr>{body}</table>""",
-                                   width="70rem", css=".bad{background:#fde8e6}.late{background:#fff6d6}.pending{background:#e8f0fb}"), encoding="utf-8")
+                                   width="70rem", css=_OVERVIEW_CSS), encoding="utf-8")
+
+
+#: 개요 쪽의 칸 색: 0점 상태, 늦은 제출, 서술형 답 채점 대기
+_OVERVIEW_CSS = ".bad{background:#fde8e6}.late{background:#fff6d6}.pending{background:#e8f0fb}"
