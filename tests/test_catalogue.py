@@ -17,7 +17,9 @@ ASSIGNMENTS = [a for a in course.assignments() if load(a) is not None]
 
 
 def graded_functions(aid: str) -> list[str]:
-    return [notebooks.grade_id(c) for c in notebooks.source_notebook(aid).cells if notebooks.is_solution(c)]
+    """채점되는 함수(코드 풀이 셀). 서술형 답은 강사가 채점하므로 틀린 구현 목록이 없습니다."""
+    return [notebooks.grade_id(c) for c in notebooks.source_notebook(aid).cells
+            if notebooks.is_solution(c) and not notebooks.is_written(c)]
 
 
 @pytest.mark.unit
