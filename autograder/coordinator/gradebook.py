@@ -142,7 +142,8 @@ class Book:
         from nbgrader.api import Comment, Grade
 
         found: dict[tuple[str, str, str], list] = {}
-        with Gradebook(self.db_url, course.COURSE_ID) as gb:
+        # 빈 PostgreSQL 데이터베이스면 Gradebook을 여는 것이 표를 만듭니다: prepare와 같은 잠금 아래에서
+        with _setup_lock(self.db_url), Gradebook(self.db_url, course.COURSE_ID) as gb:
             for g in gb.db.query(Grade).filter((Grade.manual_score.isnot(None)) | (Grade.extra_credit.isnot(None))):
                 key = (g.student.id, g.assignment.name, g.notebook.notebook.name)
                 found.setdefault(key, []).append(("grade", g.name, g.manual_score, g.extra_credit))
