@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=_path, required=True, help="similarity.csv, similarity.html, skipped.csv 를 쓸 폴더")
     p.add_argument("--top", type=_positive, default=20, help="similarity.html 에 나란히 보일 쌍의 수")
 
-    p = command("check", "과제마다 정답 = 만점, 학생본 = 0점인지 실제 채점으로 확인합니다.")
+    p = command("check", "과제마다 정답 = 자동 채점 만점(서술형 답은 채점 대기), 학생본 = 0점인지 실제 채점으로 확인합니다.")
     p.add_argument("assignments", nargs="*", metavar="ID", help="과제 id (없으면 모두)")
     p.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                    help="동시에 실행할 노트북 수 (기본: 코어 수, 여기서는 %(default)s)")
@@ -236,6 +236,10 @@ def _grade(args) -> int:
               f"{len(reports) - grader.skipped}개 (모두 다시 채점하려면 --force).")
     print(f"{len(reports)}개 제출물 채점 완료 (정상 채점되지 못한 제출물 {bad}개). "
           f"결과: {args.out / 'grades.csv'}, 개요: {args.out / 'overview.html'}, 피드백: {args.out / 'feedback'}")
+    waiting = [r for r in reports if r.pending]
+    if waiting:  # 0점이 아니라 아직 매기지 않은 점수: 종료 상태는 바꾸지 않습니다
+        print(f"서술형 답을 아직 채점하지 않은 제출물 {len(waiting)}개 (grades.csv의 manual_pending). "
+              "nbgrader formgrader로 채점한 뒤 같은 명령을 다시 돌리면 점수와 의견이 반영됩니다.")
     for detail in collisions:  # 진행 기록에 묻히지 않게 끝에서 한 번 더
         print(f"경고: {detail}")
     return PROBLEMS if bad else OK

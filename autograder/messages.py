@@ -74,4 +74,5 @@ def failure_message(cell: NotebookNode, authored: frozenset[str]) -> str:
 
 def authored_by_test(nb: NotebookNode) -> dict[str, frozenset[str]]:
     """노트북의 테스트 셀마다(grade_id → :func:`authored_messages`) 출제자가 적은 메시지."""
-    return {notebooks.grade_id(c): authored_messages(c.source) for c in nb.cells if notebooks.is_grade(c)}
+    return {notebooks.grade_id(c): authored_messages(c.source) for c in nb.cells
+            if notebooks.is_grade(c) and not notebooks.is_written(c)}  # 서술형 답은 테스트가 아닙니다

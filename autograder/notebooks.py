@@ -1,7 +1,7 @@
 """노트북 읽기와 셀 구조 다루기 (notebook loading and cell bookkeeping).
 
 채점 셀 이름 규칙(CONTRIBUTING.md): 풀이 셀의 grade_id는 함수 이름, 공개 테스트는 ``test_<함수>``,
-숨은 테스트는 ``hidden_<함수>``.
+숨은 테스트는 ``hidden_<함수>``, 서술형 답(강사가 채점하는 마크다운 셀)은 ``written_<주제>``.
 """
 from __future__ import annotations
 
@@ -66,6 +66,14 @@ def is_solution(cell: NotebookNode) -> bool:
 
 def is_grade(cell: NotebookNode) -> bool:
     return bool(nbgrader_meta(cell).get("grade"))
+
+
+def is_written(cell: NotebookNode) -> bool:
+    """서술형 답 셀: nbgrader의 '수동 채점 답'(manually graded answer), 곧 점수가 있는 마크다운 풀이 셀.
+
+    자동 채점하지 않습니다. nbgrader는 답을 고친 셀의 자동 점수를 비워 두고(강사가 formgrader에서 매길 때까지
+    '채점 대기'), 학생본 그대로인 빈 답에는 0점을 줍니다(``nbgrader.utils.determine_grade``)."""
+    return cell.get("cell_type") == "markdown" and is_grade(cell) and is_solution(cell)
 
 
 def is_hidden_test(gid: str) -> bool:

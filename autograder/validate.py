@@ -55,6 +55,8 @@ class SelfCheck:
     notes: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     error: str = ""   #: 실행을 끝내지 못했으면 그 이유(「오류: ...」로 보입니다)
+    #: 서술형 답마다 한 줄(강사가 채점하므로 통과 여부와 종료 상태에 들어가지 않습니다)
+    written: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Check]:
@@ -76,7 +78,7 @@ class SelfCheck:
         """명령줄이 출력하는 것과 같은 글 전체(오류 줄 포함)."""
         error = [f"오류: {self.error}"] if self.error else []
         verdict = [self.verdict()] if self.checks or not self.error else []
-        return "\n".join([*self.header(), *error, *(c.line() for c in self.checks), *verdict])
+        return "\n".join([*self.header(), *error, *(c.line() for c in self.checks), *self.written, *verdict])
 
 
 def self_check(path: Path, limits: Limits | None = None, on_start=None) -> SelfCheck:
@@ -117,6 +119,14 @@ def self_check(path: Path, limits: Limits | None = None, on_start=None) -> SelfC
         gid = notebooks.grade_id(cell)
         if not gid or not notebooks.is_grade(cell) or notebooks.is_hidden_test(gid):
             continue
+        if notebooks.is_written(cell):
+            # 서술형 답은 자동으로 채점하지 않으므로 종료 상태에 넣지 않고, 빈 답인지만 알려 줍니다.
+            points = f"{notebooks.nbgrader_meta(cell).get('points', 0):g}점"
+            if cell.source.strip() == sources.get(gid, "").strip():
+                out.written.append(f"  ✎ {gid}: 아직 답을 쓰지 않았습니다. 서술형 답은 강사가 채점합니다 ({points}, 빈 답은 0점).")
+            else:
+                out.written.append(f"  ✎ {gid}: 서술형 답은 강사가 채점합니다 ({points}).")
+            continue
         bad = cell.get("execution_count") is None or any(
             o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")
             for o in cell.get("outputs", [])
@@ -137,6 +147,8 @@ def validate(path: Path, limits: Limits | None = None) -> int:
         print(f"오류: {result.error}", file=sys.stderr)
     for check in result.checks:
         print(check.line())
+    for line in result.written:
+        print(line)
     if result.checks or not result.error:  # 폴더를 복사하지 못했으면 테스트를 돌리지 않았으므로 판정도 없습니다
         print(result.verdict())
     return 0 if result.ok else 1

@@ -109,30 +109,32 @@ def row(batch, student):
 
 
 def score(batch, student):
+    """(점수, 만점). ch01의 만점 22점은 자동 채점 20점과 서술형 답 2점이고, 정답을 쓴 제출물의 서술형 답은 채점 대기라
+    점수에 0으로 들어 있습니다(tests/test_written_answers.py)."""
     r = row(batch, student)
     return float(r["score"]), float(r["max_score"])
 
 
 def test_correct_and_stub(batch):
-    assert score(batch, "correct") == (20, 20)
+    assert score(batch, "correct") == (20, 22)
     assert row(batch, "correct")["status"] == "ok"
-    assert score(batch, "stub") == (0, 20)
+    assert score(batch, "stub") == (0, 22)
 
 
 def test_invalid_json_gets_its_row(batch):
-    assert score(batch, "invalid_json") == (0, 20)
+    assert score(batch, "invalid_json") == (0, 22)
     assert row(batch, "invalid_json")["status"] == "invalid_notebook"
 
 
 @pytest.mark.parametrize("student", ["deeply_nested_json", "odd_cell_metadata"])
 def test_a_malformed_notebook_of_any_shape_is_invalid_not_a_grader_error(batch, student):
-    assert score(batch, student) == (0, 20)
+    assert score(batch, student) == (0, 22)
     assert row(batch, student)["status"] == "invalid_notebook", row(batch, student)
 
 
 def test_an_output_flood_is_cut_and_said_not_called_a_timeout(batch):
     """300 MB를 print하는 셀: 출력은 잘리고(그렇다고 메모에 적힘) 채점은 그대로 됩니다."""
-    assert score(batch, "output_flood") == (20, 20)
+    assert score(batch, "output_flood") == (20, 22)
     assert row(batch, "output_flood")["status"] == "ok"
     page = (batch[2] / "feedback" / "output_flood" / AID / f"{AID}.html").read_text(encoding="utf-8")
     assert "출력이 너무 많아" in page
@@ -147,54 +149,54 @@ def test_tests_after_a_dead_kernel_say_the_kernel_died(batch):
 
 
 def test_missing_notebook_gets_its_row(batch):
-    assert score(batch, "missing_notebook") == (0, 20)
+    assert score(batch, "missing_notebook") == (0, 22)
     assert row(batch, "missing_notebook")["status"] == "missing_notebook"
 
 
 def test_infinite_loop_times_out_with_zero(batch):
-    assert score(batch, "infinite_loop") == (0, 20)
+    assert score(batch, "infinite_loop") == (0, 22)
     assert row(batch, "infinite_loop")["status"] == "timeout"
 
 
 def test_exception_at_import_scores_zero_and_is_flagged(batch):
-    assert score(batch, "exception_at_import") == (0, 20)
+    assert score(batch, "exception_at_import") == (0, 22)
     assert row(batch, "exception_at_import")["status"] == "cell_errors"
     assert "ModuleNotFoundError" in row(batch, "exception_at_import")["detail"]
 
 
 def test_deleted_test_cells_are_restored_and_graded(batch):
-    assert score(batch, "deleted_test_cell") == (16, 20)
+    assert score(batch, "deleted_test_cell") == (16, 22)
 
 
 def test_edited_test_cells_are_overwritten(batch):
-    assert score(batch, "edited_test_cell") == (16, 20)
+    assert score(batch, "edited_test_cell") == (16, 22)
 
 
 def test_deleted_solution_cell_loses_only_that_function(batch):
-    assert score(batch, "deleted_solution_cell") == (16, 20)
+    assert score(batch, "deleted_solution_cell") == (16, 22)
 
 
 def test_renamed_notebook_is_graded(batch):
-    assert score(batch, "renamed_notebook") == (20, 20)
+    assert score(batch, "renamed_notebook") == (20, 22)
 
 
 def test_fake_pass_output_gains_nothing(batch):
-    assert score(batch, "fake_pass_output") == (0, 20)
+    assert score(batch, "fake_pass_output") == (0, 22)
     assert row(batch, "fake_pass_output")["status"] == "ok"
 
 
 def test_symlink_to_solutions_is_refused(batch):
-    assert score(batch, "symlink_to_solutions") == (0, 20)
+    assert score(batch, "symlink_to_solutions") == (0, 22)
     assert row(batch, "symlink_to_solutions")["status"] == "invalid_notebook"
 
 
 def test_kernel_exit_scores_zero(batch):
-    assert score(batch, "kernel_exits") == (0, 20)
+    assert score(batch, "kernel_exits") == (0, 22)
     assert row(batch, "kernel_exits")["status"] == "kernel_died"
 
 
 def test_korean_student_id_with_spaces(batch):
-    assert score(batch, "학생 김 01") == (20, 20)
+    assert score(batch, "학생 김 01") == (20, 22)
     assert (batch[2] / "feedback" / "학생 김 01" / AID / f"{AID}.html").is_file()
 
 
@@ -210,7 +212,7 @@ def test_monkeypatched_comparisons_do_not_fool_the_tests(batch):
 
 
 def test_silenced_tracebacks_still_fail(batch):
-    assert score(batch, "showtraceback_override") == (16, 20)
+    assert score(batch, "showtraceback_override") == (16, 22)
 
 
 def test_every_student_has_one_row_and_feedback(batch):

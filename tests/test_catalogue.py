@@ -1,6 +1,6 @@
 """틀린 구현 목록을 실제 채점기(python -m autograder grade)로 채점해, 채점기가 실수를 잡는지 증명합니다.
 
-과제마다 한 번의 채점으로: 정답 = 만점, 학생본 = 0점, 틀린 구현은 그 함수에서만 점수를 잃고,
+과제마다 한 번의 채점으로: 정답 = 만점(서술형 답은 채점 대기), 학생본 = 0점, 틀린 구현은 그 함수에서만 점수를 잃고,
 다르게 쓴 맞는 구현은 만점.
 """
 from __future__ import annotations
@@ -17,7 +17,9 @@ ASSIGNMENTS = [a for a in course.assignments() if load(a) is not None]
 
 
 def graded_functions(aid: str) -> list[str]:
-    return [notebooks.grade_id(c) for c in notebooks.source_notebook(aid).cells if notebooks.is_solution(c)]
+    """채점되는 함수(코드 풀이 셀). 서술형 답은 강사가 채점하므로 틀린 구현 목록이 없습니다."""
+    return [notebooks.grade_id(c) for c in notebooks.source_notebook(aid).cells
+            if notebooks.is_solution(c) and not notebooks.is_written(c)]
 
 
 @pytest.mark.unit
@@ -55,9 +57,13 @@ def test_catalogue_through_the_real_grader(aid, tmp_path):
         acc[1] += float(t["max_score"])
 
     problems = []
+    # 서술형 답은 강사가 채점하므로, 정답의 만점은 자동 채점 점수 + 채점 대기(manual_pending)입니다.
+    written = sum(notebooks.nbgrader_meta(c)["points"] for c in solution.cells if notebooks.is_written(c))
     sol = rows[("solution", aid)]
-    if float(sol["score"]) != float(sol["max_score"]) or sol["status"] != "ok":
-        problems.append(f"solution scored {sol['score']}/{sol['max_score']} ({sol['status']})")
+    if float(sol["score"]) + written != float(sol["max_score"]) or float(sol["manual_pending"]) != written \
+            or sol["status"] != "ok":
+        problems.append(f"solution scored {sol['score']}/{sol['max_score']} ({sol['status']}, "
+                        f"pending {sol['manual_pending']})")
     if float(rows[("stub", aid)]["score"]) != 0:
         problems.append(f"stub scored {rows[('stub', aid)]['score']}")
     for w in cat.WRONG:
@@ -71,7 +77,7 @@ def test_catalogue_through_the_real_grader(aid, tmp_path):
                 problems.append(f"{w.name}: also lost points on {fn} ({got:g}/{total:g})")
     for v in cat.VARIANTS:
         row = rows[(v.name, aid)]
-        if float(row["score"]) != float(row["max_score"]):
+        if float(row["score"]) + float(row["manual_pending"]) != float(row["max_score"]):
             lost = [f for f, (g, t) in by_student[v.name].items() if g < t]
             problems.append(f"correct variant {v.name} scored {row['score']}/{row['max_score']} (lost on {lost})")
     assert not problems, f"{aid}:\n" + "\n".join(problems)

@@ -22,9 +22,12 @@ CODE = '''def sigmoid(z):
 '''
 
 
-def _report(student: str, score: float) -> feedback.Report:
+def _report(student: str, score: float, graded: bool = False) -> feedback.Report:
+    written = feedback.WrittenAnswer("written_feature_scaling", 1.5 if graded else 0, 2, pending=not graded, graded=graded,
+                                     comment="좋습니다. 정보 누설도 적어 보세요." if graded else "",
+                                     answer="스케일링은 가설 공간을 바꾸지 않고 학습을 빠르게 합니다.")
     return feedback.Report(
-        student_id=student, assignment_id="ch01_modeling", score=score, max_score=20, status=Status.OK,
+        student_id=student, assignment_id="ch01_modeling", score=score, max_score=22, status=Status.OK, written=[written],
         tests=[feedback.TestResult("test_sigmoid", "sigmoid", False, 1, 1),
                feedback.TestResult("hidden_sigmoid", "sigmoid", True, 0, 2,
                                    "sigmoid: z = -1000에서도 경고 없이 0에 가까운 값을 돌려줘야 합니다.")],
@@ -40,7 +43,7 @@ def pages(tmp_path_factory) -> dict[str, object]:
     for folder in folders.values():
         folder.mkdir()
     feedback.write_html(_report(STUDENT, 17), folders["feedback"] / "ch01_modeling.html")
-    report.write_overview([_report(STUDENT, 17), _report("이영희", 20)], folders["overview"] / "overview.html")
+    report.write_overview([_report(STUDENT, 17), _report("이영희", 21.5, graded=True)], folders["overview"] / "overview.html")
     entries = [similarity.Entry("박민수", CODE), similarity.Entry("최지우", CODE + "\n# 덧붙인 주석입니다\n")]
     pairs = similarity.compare(entries, np.array([], dtype=np.int64))
     similarity.write_html(pairs, entries, "ch01_modeling", folders["similarity"] / "similarity.html")
@@ -51,7 +54,7 @@ def pages(tmp_path_factory) -> dict[str, object]:
 
 # 쪽마다 한글이 있는 곳: 제목, 점수 설명, 표 칸, 코드(학생이 쓴 주석)
 PROBES = {
-    "feedback": ["h1", "p.note.late", "td:last-child", "pre code"],
+    "feedback": ["h1", "p.note.late", "td:last-child", "pre code", "p.note.pending", "h3 + p b"],
     "overview": ["h1", "p", "table:last-of-type tr:nth-child(2) td:first-child"],
     "similarity": ["h1", "p.note", "h3", "pre code mark"],
 }

@@ -350,7 +350,7 @@ def test_solution_runs_through_a_prestarted_kernel_with_trusted_tests(tmp_path):
     outcome = runner.execute_notebook(nb, workdir, Limits(deny_paths=(str(course.SOLUTIONS),)),
                                       go=lambda: True, phases=course.phases(AID))
     assert outcome.status == "ok", outcome.detail
-    tests = [c for c in outcome.nb.cells if notebooks.is_grade(c)]
+    tests = [c for c in outcome.nb.cells if notebooks.is_grade(c) and c.cell_type == "code"]  # 서술형 답(마크다운)은 빼고
     assert tests and all(c.execution_count is not None for c in tests)
     errors = [c.source[:40] for c in outcome.nb.cells if c.cell_type == "code"
               for o in c.outputs if o.output_type == "error"]
@@ -417,5 +417,7 @@ def test_the_coordinator_never_cleans_up_executes_or_scores_a_notebook(tmp_path,
     put(notebooks.release_notebook(AID), tmp_path / "subs", "lee", AID)
     grader = grade.Grader(tmp_path / "out", jobs=2, progress=False)
     reports = {r.student_id: r for r in grader.run(grade.discover(tmp_path / "subs", [AID]))}
-    assert (reports["kim"].status, reports["kim"].score) == ("ok", reports["kim"].max_score)
+    # 정답 제출물: 자동 채점은 만점, 서술형 답은 강사가 채점할 때까지 대기
+    assert (reports["kim"].status, reports["kim"].score) == ("ok", reports["kim"].max_score - reports["kim"].pending)
+    assert reports["kim"].pending == 2
     assert reports["lee"].score == 0 and reports["kim"].max_score > 0

@@ -248,16 +248,17 @@ def late_batch(tmp_path_factory):
 
 def test_grades_csv_has_raw_score_late_hours_and_penalty(late_batch):
     rows, out, _ = late_batch
-    assert list(read_csv(out / "grades.csv")[0])[-3:] == ["raw_score", "late_hours", "penalty"]
+    assert list(read_csv(out / "grades.csv")[0])[-4:] == ["raw_score", "late_hours", "penalty", "manual_pending"]
     r = rows[("on_time", AID)]
     assert (r["score"], r["raw_score"], r["late_hours"], r["penalty"]) == ("20", "20", "0", "0")
+    # 만점 22점(자동 20 + 서술형 2)의 10% = 하루 2.2점. 정답 제출물의 서술형 답 2점은 채점 대기라 원점수는 20점입니다.
     r = rows[("late_2h", AID)]
-    assert (r["score"], r["raw_score"], r["late_hours"], r["penalty"]) == ("18", "20", "2", "2")
+    assert (r["score"], r["raw_score"], r["late_hours"], r["penalty"], r["manual_pending"]) == ("17.8", "20", "2", "2.2", "2")
     assert rows[("extended", AID)]["penalty"] == "0" and rows[("extended", AID)]["late_hours"] == "0"
-    r = rows[("late_11_days", AID)]  # 11일 × 2점 = 22점이지만 원점수 20점까지만
+    r = rows[("late_11_days", AID)]  # 11일 × 2.2점 = 24.2점이지만 원점수 20점까지만
     assert (r["score"], r["raw_score"], r["late_hours"], r["penalty"]) == ("0", "20", "241", "20")
     r = rows[("이영희", AID)]  # 30시간 − 연장 3시간 = 27시간: 이틀째
-    assert (r["score"], r["late_hours"], r["penalty"]) == ("16", "27", "4")
+    assert (r["score"], r["late_hours"], r["penalty"]) == ("15.6", "27", "4.4")
 
 
 def test_missing_or_unreadable_timestamp_counts_as_on_time_and_is_noted(late_batch):
@@ -274,7 +275,7 @@ def test_gradebook_records_lateness_in_nbgraders_fields(late_batch):
         assert gb.find_assignment(AID).duedate == DUE_UTC
         late = gb.find_submission(AID, "late_2h")
         assert late.timestamp == DUE_UTC + dt.timedelta(hours=2)
-        assert late.total_seconds_late == 7200 and late.late_submission_penalty == 2
+        assert late.total_seconds_late == 7200 and late.late_submission_penalty == 2.2
         extended = gb.find_submission(AID, "extended")
         assert extended.extension == dt.timedelta(hours=6) and extended.total_seconds_late == 0
         assert gb.find_submission(AID, "late_11_days").late_submission_penalty == 20
@@ -286,18 +287,18 @@ def test_gradebook_records_lateness_in_nbgraders_fields(late_batch):
 def test_feedback_tells_the_student_how_late_and_what_it_cost(late_batch):
     _, out, _ = late_batch
     page = (out / "feedback" / "late_2h" / AID / f"{AID}.html").read_text(encoding="utf-8")
-    assert "마감보다 2시간 늦게 제출했습니다" in page and "2점을 빼서" in page and "18 / 20점" in page
+    assert "마감보다 2시간 늦게 제출했습니다" in page and "2.2점을 빼서" in page and "17.8 / 22점" in page
     on_time = (out / "feedback" / "on_time" / AID / f"{AID}.html").read_text(encoding="utf-8")
     assert "늦게" not in on_time
     capped = (out / "feedback" / "late_11_days" / AID / f"{AID}.html").read_text(encoding="utf-8")
-    assert "11일이면 22점이지만 원점수보다 많이 빼지 않으므로 20점을 빼서 20점이 0점이 되었습니다" in capped
+    assert "11일이면 24.2점이지만 원점수보다 많이 빼지 않으므로 20점을 빼서 20점이 0점이 되었습니다" in capped
 
 
 def test_overview_marks_late_and_penalised_submissions(late_batch):
     _, out, _ = late_batch
     page = (out / "overview.html").read_text(encoding="utf-8")
     assert "늦은 제출 3개(감점 3개)" in page, page[:2000]
-    assert "늦음 2시간, 감점 2점" in page and 'class="late"' in page
+    assert "늦음 2시간, 감점 2.2점" in page and 'class="late"' in page
 
 
 def test_overview_pictures_summary_and_item_analysis_from_a_real_batch(late_batch):
@@ -350,11 +351,11 @@ def test_nfc_and_nfd_folders_of_one_student_collide_loudly(late_batch):
 def test_roster_export_has_one_row_per_student(late_batch):
     rows, out, _ = late_batch
     wide = read_csv(out / "grades_wide.csv")
-    assert list(wide[0]) == ["student_id", AID, "total"]
+    assert list(wide[0]) == ["student_id", AID, "total", "manual_pending"]
     assert len(wide) == len({s for s, _ in rows}) == 8
     by_id = {r["student_id"]: r for r in wide}
-    assert by_id["late_2h"][AID] == "18" and by_id["late_2h"]["total"] == "18"
-    assert by_id["이영희"]["total"] == "16"
+    assert by_id["late_2h"][AID] == "17.8" and by_id["late_2h"]["total"] == "17.8"
+    assert by_id["이영희"]["total"] == "15.6" and by_id["이영희"]["manual_pending"] == "2"
 
 
 def test_extension_granted_in_nbgrader_counts_unless_an_extensions_file_is_given(tmp_path):

@@ -96,7 +96,7 @@ def test_grades_are_recorded_in_postgresql(pg_server, tmp_path):
     assert _scores(db_url) == {"solution": 20.0, "stub": 0.0, "wrong_sigmoid": 16.0}
     assert {s: float(r["score"]) for (s, _), r in rows.items()} == _scores(db_url)
     with Gradebook(db_url, course.COURSE_ID) as gb:
-        assert gb.find_assignment(AID).max_score == 20
+        assert gb.find_assignment(AID).max_score == 22  # 자동 채점 20점 + 서술형 답 2점
         hidden = gb.find_grade("hidden_sigmoid", AID, AID, "wrong_sigmoid")
         assert hidden.score == 0 and hidden.max_score > 0
     assert not (tmp_path / "out" / "gradebook.db").exists()

@@ -27,9 +27,11 @@ def _class(subs, n: int) -> None:
 
 
 def _scores(out) -> dict[str, tuple[float, bool]]:
-    """성적부의 제출물마다 (점수, 모든 테스트 셀에 자동 점수가 적혔는지)."""
+    """성적부의 제출물마다 (점수, 모든 테스트 셀에 자동 점수가 적혔는지). 서술형 답(마크다운 점수 셀)은 자동 점수 없이
+    강사를 기다리는 것이 정상이라 세지 않습니다."""
     with Gradebook(f"sqlite:///{out / 'gradebook.db'}", course.COURSE_ID) as gb:
-        return {s.student.id: (float(s.score), all(g.auto_score is not None for nb in s.notebooks for g in nb.grades))
+        return {s.student.id: (float(s.score), all(g.auto_score is not None for nb in s.notebooks for g in nb.grades
+                                                   if g.cell.cell_type == "code"))
                 for s in gb.assignment_submissions(AID)}
 
 

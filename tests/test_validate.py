@@ -12,6 +12,8 @@ def test_validate_passes_a_correct_notebook(tmp_path):
     proc = autograder("validate", str(path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "모두 통과" in proc.stdout
+    # 서술형 답은 자동 채점하지 않으므로 종료 상태를 바꾸지 않고 한 줄로 알립니다
+    assert "✎ written_feature_scaling: 서술형 답은 강사가 채점합니다 (2점)." in proc.stdout
 
 
 def test_validate_fails_the_stub_and_says_why_in_korean(tmp_path):
@@ -19,6 +21,9 @@ def test_validate_fails_the_stub_and_says_why_in_korean(tmp_path):
     proc = autograder("validate", str(path))
     assert proc.returncode == 1
     assert "✘ sigmoid: 아직 구현하지 않았습니다" in proc.stdout
+    assert "✎ written_feature_scaling: 아직 답을 쓰지 않았습니다. 서술형 답은 강사가 채점합니다 (2점, 빈 답은 0점)." \
+        in proc.stdout
+    assert "✘ written" not in proc.stdout
 
 
 def test_validate_restores_an_edited_visible_test(tmp_path):

@@ -4,6 +4,9 @@
 **그 테스트 셀의 원본 코드에 문자열 상수로 적혀 있는 것**(출제자가 쓴 한국어 메시지)일 때만 그대로 보여 주고,
 그 밖의 경우(학생 코드가 던진 예외 등)는 예외 종류에 따른 일반 안내로 바꿉니다. 그래서 학생 코드가 숨은 값을
 예외 메시지나 출력에 실어 내보내려 해도 피드백에는 나타나지 않습니다.
+
+서술형 답(강사가 채점)은 학생이 쓴 답과 성적부의 점수·의견만 보여 줍니다. 아직 채점하지 않았으면 '채점 대기'입니다.
+채점 기준과 모범 답안은 원본(solutions/)의 풀이 영역에만 있고 채점 자료 어디에도 실리지 않으므로 피드백에 들어갈 길이 없습니다.
 """
 from __future__ import annotations
 
@@ -30,6 +33,23 @@ class TestResult:
 
 
 @dataclass
+class WrittenAnswer:
+    """서술형 답 하나(강사가 채점, ``notebooks.is_written``): 학생의 답과 성적부의 점수·의견.
+
+    ``pending`` 이면 아직 아무도 채점하지 않은 것이고, 그동안 ``score`` 는 0이지만 0점이 아니라 '채점 대기'입니다.
+    채점 기준과 모범 답안은 원본(solutions/)에만 있고 여기에는 들어오지 않습니다."""
+
+    grade_id: str
+    score: float
+    max_score: float
+    pending: bool
+    #: 강사가 매긴 점수가 있는지 (없고 대기도 아니면 빈 답이거나 0점 상태라서 0점)
+    graded: bool = False
+    comment: str = ""
+    answer: str = ""
+
+
+@dataclass
 class Report:
     student_id: str
     assignment_id: str
@@ -46,6 +66,13 @@ class Report:
     late_hours: float | None = None
     penalty: float = 0.0
     late_text: str = ""
+    #: 서술형 답 (점수는 score/max_score에 이미 들어 있음; 채점 대기는 0으로)
+    written: list[WrittenAnswer] = field(default_factory=list)
+
+    @property
+    def pending(self) -> float:
+        """아직 채점하지 않은 서술형 답의 배점 합. 0이 아니면 ``score`` 는 확정된 점수가 아닙니다."""
+        return sum(w.max_score for w in self.written if w.pending)
 
     @property
     def scored(self) -> bool:
@@ -92,6 +119,7 @@ def render_html(report: Report) -> str:
     code = "".join(
         f"<h3><code>{e(fn)}</code></h3><pre><code>{e(src)}</code></pre>" for fn, src in report.code.items()
     )
+    written = "".join(_written_html(w, report) for w in report.written)
     detail = f'<p class="note">{e(report.detail)}</p>' if report.detail else ""
     if report.late_text:
         detail += f'<h2>제출 시각</h2><p class="note late">{e(report.late_text)}</p>'
@@ -99,14 +127,39 @@ def render_html(report: Report) -> str:
     return html_page.page(title, f"""<h1>채점 결과: {e(report.assignment_id)}</h1>
 <p>학생: <b>{e(report.student_id)}</b> · 상태: {e(Status(report.status).text)}</p>
 <p class="score">{report.score:g} / {report.max_score:g}점</p>
+{_pending_html(report)}
 {detail}
 <h2>함수별 결과</h2>
 <table><tr><th>함수</th><th>공개 테스트</th><th>숨은 테스트</th><th>점수</th><th>메시지</th></tr>
 {''.join(rows)}</table>
 <p>숨은 테스트는 무작위 입력으로 함수의 성질을 확인합니다. 메시지가 가리키는 성질을 다시 살펴보세요.
 숨은 테스트의 코드와 값은 공개하지 않습니다.</p>
+{f'<h2>서술형 답</h2>{written}' if written else ''}
 {f'<h2>채점기가 바로잡은 것</h2><ul>{notes}</ul>' if notes else ''}
 {f'<h2>제출한 코드</h2>{code}' if code else ''}""", css=_CSS)
+
+
+def _pending_html(report: Report) -> str:
+    if not report.pending:
+        return ""
+    return (f'<p class="note pending">서술형 답 {report.pending:g}점은 아직 채점하지 않았습니다(채점 대기). '
+            "위 점수에는 0으로 들어 있고, 강사가 채점하면 바뀝니다.</p>")
+
+
+def _written_html(w: WrittenAnswer, report: Report) -> str:
+    """서술형 답 하나: 점수(또는 채점 대기), 강사의 의견, 학생이 쓴 답. 채점 기준은 싣지 않습니다."""
+    e = html.escape
+    if w.pending:
+        verdict = f"채점 대기 ({w.max_score:g}점): 강사가 채점하면 점수와 의견이 여기에 적힙니다."
+    elif w.graded:
+        verdict = f"{w.score:g} / {w.max_score:g}점 (강사가 채점)"
+    elif Status(report.status).scored:
+        verdict = f"0 / {w.max_score:g}점: 답을 쓰지 않았습니다."
+    else:
+        verdict = f"0 / {w.max_score:g}점: {Status(report.status).text}"
+    comment = f'<p>강사의 의견: {e(w.comment)}</p>' if w.comment else ""
+    answer = f"<pre>{e(w.answer)}</pre>" if w.answer else ""
+    return f"<h3><code>{e(w.grade_id)}</code></h3><p><b>{e(verdict)}</b></p>{comment}{answer}"
 
 
 def write_html(report: Report, path: Path) -> None:

@@ -110,6 +110,8 @@ class Grader:
         #: 이번 실행에서 바뀐 것이 없어 남겨 둔 결과를 쓴 제출물 수
         self.skipped = 0
         self._last_tables = 0.0
+        #: 성적부에 강사가 적어 둔 것(Book.manual_grades): 이어 채점하기의 지문에 들어갑니다
+        self._manual: dict[tuple[str, str, str], list] = {}
 
     # ---------- 이어 채점하기 (state.py)
     def _key(self, job: Job) -> str:
@@ -120,6 +122,8 @@ class Grader:
             "db": self.db_url, "limits": limits, "source": self._source_hash(job.assignment_id, job.notebook),
             "due": self.policy.due.get(job.assignment_id), "penalty": self.policy.penalty_percent,
             "extension": extension, "isolation": self._isolation(), "phases": course.phases(job.assignment_id),
+            # 강사가 성적부에 적은 서술형 점수와 의견: 바뀌면 그 제출물을 다시 기록합니다
+            "manual": self._manual.get((job.student_id, job.assignment_id, job.notebook), []),
         }, self.limits.folder_mb)
 
     def _isolation(self) -> str:
@@ -161,7 +165,7 @@ class Grader:
             self._contexts[key] = path
             self._preload[key] = notebooks.test_imports(source)
             self._layouts[key] = ([notebooks.grade_id(c) for c in reference.cells
-                                   if notebooks.grade_id(c) and notebooks.is_grade(c)],
+                                   if notebooks.grade_id(c) and notebooks.is_grade(c) and not notebooks.is_written(c)],
                                   sum(snapshot["grade_cells"].values()) + sum(snapshot["task_cells"].values()))
         return self._contexts[key]
 
@@ -240,12 +244,16 @@ class Grader:
             # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용 폴더에만 둡니다.
             log_path = self._graded_path(job).with_suffix(".kernel.log").relative_to(self.out).as_posix()
             detail = deadlines.join_details(detail, f"커널 로그(강사용): {log_path}")
+        answers = {c.grade_id for c in scores.cells if c.written}
         rep = feedback.Report(
             job.student_id, job.assignment_id, scores.score, scores.max_score, status, detail,
             [feedback.TestResult(gid, notebooks.function_of(gid), notebooks.is_hidden_test(gid), *cell_scores[gid],
                                  "" if cell_scores[gid][0] >= cell_scores[gid][1] and result["tests"] is not None else message)
-             for gid, message in tests if gid in cell_scores],
-            list(result["notes"]), result["code"], result.get("isolation", ""))
+             for gid, message in tests if gid in cell_scores and gid not in answers],
+            list(result["notes"]), {gid: src for gid, src in result["code"].items() if gid not in answers},
+            result.get("isolation", ""),
+            written=[feedback.WrittenAnswer(c.grade_id, c.score, c.max_score, c.pending, c.manual_score is not None,
+                                            c.comment, result["code"].get(c.grade_id, "")) for c in scores.cells if c.written])
         deadlines.apply(rec, rep, job.folder, self.policy)
         return rep
 
@@ -282,6 +290,7 @@ class Grader:
         self.limits = dataclasses.replace(self.limits, deny_paths=tuple(dict.fromkeys([*self.limits.deny_paths, *deny])))
         reports: list[feedback.Report] = []
         keys, todo = {}, []
+        self._manual = self.book.manual_grades()
         for job in jobs:
             key = keys[job.student_id, job.assignment_id, job.notebook] = self._key(job)
             cached = None if self.force else state.load(self.out, job, key)

@@ -83,6 +83,14 @@ class CellScore:
     grade_id: str
     score: float
     max_score: float
+    #: 서술형 답(점수가 있는 풀이 셀, nbgrader의 '수동 채점 답')인지
+    written: bool = False
+    #: 서술형 답을 아직 아무도 채점하지 않았는지: 자동 점수도 수동 점수도 없음(nbgrader는 고친 답의 자동 점수를 비워 둡니다).
+    #: 그동안 ``score`` 는 0이지만 0점이 아니라 '채점 대기'입니다.
+    pending: bool = False
+    #: 강사가 formgrader에서 적은 점수(없으면 None)와 의견
+    manual_score: float | None = None
+    comment: str = ""
 
 
 class Book:
@@ -124,6 +132,26 @@ class Book:
     def recorder(self) -> Recorder:
         return Recorder(self.db_url)
 
+    def manual_grades(self) -> dict[tuple[str, str, str], list]:
+        """성적부에 강사가 적은 것(수동 점수, 추가 점수, 의견)을 제출 노트북마다: (학생, 과제, 노트북) → 정렬된 목록.
+
+        이어 채점하기의 지문에 들어갑니다(``grade.Grader._key``). 그래서 formgrader에서 서술형 답을 채점하거나 고친
+        제출물은 다음 ``grade`` 에서 다시 기록되어 표와 피드백에 그 점수와 의견이 나옵니다. 성적부가 아직 없으면 빈 dict."""
+        if self.db_url.startswith("sqlite:///") and not Path(self.db_url[len("sqlite:///"):]).is_file():
+            return {}
+        from nbgrader.api import Comment, Grade
+
+        found: dict[tuple[str, str, str], list] = {}
+        # 빈 PostgreSQL 데이터베이스면 Gradebook을 여는 것이 표를 만듭니다: prepare와 같은 잠금 아래에서
+        with _setup_lock(self.db_url), Gradebook(self.db_url, course.COURSE_ID) as gb:
+            for g in gb.db.query(Grade).filter((Grade.manual_score.isnot(None)) | (Grade.extra_credit.isnot(None))):
+                key = (g.student.id, g.assignment.name, g.notebook.notebook.name)
+                found.setdefault(key, []).append(("grade", g.name, g.manual_score, g.extra_credit))
+            for c in gb.db.query(Comment).filter(Comment.manual_comment.isnot(None)):
+                key = (c.student.id, c.assignment.name, c.notebook.notebook.name)
+                found.setdefault(key, []).append(("comment", c.name, c.manual_comment, None))
+        return {key: sorted(rows, key=repr) for key, rows in found.items()}
+
 
 # ---------- 기록: 채점기 한곳에서
 
@@ -147,27 +175,29 @@ class Recorder:
 
     def __init__(self, db_url: str):
         self.gb = Gradebook(db_url, course.COURSE_ID)
-        #: 과제 → (셀 id → 이름, 노트북 id → 이름, (노트북 이름, 셀 이름) → 배점)
-        self._layout: dict[str, tuple[dict[str, str], dict[str, str], dict[str, float]]] = {}
+        #: 과제 → (셀 id → 이름, 노트북 id → 이름, (노트북 이름, 셀 이름) → 배점, 서술형 답의 (노트북 이름, 셀 이름))
+        self._layout: dict[str, tuple[dict[str, str], dict[str, str], dict[str, float], set[tuple[str, str]]]] = {}
         #: 지금 트랜잭션에서 연 제출물 (늦은 제출 기록이 다시 찾지 않도록)
         self._open: dict[tuple[str, str], object] = {}
 
     def _cells(self, assignment_id: str):
         if assignment_id not in self._layout:
-            names, notebooks, max_scores = {}, {}, {}
+            names, notebooks, max_scores, written = {}, {}, {}, set()
             for nb in self.gb.find_assignment(assignment_id).notebooks:
                 notebooks[nb.id] = nb.name
                 for cell in (*nb.grade_cells, *nb.task_cells, *nb.solution_cells, *nb.source_cells):
                     names[cell.id] = cell.name
                 for cell in (*nb.task_cells, *nb.grade_cells):
                     max_scores[(nb.name, cell.name)] = float(cell.max_score)
-            self._layout[assignment_id] = (names, notebooks, max_scores)
+                # 점수 셀이면서 풀이 셀: 서술형 답(notebooks.is_written)
+                written |= {(nb.name, c.name) for c in nb.grade_cells} & {(nb.name, c.name) for c in nb.solution_cells}
+            self._layout[assignment_id] = (names, notebooks, max_scores, written)
         return self._layout[assignment_id]
 
     def record(self, assignment_id: str, student_id: str, notebook: str, marks: dict | None, scored: bool) -> Scores:
         """제출물 하나를 적습니다: 학생과 제출물을 찾거나 만들고, ``marks`` (:func:`score_notebook`)를 nbgrader의
         ``SaveAutoGrades`` 와 같이 적은 뒤, 점수를 매기지 않는 상태(``scored`` 가 거짓)면 모든 점수를 0으로 둡니다."""
-        names, notebooks, max_scores = self._cells(assignment_id)
+        names, notebooks, max_scores, written = self._cells(assignment_id)
         with _commit_deferred(self.gb.db), warnings.catch_warnings():
             # nbgrader의 add_submission이 제출물을 세션에 넣기 전에 관계를 읽어 나는 SQLAlchemy 경고(결과와 무관)
             warnings.simplefilter("ignore", category=SAWarning)
@@ -192,7 +222,14 @@ class Recorder:
                     for grade in grades.values():
                         grade.auto_score = 0
                         grade.needs_manual_grade = False
-                cells += [CellScore(name, _grade_score(g), max_scores[(nb_name, name)]) for name, g in grades.items()]
+                manual_comments = {names[c.cell_id]: c.manual_comment or "" for c in nb.comments}
+                for name, g in grades.items():
+                    is_written = (nb_name, name) in written
+                    cells.append(CellScore(
+                        name, _grade_score(g), max_scores[(nb_name, name)], written=is_written,
+                        pending=is_written and g.manual_score is None and g.auto_score is None,
+                        manual_score=None if g.manual_score is None else float(g.manual_score),
+                        comment=manual_comments.get(name, "") if is_written else ""))
             self.gb.db.flush()
         return Scores(sum(c.score for c in cells), sum(max_scores.values()), cells)
 
@@ -216,7 +253,7 @@ class Recorder:
         self.gb.db.flush()
         seconds = float(submission.total_seconds_late)
         penalty = float(penalty_of(seconds))
-        _, notebooks, _ = self._cells(assignment_id)
+        _, notebooks, _, _ = self._cells(assignment_id)
         for i, nb in enumerate(sorted(submission.notebooks, key=lambda n: notebooks[n.notebook_id])):
             nb.late_submission_penalty = (penalty or None) if i == 0 else None
         return seconds, penalty

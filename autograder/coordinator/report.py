@@ -17,8 +17,10 @@ from ..workdir import replaced_atomically
 from . import html_page
 from .feedback import Report
 
+#: ``manual_pending``: 아직 채점하지 않은 서술형 답의 배점 합. 0이 아니면 ``score`` 는 확정된 점수가 아닙니다
+#: (그 답은 0으로 들어 있음). 강사가 nbgrader formgrader로 채점한 뒤 ``grade`` 를 다시 돌리면 0이 됩니다.
 GRADE_COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "detail",
-                 "raw_score", "late_hours", "penalty"]
+                 "raw_score", "late_hours", "penalty", "manual_pending"]
 TEST_COLUMNS = ["student_id", "assignment_id", "function", "test", "grade_id", "score", "max_score", "message"]
 
 
@@ -29,7 +31,7 @@ def grade_rows(reports: list[Report]) -> list[dict[str, str]]:
         raw = r.score if r.raw_score is None else r.raw_score
         late = "" if r.late_hours is None else f"{r.late_hours:g}"
         rows.append(dict(zip(GRADE_COLUMNS, [r.student_id, r.assignment_id, f"{r.score:g}", f"{r.max_score:g}", r.status,
-                                             r.detail, f"{raw:g}", late, f"{r.penalty:g}"], strict=True)))
+                                             r.detail, f"{raw:g}", late, f"{r.penalty:g}", f"{r.pending:g}"], strict=True)))
     return rows
 
 
@@ -69,20 +71,21 @@ def write_timings(timings: list[dict], path: Path) -> None:
 
 
 def write_class(reports: list[Report], path: Path) -> None:
-    """반 전체 성적표: 학생 한 줄, 과제마다 점수, 합계."""
+    """반 전체 성적표: 학생 한 줄, 과제마다 점수, 합계, 만점 합계, 아직 채점하지 않은 서술형 답의 배점 합(``manual_pending``)."""
     aids = sorted({r.assignment_id for r in reports})
     by_student: dict[str, dict[str, Report]] = defaultdict(dict)
     for r in reports:
         by_student[r.student_id][r.assignment_id] = r
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", *aids, "total", "max_total"])
+        w.writerow(["student_id", *aids, "total", "max_total", "manual_pending"])
         for sid in sorted(by_student):
             mine = by_student[sid]
             scores = [f"{mine[a].score:g}" if a in mine else "" for a in aids]
             total = sum(r.score for r in mine.values())
             max_total = sum(r.max_score for r in mine.values())
-            w.writerow([sid, *scores, f"{total:g}", f"{max_total:g}"])
+            pending = sum(r.pending for r in mine.values())
+            w.writerow([sid, *scores, f"{total:g}", f"{max_total:g}", f"{pending:g}"])
 
 
 #: 테스트를 하나도 실행하지 못한 상태: 함수별 통계에서 빼고 따로 셉니다(읽을 수 없는 노트북이 "가장 흔한 실패"가 되지 않게).
@@ -284,10 +287,12 @@ def write_overview(reports: list[Report], path: Path) -> None:
         skipped = ungraded(reports, aid)
         late = [r for r in mine if r.late_hours]
         penalised = [r for r in late if r.penalty]
+        waiting = [r for r in mine if r.pending]
         parts.append(
             f"<h2>{e(aid)}</h2><p>제출 {len(mine)}개 · 평균 {mean:.1f} / {max_score:g}점 · 상태: "
             + ", ".join(f"{e(k)} {v}" for k, v in sorted(statuses.items()))
             + (f" · 늦은 제출 {len(late)}개(감점 {len(penalised)}개)" if late else "")
+            + (f" · 서술형 채점 대기 {len(waiting)}개" if waiting else "")
             + "</p><table><tr><th>함수</th><th>평균</th><th>만점 비율</th><th>가장 흔한 실패</th></tr>"
             + rows + "</table>"
             + _assignment_figures(reports, aid)
@@ -309,19 +314,27 @@ def write_overview(reports: list[Report], path: Path) -> None:
             cls = "" if r.scored else ' class="bad"'
             if r.scored and r.late_hours:
                 cls = ' class="late"'
+            elif r.scored and r.pending:
+                cls = ' class="pending"'
             late = ""
             if r.late_hours:
                 late = f" · 늦음 {r.late_hours:g}시간" + (f", 감점 {r.penalty:g}점" if r.penalty else "")
+            if r.pending:
+                late += f" · 서술형 {r.pending:g}점 채점 대기"
             tds += (f'<td{cls}><a href="{e(link)}">{r.score:g} / {r.max_score:g}</a>'
                     f'{"" if r.status == Status.OK else " · " + e(r.status)}{e(late)}</td>')
         body += f"<tr><td>{e(sid)}</td>{tds}</tr>"
     path.write_text(html_page.page("채점 개요", f"""<h1>채점 개요</h1>
 <p>학생 {len(students)}명 · 과제 {len(aids)}개 · 제출물 {len(reports)}개.
 점수를 누르면 그 학생이 받을 피드백이 열립니다. 빨간 칸은 0점 상태(시간 초과, 읽을 수 없는 노트북 등), 노란 칸은
-늦은 제출입니다. 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
+늦은 제출, 파란 칸은 서술형 답을 아직 채점하지 않은 제출물입니다(그 답은 점수에 0으로 들어 있습니다.
+nbgrader formgrader로 채점한 뒤 grade를 다시 돌리면 반영됩니다). 자세한 표: grades.csv, tests.csv, class.csv, summary/.</p>
 {_summary_block(grade_rows(reports))}
 {''.join(parts)}
 <h2>학생별 점수</h2><table><tr><th>학생</th>{head}</tr>{body}</table>""",
-                                   width="70rem", css=".bad{background:#fde8e6}.late{background:#fff6d6}.flag{background:#fde8e6}"
-                                   "figure{margin:1rem 0}figure img{max-width:100%;height:auto}"
-                                   "figcaption{font-size:.9rem;color:#444}"), encoding="utf-8")
+                                   width="70rem", css=_OVERVIEW_CSS), encoding="utf-8")
+
+
+#: 개요 쪽의 칸 색(0점 상태, 늦은 제출, 서술형 답 채점 대기, 눈여겨볼 테스트)과 그림
+_OVERVIEW_CSS = (".bad{background:#fde8e6}.late{background:#fff6d6}.pending{background:#e8f0fb}.flag{background:#fde8e6}"
+                 "figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#444}")

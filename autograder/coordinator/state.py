@@ -1,8 +1,9 @@
 """이어 채점하기: 제출물마다 '무엇을 채점했는지'(지문)와 그 결과를 결과 폴더에 남깁니다.
 
 같은 ``--out`` 으로 다시 채점하면, 지문이 같은 제출물(제출한 노트북과 옆의 파일, 과제 원본, 채점 제한, 마감 규칙,
-성적부 주소가 모두 그대로인 것)은 남겨 둔 결과를 그대로 쓰고 다시 채점하지 않습니다. 채점기가 도중에 죽어도
-기록을 마친 제출물의 결과는 남아 있으므로, 다시 돌리면 나머지만 채점합니다. ``--force`` 이면 모두 다시 채점합니다.
+성적부 주소, 강사가 성적부에 적은 서술형 점수와 의견이 모두 그대로인 것)은 남겨 둔 결과를 그대로 쓰고 다시 채점하지
+않습니다. 채점기가 도중에 죽어도 기록을 마친 제출물의 결과는 남아 있으므로, 다시 돌리면 나머지만 채점합니다.
+``--force`` 이면 모두 다시 채점합니다.
 
 결과는 ``OUT/.grading-state/<학생>/<과제>/<노트북>.json`` 에, 성적부 기록과 피드백까지 끝난 뒤에 원자적으로
 (임시 파일 → ``os.replace``) 씁니다. 채점기 오류(``grader_error``)는 일시적일 수 있어 남기지 않습니다.
@@ -17,11 +18,11 @@ from pathlib import Path
 
 from .. import workdir
 from ..status import Status
-from .feedback import Report, TestResult
+from .feedback import Report, TestResult, WrittenAnswer
 
 FOLDER = ".grading-state"
 #: 저장 형식의 판. 바뀌면 남겨 둔 결과는 모두 다시 채점합니다.
-VERSION = 2
+VERSION = 3
 
 
 @functools.cache
@@ -39,7 +40,8 @@ def grader_fingerprint() -> str:
 def fingerprint(job, settings: dict, folder_mb: float | None = None) -> str:
     """제출물 하나를 채점한 결과를 정하는 모든 것의 지문.
 
-    ``settings`` 는 채점기 쪽의 것(과제 원본의 지문, 제한, 격리 방식과 라이브러리 규칙, 마감 규칙, 성적부 주소)이고,
+    ``settings`` 는 채점기 쪽의 것(과제 원본의 지문, 제한, 격리 방식과 라이브러리 규칙, 마감 규칙, 성적부 주소,
+    성적부의 수동 점수와 의견)이고,
     여기에 채점기 코드와 nbgrader의 판(:func:`grader_fingerprint`)을 더합니다. 작업 폴더로 가는 파일은 모두 내용으로
     셉니다. 다만 크기 합이 ``folder_mb`` 를 넘으면 어차피 ``too_large`` 이므로 크기만 셉니다(5 GB를 읽지 않게)."""
     h = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
@@ -75,7 +77,8 @@ def load(out: Path, job, key: str) -> Report | None:
         if saved.get("key") != key:
             return None
         raw = saved["report"]
-        return Report(**{**raw, "status": Status(raw["status"]), "tests": [TestResult(**t) for t in raw["tests"]]})
+        return Report(**{**raw, "status": Status(raw["status"]), "tests": [TestResult(**t) for t in raw["tests"]],
+                         "written": [WrittenAnswer(**w) for w in raw["written"]]})
     except (AttributeError, KeyError, TypeError, ValueError):
         return None  # 옛 형식이거나 깨진 기록: 다시 채점합니다
 

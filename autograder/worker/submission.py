@@ -71,7 +71,9 @@ def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context:
             return Status(status).text
         return messages.failure_message(cell, authored.get(notebooks.grade_id(cell), frozenset()))
 
-    tests = [[notebooks.grade_id(c), message(c)] for c in nb.cells if notebooks.grade_id(c) and notebooks.is_grade(c)]
+    # 서술형 답은 테스트가 아니므로 빼고(점수는 marks에 있음), 답의 글은 code에 풀이 셀로 함께 갑니다.
+    tests = [[notebooks.grade_id(c), message(c)] for c in nb.cells
+             if notebooks.grade_id(c) and notebooks.is_grade(c) and not notebooks.is_written(c)]
     result = {"status": str(status), "detail": detail, "notes": task.get("notes", []), "marks": marks, "tests": tests,
               "code": {notebooks.grade_id(c): c.source for c in nb.cells if notebooks.is_solution(c)},
               "kernel_seconds": kernel_seconds}
