@@ -317,7 +317,7 @@ def test_overview_pictures_summary_and_item_analysis_from_a_real_batch(late_batc
     assert f"모두 통과한 테스트 {len(tests)}개(" in alts[2] and "아무도 통과하지 못한 테스트 0개" in alts[2]
     assert page.count(item_analysis.EVERYBODY_PASSES) == len(tests)
     assert page.index("먼저 볼 것") < page.index(f"<h2>{AID}</h2>")
-    assert "늦은 제출 3개(그중 감점 3개, 모두 26점), 수동 채점을 기다리는 제출물 0개입니다." in page
+    assert "늦은 제출 3개(그중 감점 3개, 모두 26점), 서술형 답의 채점을 기다리는 제출물 0개입니다." in page
 
 
 @pytest.mark.unit

@@ -1,4 +1,4 @@
-"""강사의 개요(overview.html): 문항 분석의 계산(손으로 센 예), 늦은 제출·수동 채점 대기 요약, 그림과 대체 글.
+"""강사의 개요(overview.html): 문항 분석의 계산(손으로 센 예), 늦은 제출·서술형 답 채점 대기 요약, 그림과 대체 글.
 
 실제 채점기로 만든 개요는 tests/test_instructor_tools.py(늦은 제출이 섞인 배치)가 확인합니다. 여기서는 채점 없이
 결과(``Report``)를 짜 맞춰, 아무도 통과하지 못한 테스트·모두 통과한 테스트·점수가 높은 학생이 더 많이 실패하는
@@ -126,7 +126,7 @@ def test_overview_pictures_are_inline_svg_with_korean_alt_text_and_no_script(pag
 def test_overview_shows_the_summary_first_and_flags_in_the_table(page):
     summary = page.index("먼저 볼 것")
     assert summary < page.index(f"<h2>{AID}</h2>")
-    assert "늦은 제출 1개(그중 감점 1개, 모두 1점), 수동 채점을 기다리는 제출물 0개입니다." in page
+    assert "늦은 제출 1개(그중 감점 1개, 모두 1점), 서술형 답의 채점을 기다리는 제출물 0개입니다." in page
     row = re.search(r'<tr class="flag"><td><code>hidden_broken</code>.*?</tr>', page).group(0)
     assert "-0.89" in row and item_analysis.NEGATIVE in row
     assert re.search(r'<tr class="flag"><td><code>hidden_never</code>.*?아무도 통과하지 못했습니다', page)

@@ -98,7 +98,7 @@ def test_a_stored_manual_score_and_comment_reach_every_output_on_resume(graded):
     assert (row["score"], row["max_score"], row["manual_pending"]) == ("21.5", "22", "0")
     assert (klass["answered"]["total"], klass["answered"]["manual_pending"]) == ("21.5", "0")
     assert (wide["answered"][AID], wide["answered"]["total"], wide["answered"]["manual_pending"]) == ("21.5", "21.5", "0")
-    assert "21.5 / 22" in overview and "채점 대기" not in overview
+    assert "21.5 / 22" in overview and "점 채점 대기" not in overview and "채점을 기다리는 제출물 0개" in overview
     text = export_public.html_text(page)
     assert "1.5 / 2점 (강사가 채점)" in text and COMMENT in text and "채점 대기" not in text
     # 성적부가 바뀐 제출물만 다시 기록하고, 바뀌지 않은 빈 학생본은 남겨 둔 결과를 씁니다

@@ -151,15 +151,15 @@ def _number(text: str | None) -> float:
         return 0.0
 
 
-#: 수동 채점을 기다리는 점수(서술형 답안)의 grades.csv 열. 이 열이 없는 grades.csv(수동 채점 답안이 없는 과정)에서는 0으로 봅니다.
+#: 채점을 기다리는 서술형 답의 배점 합을 적는 grades.csv 열. 이 열이 없는 grades.csv(예전 결과)에서는 0으로 봅니다.
 MANUAL_PENDING = "manual_pending"
 
 
 def late_and_manual_summary(rows: list[dict[str, str]]) -> list[dict]:
-    """과제마다(그리고 맨 끝에 합계 한 줄, ``assignment_id`` 가 None) 늦은 제출, 감점, 수동 채점 대기.
+    """과제마다(그리고 맨 끝에 합계 한 줄, ``assignment_id`` 가 None) 늦은 제출, 감점, 서술형 답 채점 대기.
 
     ``rows`` 는 grades.csv의 줄입니다(:func:`grade_rows` 나 :func:`read_csv`). 늦은 제출은 ``late_hours`` 가 0보다
-    큰 줄, 감점은 ``penalty`` 가 0보다 큰 줄, 수동 채점 대기는 :data:`MANUAL_PENDING` 열이 0보다 큰 줄입니다."""
+    큰 줄, 감점은 ``penalty`` 가 0보다 큰 줄, 서술형 답 채점 대기는 :data:`MANUAL_PENDING` 열이 0보다 큰 줄입니다."""
     def count(mine: list[dict[str, str]], aid: str | None) -> dict:
         late = [r for r in mine if _number(r.get("late_hours")) > 0]
         penalised = [r for r in late if _number(r.get("penalty")) > 0]
@@ -198,9 +198,9 @@ def _summary_block(rows: list[dict[str, str]]) -> str:
                  + f"</td><td>{manual}</td></tr>")
     return ('<h2 id="summary">먼저 볼 것</h2>'
             f"<p>늦은 제출 {total['late']}개(그중 감점 {total['penalised']}개, 모두 {total['penalty_points']:g}점), "
-            f"수동 채점을 기다리는 제출물 {total['manual_pending']}개입니다.</p>"
+            f"서술형 답의 채점을 기다리는 제출물 {total['manual_pending']}개입니다.</p>"
             "<table><tr><th>과제</th><th>제출</th><th>늦은 제출</th><th>감점한 제출(감점 합)</th>"
-            f"<th>수동 채점 대기(점수 합)</th></tr>{body}</table>")
+            f"<th>서술형 답을 채점할 제출(배점 합)</th></tr>{body}</table>")
 
 
 def _assignment_figures(reports: list[Report], aid: str) -> str:
@@ -267,7 +267,7 @@ def _assignment_figures(reports: list[Report], aid: str) -> str:
 
 
 def write_overview(reports: list[Report], path: Path) -> None:
-    """강사용 개요 쪽: 맨 위에 늦은 제출·수동 채점 대기 요약, 과제마다 상태 집계와 그림(총점 분포, 함수별 통과율,
+    """강사용 개요 쪽: 맨 위에 늦은 제출·서술형 답 채점 대기 요약, 과제마다 상태 집계와 그림(총점 분포, 함수별 통과율,
     문항 분석)과 표, 끝에 학생별 점수와 피드백 링크. 자바스크립트 없는 파일 하나입니다."""
     e = html.escape
     aids = sorted({r.assignment_id for r in reports})
