@@ -144,6 +144,7 @@ def graded(tmp_path_factory):
     first = autograder("grade", str(subs), "--out", str(out), "--jobs", "2")
     assert first.returncode == 0, first.stderr
     assert "서술형 답을 아직 채점하지 않은 제출물 1개" in first.stdout
+    assert f"{out}에서 jupyter lab을 띄워 nbgrader formgrader로 채점한 뒤" in first.stdout
     before = _tables(out)
     seen = _grade_in_formgrader(out, tmp)
     resumed = autograder("grade", str(subs), "--out", str(out), "--jobs", "2")
@@ -160,6 +161,8 @@ def test_formgrader_opens_the_results_folder_and_lists_what_awaits_a_grade(grade
     seen = graded[3]
     assert "nbgrader.server_extensions.formgrader | extension was successfully loaded" in seen["log"]
     assert "course directory root is not a subdirectory" not in seen["log"]
+    # README가 강사에게 주는 명령이 이 테스트가 띄운 것(결과 폴더에서 jupyter lab)입니다
+    assert "cd results/ && ../.venv/bin/jupyter lab" in (course.REPO / "README.md").read_text(encoding="utf-8")
     assignment = seen["assignments"][AID]
     assert (assignment["max_score"], assignment["max_written_score"]) == (22.0, 2.0)
     subs = seen["submissions"]
