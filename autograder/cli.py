@@ -239,7 +239,8 @@ def _grade(args) -> int:
     waiting = [r for r in reports if r.pending]
     if waiting:  # 0점이 아니라 아직 매기지 않은 점수: 종료 상태는 바꾸지 않습니다
         print(f"서술형 답을 아직 채점하지 않은 제출물 {len(waiting)}개 (grades.csv의 manual_pending). "
-              "nbgrader formgrader로 채점한 뒤 같은 명령을 다시 돌리면 점수와 의견이 반영됩니다.")
+              f"{args.out}에서 jupyter lab을 띄워 nbgrader formgrader로 채점한 뒤 같은 명령을 다시 돌리면 점수와 의견이 "
+              "반영됩니다.")
     for detail in collisions:  # 진행 기록에 묻히지 않게 끝에서 한 번 더
         print(f"경고: {detail}")
     return PROBLEMS if bad else OK

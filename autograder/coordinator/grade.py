@@ -29,7 +29,7 @@ from .. import course, messages, notebooks
 from ..limits import Limits
 from ..status import Status
 from ..worker import submission
-from . import deadlines, dispatch, exchange, export, feedback, ids, report, state
+from . import deadlines, dispatch, exchange, export, feedback, formgrader, ids, report, state
 from .gradebook import Book, Recorder
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,10 @@ class Grader:
                  force: bool = False):
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
-        self.db_url = db_url or f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
+        default_db_url = f"sqlite:///{(self.out / 'gradebook.db').resolve()}"
+        self.db_url = db_url or default_db_url
+        # 결과 폴더를 formgrader가 여는 과정 폴더로(서술형 답을 채점하는 곳): OUT/nbgrader_config.py
+        formgrader.write_config(self.out, self.db_url, default_db_url)
         self.limits = limits or Limits()
         self.jobs = max(1, jobs)
         self.progress = sys.stderr.isatty() if progress is None else progress
