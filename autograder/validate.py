@@ -123,7 +123,8 @@ def self_check(path: Path, limits: Limits | None = None, on_start=None) -> SelfC
             # 서술형 답은 자동으로 채점하지 않으므로 종료 상태에 넣지 않고, 빈 답인지만 알려 줍니다.
             points = f"{notebooks.nbgrader_meta(cell).get('points', 0):g}점"
             if cell.source.strip() == sources.get(gid, "").strip():
-                out.written.append(f"  ✎ {gid}: 아직 답을 쓰지 않았습니다. 서술형 답은 강사가 채점합니다 ({points}, 빈 답은 0점).")
+                out.written.append(f"  ✎ {gid}: 아직 답을 쓰지 않았습니다. 서술형 답은 강사가 채점합니다 "
+                                   f"({points}, 빈 답은 0점).")
             else:
                 out.written.append(f"  ✎ {gid}: 서술형 답은 강사가 채점합니다 ({points}).")
             continue

@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import sys
 import traceback
@@ -294,10 +295,8 @@ def serve(text: str) -> None:
         answer = {"error": _describe(exc), "probe": True}
     # 학생 함수가 print한 것이 답보다 먼저 가도록(채점 쪽이 테스트 셀의 출력 순서를 그대로 적습니다)
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(Exception):  # 학생이 바꿔 놓은 stdout일 수 있습니다
             stream.flush()
-        except Exception:  # noqa: BLE001 (학생이 바꿔 놓은 stdout일 수 있습니다)
-            pass
     publish_display_data({MIME: json.dumps(answer)})
 
 

@@ -117,7 +117,8 @@ def _no_result(stderr_tail: str) -> str:
 def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaphore | None,
                preload: tuple[str, ...] = ()) -> tuple[float, bool, str]:
     """실행 프로세스를 띄워 ``request`` (``tmp/request.json``)를 맡기고 끝날 때까지 기다립니다. 결과 파일은 ``tmp`` 에
-    남습니다. ``preload``: 포크 서버가 갈라 내기 전에 불러 둘 모듈(테스트 셀이 쓰는 것). 돌려주는 값: (칸을 얻은 때부터 든 시간, 노트북 시간 제한에 걸려 끝냈는지, 실행 프로세스 stderr의 끝 세 줄)."""
+    남습니다. ``preload``: 포크 서버가 갈라 내기 전에 불러 둘 모듈(테스트 셀이 쓰는 것). 돌려주는 값: (칸을 얻은 때부터
+    든 시간, 노트북 시간 제한에 걸려 끝냈는지, 실행 프로세스 stderr의 끝 세 줄)."""
     start = time.monotonic()
     request["out"] = str(tmp)
     (tmp / "request.json").write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")

@@ -184,7 +184,7 @@ def _preload(names) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 importlib.import_module(name)
-        except BaseException:  # noqa: BLE001 (어떤 모듈이든 서버를 멈추게 두지 않습니다)
+        except BaseException:  # 어떤 모듈이든 서버를 멈추게 두지 않습니다
             _failed.add(name)
 
 
