@@ -110,7 +110,8 @@ def self_check(path: Path, limits: Limits | None = None, on_start=None) -> SelfC
         except notebooks.SubmissionError as exc:
             out.error = exc.detail
             return out
-        result = execute.run(nb, work, limits)
+        # 과제의 준비 셀과 공개 테스트가 부르는 모듈(torch 등)은 커널이 뜨면서 바로 불러 둡니다(출제자의 셀에서 읽음).
+        result = execute.run(nb, work, limits, fork_server=False, kernel_imports=tuple(notebooks.test_imports(reference)))
     if result.status != Status.OK:
         out.error = f"실행을 끝내지 못했습니다: {result.detail}"
     authored = messages.authored_by_test(reference)

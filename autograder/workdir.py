@@ -89,3 +89,11 @@ def replaced_atomically(path: Path):
     with tmp.open("w", newline="", encoding="utf-8") as f:
         yield f
     os.replace(tmp, path)
+
+
+def write_json(path: Path, data: dict) -> None:
+    """도중에 죽어도 반쯤 쓴 파일이 남지 않게(:func:`replaced_atomically`) JSON으로 씁니다."""
+    import json
+
+    with replaced_atomically(path) as f:
+        json.dump(data, f, ensure_ascii=False)

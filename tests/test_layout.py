@@ -10,7 +10,7 @@ import pytest
 import autograder
 
 PACKAGE = Path(autograder.__file__).resolve().parent
-SHARED = {"course", "limits", "status", "notebooks", "workdir", "messages", "webfont"}
+SHARED = {"course", "limits", "status", "notebooks", "workdir", "messages", "webfont", "startup"}
 #: 수준마다 import해도 되는 autograder의 부분
 ALLOWED = {
     "kernel": {"kernel"},

@@ -10,7 +10,8 @@
     __import__("autograder.kernel.probe").kernel.probe.serve_input()
 
 요청 자체(JSON)는 stdin 채널의 input_request에 답하는 값으로 하나씩 오고, :data:`END` 가 오면 실행이 끝납니다
-(:func:`serve_input`). 응답은 요청마다 MIME 형식 :data:`MIME` 의 display_data 하나입니다. 학생 함수가 믿을 수
+(:func:`serve_input`). 응답은 다음 요청을 기다리는 input_request의 prompt에 실려 갑니다(:data:`REQUEST_PROMPT` 뒤에
+JSON). 그래서 요청 하나가 메시지 두 개(답과 다음 요청)로 끝나고, 출력 스레드를 거치지 않습니다. 학생 함수가 믿을 수
 있는 쪽의 함수(바꿔 끼운 참조 구현, 인자로 받은 함수)를 부르면, 탐침은 커널의 stdin 채널(input_request)로 그
 호출을 믿을 수 있는 쪽에 넘기고 답을 기다립니다(:class:`Callback`).
 
@@ -25,7 +26,6 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
 import json
 import sys
 import traceback
@@ -33,7 +33,6 @@ import warnings
 
 from . import wire
 
-MIME = "application/x-autograder-result+json"
 #: 콜백 요청을 input_request의 prompt에 실을 때의 머리말
 CALLBACK_PREFIX = "\x00autograder-callback:"
 #: 요청을 stdin 채널로 받을 때의 prompt(:func:`serve_input`)
@@ -229,24 +228,21 @@ END = '{"op": "end"}'
 
 
 def serve_input() -> None:
-    """요청을 stdin 채널(input_request)로 하나씩 받아 처리하고, :data:`END` 를 받으면 끝냅니다.
+    """요청을 stdin 채널(input_request)로 하나씩 받아 처리하고, :data:`END` 를 받으면 끝냅니다. 답은 다음 요청을
+    청하는 input_request의 prompt에 실어 보냅니다.
 
     믿을 수 있는 쪽은 테스트 셀 하나에서 실행 요청을 한 번만 보내고, 그 셀의 요청(학생 함수 호출 수백 번일 수도
     있음)을 모두 이 반복 하나로 처리합니다. 실행 요청마다 IPython이 셀을 실행하는 일(기록, 변환, 이벤트, 상태
     알림)을 되풀이하지 않으므로 요청 하나가 몇 밀리초 빨라집니다. 요청을 실행 코드에 문자열로 넣지 않는 까닭은
     IPython이 큰 배열(수백 kB)을 담은 코드를 변환·컴파일하느라 0.15초씩 들기 때문입니다."""
     kernel = get_ipython().kernel  # noqa: F821 (IPython이 넣어 주는 이름)
-    while True:
-        text = kernel.raw_input(REQUEST_PROMPT)
-        if text == END:
-            return
-        serve(text)
+    text = kernel.raw_input(REQUEST_PROMPT)
+    while text != END:
+        text = kernel.raw_input(REQUEST_PROMPT + serve(text))
 
 
-def serve(text: str) -> None:
-    """요청 하나를 처리하고 결과를 :data:`MIME` 의 display_data로 알립니다."""
-    from IPython.display import publish_display_data
-
+def serve(text: str) -> str:
+    """요청 하나를 처리하고 답을 JSON으로 돌려줍니다."""
     try:
         request = json.loads(text)
         op = request["op"]
@@ -293,11 +289,7 @@ def serve(text: str) -> None:
             answer = {"error": ["builtins", "ValueError", f"모르는 요청 {op!r}", ""]}
     except Exception as exc:
         answer = {"error": _describe(exc), "probe": True}
-    # 학생 함수가 print한 것이 답보다 먼저 가도록(채점 쪽이 테스트 셀의 출력 순서를 그대로 적습니다)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):  # 학생이 바꿔 놓은 stdout일 수 있습니다
-            stream.flush()
-    publish_display_data({MIME: json.dumps(answer)})
+    return json.dumps(answer)
 
 
 #: 학생 이름으로 보지 않는 IPython의 이름

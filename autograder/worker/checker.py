@@ -453,7 +453,10 @@ class Checker:
             self._session = None
 
     async def _exchange(self, text: str) -> str | None:
-        """요청 ``text`` 하나를 보내고 답을 기다립니다. ``probe.END`` 면 모음이 끝날 때까지 기다리고 None."""
+        """요청 ``text`` 하나를 보내고 답을 기다립니다. ``probe.END`` 면 모음이 끝날 때까지 기다리고 None.
+
+        커널은 다음 요청을 청하는 input_request의 prompt(``probe.REQUEST_PROMPT`` 뒤)에 앞 요청의 답을 실어 보냅니다.
+        첫 input_request에는 답이 없습니다. 학생 함수가 쓴 출력(iopub의 stream)은 도착하는 대로 이 셀의 출력에 모읍니다."""
         kc, km = self.client.kc, self.client.km
         if self._session is None:
             if text == probe.END:
@@ -482,13 +485,14 @@ class Checker:
                 msg = await kc.get_stdin_msg(timeout=0)
                 if msg["msg_type"] == "input_request":
                     prompt = str(msg["content"].get("prompt", ""))
-                    if prompt != probe.REQUEST_PROMPT:
+                    if not prompt.startswith(probe.REQUEST_PROMPT):
                         kc.input(self._callback(prompt))
-                    elif pending is not None:
+                    elif pending is not None:  # 커널이 요청을 기다립니다(모음의 처음, 또는 닫으려고 기다림)
                         kc.input(pending)
                         pending = None
-                    else:  # 답을 보낸 커널이 다음 요청을 기다립니다(답이 아직 오는 중일 수 있음)
+                    else:  # 답: 커널은 이제 다음 요청을 기다립니다
                         self._ready = True
+                        return prompt[len(probe.REQUEST_PROMPT):]
             if kc.iopub_channel.socket in ready:
                 msg = await kc.get_iopub_msg(timeout=0)
                 if msg.get("parent_header", {}).get("msg_id") != session:
@@ -496,8 +500,6 @@ class Checker:
                 kind, content = msg["msg_type"], msg["content"]
                 if kind == "stream" and self._capture is not None:
                     self._capture.write("stderr" if content.get("name") == "stderr" else "stdout", str(content.get("text", "")))
-                elif kind == "display_data" and probe.MIME in content.get("data", {}) and text != probe.END:
-                    return content["data"][probe.MIME]
                 elif kind == "status" and content.get("execution_state") == "idle":
                     self._session = None  # 모음이 끝났습니다(닫았거나, 학생 코드가 끝내 버렸거나)
                     return None

@@ -44,7 +44,8 @@ class ExecResult:
     kernel_log: str = ""
 
 
-def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaphore | None = None) -> ExecResult:
+def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaphore | None = None,
+        fork_server: bool = True, kernel_imports: tuple[str, ...] = ()) -> ExecResult:
     """노트북을 실행 프로세스에서 실행하고 결과를 돌려줍니다(학생의 자가 점검과 테스트가 씁니다).
 
     실행 중의 문제(시간 초과, 커널 종료, 실행 프로세스가 결과 없이 끝남)는 예외가 아니라 ``ExecResult.status``
@@ -53,12 +54,17 @@ def run(nb: NotebookNode, workdir: Path, limits: Limits, slots: threading.Semaph
     ``slots`` (동시에 실행할 노트북 수만큼의 세마포어)를 주면, 자식 프로세스와 커널은 바로 띄우되 셀 실행은
     칸 하나를 얻은 뒤에 시작합니다. 그래서 커널이 뜨는 시간이 앞 노트북의 실행과 겹칩니다. 노트북 전체 시간
     제한과 ``seconds`` 는 칸을 얻은 때부터 셉니다.
+
+    ``fork_server`` 가 거짓이면 포크 서버 대신 새 파이썬으로 실행합니다: 노트북 하나만 실행하는 자가 점검에서는 포크
+    서버가 미리 불러 두는 모듈(채점에만 쓰는 것 포함)을 기다릴 까닭이 없습니다. ``kernel_imports``: 커널이 뜨면서 바로
+    불러 둘 모듈(``runner.execute_notebook``).
     """
     with tempfile.TemporaryDirectory(prefix="exec-") as tmp:
         tmp = Path(tmp)
         nbformat.write(nb, str(tmp / "in.ipynb"))
-        request = {"notebook": str(tmp / "in.ipynb"), "workdir": str(workdir), "limits": asdict(limits)}
-        seconds, timed_out, tail = _run_child(request, tmp, limits, slots)
+        request = {"notebook": str(tmp / "in.ipynb"), "workdir": str(workdir), "limits": asdict(limits),
+                   "kernel_imports": list(kernel_imports)}
+        seconds, timed_out, tail = _run_child(request, tmp, limits, slots, fork_server=fork_server)
         if timed_out:
             return ExecResult(nb, Status.TIMEOUT, _notebook_timeout(limits), seconds)
         info = _read_result(tmp / "result.json")
@@ -115,7 +121,7 @@ def _no_result(stderr_tail: str) -> str:
 
 
 def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaphore | None,
-               preload: tuple[str, ...] = ()) -> tuple[float, bool, str]:
+               preload: tuple[str, ...] = (), fork_server: bool = True) -> tuple[float, bool, str]:
     """실행 프로세스를 띄워 ``request`` (``tmp/request.json``)를 맡기고 끝날 때까지 기다립니다. 결과 파일은 ``tmp`` 에
     남습니다. ``preload``: 포크 서버가 갈라 내기 전에 불러 둘 모듈(테스트 셀이 쓰는 것). 돌려주는 값: (칸을 얻은 때부터
     든 시간, 노트북 시간 제한에 걸려 끝냈는지, 실행 프로세스 stderr의 끝 세 줄)."""
@@ -130,7 +136,7 @@ def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaph
         os.mkfifo(tmp / "go", 0o600)
         go_fd = os.open(tmp / "go", os.O_RDWR)
         argv += ["--go", str(tmp / "go")]
-    proc = _start_child(argv, tmp / "stderr.txt", preload)
+    proc = _start_child(argv, tmp / "stderr.txt", preload, fork_server)
     with _live_lock:
         _live.add(proc)
     held, timed_out = False, False
@@ -185,16 +191,17 @@ def grade_packed(task: dict, files: dict[str, bytes], context: str, limits: dict
     return result
 
 
-def _start_child(argv: list[str], stderr_path: Path, preload: tuple[str, ...] = ()):
+def _start_child(argv: list[str], stderr_path: Path, preload: tuple[str, ...] = (), fork_server: bool = True):
     """실행 프로세스를 띄웁니다. ``pid`` 와 ``wait(timeout)`` 이 있는 객체를 돌려줍니다.
 
     노트북마다 새 프로세스, 새 세션인 것은 같지만, 모듈을 미리 불러 둔 포크 서버에서 갈라 내므로
     파이썬을 새로 띄우는 비용이 없습니다. 그것이 안 되면 새 파이썬을 띄우고, 그 사실을 한 번 알립니다.
     """
-    try:
-        return forkserver.ForkServer.shared().spawn(argv, stderr_path, preload)
-    except OSError as exc:
-        _say_once("fork", "포크 서버를 쓸 수 없어 노트북마다 새 파이썬으로 실행합니다(노트북마다 약 3초 더 듭니다): %s", exc)
+    if fork_server:
+        try:
+            return forkserver.ForkServer.shared().spawn(argv, stderr_path, preload)
+        except OSError as exc:
+            _say_once("fork", "포크 서버를 쓸 수 없어 노트북마다 새 파이썬으로 실행합니다(노트북마다 약 3초 더 듭니다): %s", exc)
     with open(stderr_path, "wb") as err:
         return subprocess.Popen(
             [sys.executable, "-m", "autograder.worker.runner", *argv], stdout=subprocess.DEVNULL, stderr=err,

@@ -19,12 +19,12 @@ import traceback
 from pathlib import Path
 
 from .. import course
-from . import runner
 
-#: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다
-#: (jsonschema가 불러오는 rfc3987_syntax가 문법을 컴파일하는 데만 2초).
-_WARM_MODULES = ("autograder.worker.sandbox", "autograder.worker.submission", "autograder.worker.checker",
-                 "nbgrader.preprocessors", "nbclient.exceptions", "jupyter_core.utils", "matplotlib.font_manager")
+#: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbgrader(와 그것이 불러오는 jupyter_server)를 불러오면
+#: CPU로 1초 넘게 듭니다.
+_WARM_MODULES = ("autograder.worker.runner", "autograder.worker.sandbox", "autograder.worker.submission",
+                 "autograder.worker.checker", "nbgrader.preprocessors", "nbclient.exceptions", "jupyter_core.utils",
+                 "matplotlib.font_manager")
 
 
 def warm_up() -> None:
@@ -128,6 +128,9 @@ def serve() -> int:
     _die_with_parent()
     for name in _WARM_MODULES:
         importlib.import_module(name)
+    from . import runner
+
+    runner.executor_class()
     children: set[int] = set()
     for line in sys.stdin:
         request = json.loads(line)
@@ -151,6 +154,8 @@ def serve() -> int:
                 os.dup2(null, 0)
                 os.dup2(null, 1)
                 os.dup2(err, 2)
+                from . import runner
+
                 code = runner.main(request["argv"])
             except BaseException:
                 traceback.print_exc()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import functools
 import json
 import os
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,11 +21,17 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
-from nbgrader.preprocessors import Execute
 
-from .. import notebooks
+from .. import notebooks, workdir
 from ..limits import Limits
 from ..status import Status
+
+#: 커널을 nbclient보다 먼저 띄울 때 주는 인자: nbclient가 파이썬 커널을 띄울 때 주는 것(nbgrader Execute의
+#: ``extra_arguments`` 와 ``--HistoryManager.hist_file``)과 같습니다(tests/test_sandbox.py가 확인합니다).
+KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
+
+#: 커널에 미리 불러 둘 수 있는 모듈 이름의 모양
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 #: 노트북이 실행되는 커널에 주는 환경 변수(스레드 수는 Limits.thread_env가 더합니다).
 KERNEL_ENV = {
@@ -48,7 +56,8 @@ class Outcome:
 
 
 def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
-                     go: Callable[[], bool] | None = None, phases: list[dict] | None = None) -> Outcome:
+                     go: Callable[[], bool] | None = None, phases: list[dict] | None = None,
+                     kernel_imports: tuple[str, ...] = ()) -> Outcome:
     """이 프로세스에서 노트북을 실행합니다 (자식 프로세스 안에서 부름).
 
     ``phases`` 가 없으면 모든 셀을 커널에서 실행합니다(학생의 자가 점검). 채점이면 ``phases`` (과제의 라이브러리
@@ -58,9 +67,11 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
 
     커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. ``Outcome.isolation`` 은 실제로 걸린 격리의 설명.
     ``go`` 가 있으면 첫 커널을 먼저 띄워 두고, ``go()`` 가 돌아온 뒤에 셀을 실행합니다(거짓이면 실행하지 않음).
+    ``kernel_imports`` (자가 점검만): 커널이 뜨면서 바로 불러 둘 모듈. 과제의 준비 셀이 부를 torch 같은 모듈을 이
+    프로세스가 실행기를 준비하는 동안 불러 둡니다.
     """
     if not phases:
-        return _execute(nb, workdir, limits, go, None)
+        return _execute(nb, workdir, limits, go, None, kernel_imports=kernel_imports)
     claimed: set[str] = set()
     results = []
     for i, phase in enumerate(phases):
@@ -95,44 +106,52 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
 STREAM_CAP = 2_000_000
 
 
-class _TrustedExecute(Execute):
-    """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.worker.checker.Checker` 로 돌립니다.
-    학생 셀의 출력은 셀마다 :data:`STREAM_CAP` 까지만 받습니다."""
+@functools.cache
+def executor_class() -> type:
+    """nbgrader의 ``Execute`` 를 이어받은 실행기 클래스(:class:`_TrustedExecute`). nbgrader의 전처리기 모음을 불러오는 데
+    1초 남짓 들므로, 커널을 먼저 띄워 놓고(:func:`_execute`) 그동안 불러옵니다."""
+    from nbgrader.preprocessors import Execute
 
-    grades = None  # 테스트 셀 → 이 단계가 채점하는지
+    class _TrustedExecute(Execute):
+        """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.worker.checker.Checker` 로 돌립니다.
+        학생 셀의 출력은 셀마다 :data:`STREAM_CAP` 까지만 받습니다."""
 
-    def output(self, outs, msg, display_id, cell_index):
-        if msg["msg_type"] == "stream":
-            sizes = self.__dict__.setdefault("stream_sizes", {})
-            sizes[cell_index] = sizes.get(cell_index, 0) + len(msg["content"].get("text", ""))
-            if sizes[cell_index] > STREAM_CAP:
-                return None
-        return super().output(outs, msg, display_id, cell_index)
+        grades = None  # 테스트 셀 → 이 단계가 채점하는지
 
-    def flooded(self) -> dict[int, int]:
-        """출력이 상한을 넘은 셀(번호 → 글자 수)."""
-        return {i: n for i, n in self.__dict__.get("stream_sizes", {}).items() if n > STREAM_CAP}
+        def output(self, outs, msg, display_id, cell_index):
+            if msg["msg_type"] == "stream":
+                sizes = self.__dict__.setdefault("stream_sizes", {})
+                sizes[cell_index] = sizes.get(cell_index, 0) + len(msg["content"].get("text", ""))
+                if sizes[cell_index] > STREAM_CAP:
+                    return None
+            return super().output(outs, msg, display_id, cell_index)
 
-    def preprocess_cell(self, cell, resources, index):
-        from . import checker
+        def flooded(self) -> dict[int, int]:
+            """출력이 상한을 넘은 셀(번호 → 글자 수)."""
+            return {i: n for i, n in self.__dict__.get("stream_sizes", {}).items() if n > STREAM_CAP}
 
-        if self.grades is None:
-            return super().preprocess_cell(cell, resources, index)
-        if getattr(self, "checker", None) is None:
-            self.checker = checker.Checker(self, self.timeout)
-        if cell.cell_type == "code" and notebooks.is_grade(cell):
-            if self.grades(cell):
-                self.checker.run_test(cell)
-            return cell, self.resources
-        cell, resources = super().preprocess_cell(cell, resources, index)
-        self.checker.kernel_changed()
-        if checker.is_setup(cell):
-            self.checker.run_setup(cell)
-        return cell, resources
+        def preprocess_cell(self, cell, resources, index):
+            from . import checker
+
+            if self.grades is None:
+                return super().preprocess_cell(cell, resources, index)
+            if getattr(self, "checker", None) is None:
+                self.checker = checker.Checker(self, self.timeout)
+            if cell.cell_type == "code" and notebooks.is_grade(cell):
+                if self.grades(cell):
+                    self.checker.run_test(cell)
+                return cell, self.resources
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            self.checker.kernel_changed()
+            if checker.is_setup(cell):
+                self.checker.run_setup(cell)
+            return cell, resources
+
+    return _TrustedExecute
 
 
 def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], bool] | None,
-             grades: Callable | None, forbid: tuple[str, ...] = ()) -> Outcome:
+             grades: Callable | None, forbid: tuple[str, ...] = (), kernel_imports: tuple[str, ...] = ()) -> Outcome:
     from jupyter_core.utils import run_sync
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -142,26 +161,25 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
     os.environ.update(env)
     km, isolation = None, "없음 (격리하지 않음)"
     if limits.isolation != "none":
-        # 커널에 matplotlib 글꼴 캐시를 복사해 주므로, 없으면 여기서 한 번 만들어 둡니다.
-        import matplotlib.font_manager  # noqa: F401
-
+        sandbox.ensure_matplotlib_font_cache()  # 커널에 복사해 줄 글꼴 캐시
         km, isolation = sandbox.make_kernel_manager(
             workdir,
             limits,
             deny_paths=[Path(p) for p in limits.deny_paths if Path(p).exists()],
             isolation=limits.isolation, env=env, forbid=forbid,
         )
-    ep = _TrustedExecute(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True,
-                         iopub_timeout=30)
-    ep.grades = grades
-    resources = {"metadata": {"path": str(workdir)}}
     out = Outcome(nb, Status.OK, "", isolation)
+    ep = None
     try:
-        if go is not None and km is not None:
-            # 커널이 뜨는 동안(0.5초 남짓) 앞 노트북이 실행 칸을 쓰고 있습니다. nbclient는 이미 뜬 커널을 그대로 쓰므로,
-            # nbclient가 파이썬 커널을 띄울 때와 같은 인자를 줍니다.
-            args = [*ep.extra_arguments, f"--HistoryManager.hist_file={ep.ipython_hist_file}"]
-            run_sync(km.start_kernel)(extra_arguments=args, cwd=str(workdir))
+        if km is not None:
+            # 커널을 먼저 띄웁니다: 커널이 뜨는 동안(0.5초 남짓) 이 프로세스는 실행기를 준비하고, --jobs 이면 앞 노트북이
+            # 실행 칸을 씁니다. nbclient는 이미 뜬 커널을 그대로 씁니다.
+            preload = [f"--IPKernelApp.exec_lines=import {name}" for name in kernel_imports if _MODULE.fullmatch(name)]
+            run_sync(km.start_kernel)(extra_arguments=[*KERNEL_ARGS, *preload], cwd=str(workdir))
+        ep = executor_class()(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={},
+                              allow_errors=True, iopub_timeout=30)
+        ep.grades = grades
+        resources = {"metadata": {"path": str(workdir)}}
         if go is not None and not go():
             out.status, out.detail = Status.GRADER_ERROR, "채점기가 실행을 취소했습니다."
         else:
@@ -186,7 +204,7 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             with contextlib.suppress(Exception):  # 커널이 이미 없을 수 있습니다
                 run_sync(km.shutdown_kernel)(now=True)
             km.remove_rundir()
-    for index, size in sorted(ep.flooded().items()):
+    for index, size in sorted(ep.flooded().items() if ep is not None else ()):
         out.notes.append(f"셀 {index + 1}의 출력이 너무 많아({size:,}자) 앞의 {STREAM_CAP:,}자만 남겼습니다.")
     if out.status == Status.KERNEL_DIED and km is not None:
         # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용으로만 돌려줍니다.
@@ -212,9 +230,9 @@ def main(argv: list[str]) -> int:
     limits = Limits.from_dict(request["limits"])
     go = (lambda: _wait_for_go(args.go)) if args.go else None
 
-    def run(nb: NotebookNode, phases: list[dict] | None = None) -> Outcome:
+    def run(nb: NotebookNode, phases: list[dict] | None = None, kernel_imports: tuple[str, ...] = ()) -> Outcome:
         try:
-            return execute_notebook(nb, work, limits, go=go, phases=phases)
+            return execute_notebook(nb, work, limits, go=go, phases=phases, kernel_imports=kernel_imports)
         except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다
             return Outcome(nb, Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:500])
 
@@ -228,13 +246,12 @@ def main(argv: list[str]) -> int:
         except Exception as exc:  # 정리나 점수 셈의 실패: 채점기 오류로 알리고, 강사용 기록에 트레이스백을 남깁니다
             result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], task)
             result["traceback"] = traceback.format_exc()
-        submission.write_json(out / "result.json", result)
+        workdir.write_json(out / "result.json", result)
         return 0
-    from .submission import write_json
-
-    outcome = run(nbformat.read(request["notebook"], as_version=4))
-    write_json(out / "result.json", {"status": str(outcome.status), "detail": outcome.detail, "isolation": outcome.isolation,
-                                     "kernel_log": outcome.kernel_log, "notebook": nbformat.writes(outcome.nb)})
+    outcome = run(nbformat.read(request["notebook"], as_version=4), kernel_imports=tuple(request.get("kernel_imports", ())))
+    workdir.write_json(out / "result.json", {"status": str(outcome.status), "detail": outcome.detail,
+                                             "isolation": outcome.isolation, "kernel_log": outcome.kernel_log,
+                                             "notebook": nbformat.writes(outcome.nb)})
     return 0
 
 

@@ -168,6 +168,12 @@ def _count_tasks_of(uid: int) -> int:
     return count
 
 
+def ensure_matplotlib_font_cache() -> None:
+    """커널에 복사해 줄 matplotlib 글꼴 캐시가 없으면 한 번 만듭니다(있으면 matplotlib을 불러오지도 않습니다)."""
+    if not glob.glob(str(_matplotlib_cache_dir() / "fontlist-*.json")):
+        import matplotlib.font_manager  # noqa: F401 (불러올 때 캐시를 만듭니다)
+
+
 def _matplotlib_cache_dir() -> Path:
     if os.environ.get("MPLCONFIGDIR"):
         return Path(os.environ["MPLCONFIGDIR"])

@@ -16,7 +16,6 @@ Dask 작업자)에서 합니다. 그래서 채점기 한곳이 노트북마다 �
 from __future__ import annotations
 
 import copy
-import json
 import time
 from pathlib import Path
 
@@ -102,19 +101,13 @@ def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path)
         return result
     fallback, text = conclude(copy.deepcopy(nb), Status.GRADER_ERROR, "", task, context)  # conclude는 노트북을 바꿉니다
     fallback.update(prepare_seconds=time.monotonic() - start, graded=text)
-    write_json(out / "fallback.json", fallback)
+    workdir.write_json(out / "fallback.json", fallback)
     outcome = run(nb, context.get("phases"))
     task["notes"] = [*task.get("notes", []), *outcome.notes]
     result, text = conclude(outcome.nb, outcome.status, outcome.detail, task, context)
     result.update(isolation=outcome.isolation, kernel_log=outcome.kernel_log, prepare_seconds=fallback["prepare_seconds"],
                   graded=text)
     return result
-
-
-def write_json(path: Path, data: dict) -> None:
-    """도중에 죽어도 반쯤 쓴 파일이 남지 않게(``workdir.replaced_atomically``) JSON으로 씁니다."""
-    with workdir.replaced_atomically(path) as f:
-        json.dump(data, f, ensure_ascii=False)
 
 
 def _limit_output(nb: NotebookNode) -> None:

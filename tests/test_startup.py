@@ -1,0 +1,59 @@
+"""프로세스 시작 준비(autograder.startup): 건너뛰는 선택 모듈이 노트북 검사에 쓰이지 않고, 검사는 그대로 일하는지."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import course, startup
+
+
+@pytest.mark.unit
+def test_the_notebook_schemas_use_no_format_the_skipped_module_checks():
+    """rfc3987_syntax가 하는 일은 iri/iri-reference 형식 검사뿐입니다. nbformat의 스키마에 그 형식이 생기면(의존성이
+    바뀌면) 이 테스트가 실패하므로, 그때 건너뛰기를 다시 생각해야 합니다."""
+    import nbformat
+
+    schemas = sorted(Path(nbformat.__file__).parent.glob("v*/nbformat.v*.schema.json"))
+    assert schemas, "nbformat의 스키마 파일을 찾지 못했습니다"
+    formats = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str):
+                formats.add(node["format"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in schemas:
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    assert not {f for f in formats if f.startswith("iri")}, formats
+    assert startup.SKIPPED_OPTIONAL_MODULES == ("rfc3987_syntax",)
+
+
+@pytest.mark.unit
+def test_a_worker_process_checks_notebooks_without_the_skipped_module():
+    """실행 프로세스처럼 autograder.worker를 먼저 불러온 새 파이썬에서: 건너뛴 모듈은 불러오지 않고, nbformat의 검사는
+    여전히 올바른 노트북을 받고 잘못된 노트북을 거절합니다."""
+    code = f"""
+import sys
+import autograder.worker
+import nbformat
+nb = nbformat.read({str(course.EXERCISES / 'ch01_modeling' / 'ch01_modeling.ipynb')!r}, as_version=4)
+nbformat.validate(nb)
+nb.cells[0]["cell_type"] = "not-a-cell-type"
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError:
+    print("rejected")
+print(sys.modules.get("rfc3987_syntax", "absent"))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=course.REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["rejected", "None"], proc.stdout
