@@ -201,7 +201,7 @@ def _start_child(argv: list[str], stderr_path: Path, preload: tuple[str, ...] = 
         try:
             return forkserver.ForkServer.shared().spawn(argv, stderr_path, preload)
         except OSError as exc:
-            _say_once("fork", "포크 서버를 쓸 수 없어 노트북마다 새 파이썬으로 실행합니다(노트북마다 약 3초 더 듭니다): %s", exc)
+            _say_once("fork", "포크 서버를 쓸 수 없어 노트북마다 새 파이썬으로 실행합니다(노트북마다 1–2초 더 듭니다): %s", exc)
     with open(stderr_path, "wb") as err:
         return subprocess.Popen(
             [sys.executable, "-m", "autograder.worker.runner", *argv], stdout=subprocess.DEVNULL, stderr=err,

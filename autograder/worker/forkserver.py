@@ -1,6 +1,6 @@
 """포크 서버: 무거운 모듈을 한 번 불러 둔 프로세스에서 노트북마다 실행 프로세스를 갈라 냅니다 (the fork server).
 
-노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 3초 넘게 듭니다. 채점기 프로세스(또는 Dask 작업자)마다
+노트북마다 새 파이썬이 nbformat·nbgrader를 불러오면 CPU로 1–2초 듭니다. 채점기 프로세스(또는 Dask 작업자)마다
 포크 서버 하나가 그 비용을 한 번만 치르고, 요청마다 ``fork`` 한 자식에서 :func:`autograder.worker.runner.main` 을 부릅니다.
 포크 서버를 쓸 수 없으면 ``autograder.worker.execute`` 가 새 파이썬으로 대신하고, 그 사실을 한 번 알립니다.
 """
@@ -28,7 +28,7 @@ _WARM_MODULES = ("autograder.worker.runner", "autograder.worker.sandbox", "autog
 
 
 def warm_up() -> None:
-    """실행 프로세스를 갈라 낼 포크 서버를 미리 띄웁니다(모듈을 불러오는 3초 남짓이 첫 노트북과 겹치지 않게).
+    """실행 프로세스를 갈라 낼 포크 서버를 미리 띄웁니다(모듈을 불러오는 1–2초가 첫 노트북과 겹치지 않게).
 
     따로 도는 프로세스라 기다리지 않고 바로 돌아옵니다. 띄울 수 없으면 첫 실행 때 다시 해 봅니다.
     """
