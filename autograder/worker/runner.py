@@ -212,9 +212,21 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
     return out
 
 
-def _wait_for_go(fifo: str) -> bool:
-    with open(fifo, "rb") as f:
-        return f.read(1) == b"1"
+def _go_signal(fifo: str) -> Callable[[], bool]:
+    """출발 신호를 기다릴 함수. FIFO는 지금(막히지 않게) 열어 둡니다: 채점기가 신호 없이 사라져 쓰는 쪽이 모두 닫히면,
+    나중에 열었을 때처럼 영원히 막히지 않고 EOF를 읽어 실행하지 않고 끝납니다."""
+    import select
+
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+
+    def go() -> bool:
+        try:
+            select.select([fd], [], [])
+            return os.read(fd, 1) == b"1"
+        finally:
+            os.close(fd)
+
+    return go
 
 
 def main(argv: list[str]) -> int:
@@ -228,7 +240,7 @@ def main(argv: list[str]) -> int:
     request = json.loads(Path(args.request).read_text(encoding="utf-8"))
     out, work = Path(request["out"]), Path(request["workdir"])
     limits = Limits.from_dict(request["limits"])
-    go = (lambda: _wait_for_go(args.go)) if args.go else None
+    go = _go_signal(args.go) if args.go else None
 
     def run(nb: NotebookNode, phases: list[dict] | None = None, kernel_imports: tuple[str, ...] = ()) -> Outcome:
         try:
