@@ -420,9 +420,9 @@ class Checker:
                 continue
 
     # --- 통신 --------------------------------------------------------------------------------------
-    # 테스트 셀 하나의 요청은 커널의 실행 요청 하나(``probe.serve_input``, "요청 모음") 안에서 오갑니다: 요청을 보내고
-    # 답(display_data)이 오면 돌아오고, 커널은 다음 요청을 stdin으로 기다립니다. 셀이 끝나면 :meth:`_end_session` 이
-    # 모음을 닫아, nbclient가 다음 학생 셀을 실행할 수 있게 합니다.
+    # 테스트 셀 하나의 요청은 커널의 실행 요청 하나(``probe.serve_input``, "요청 모음") 안에서 오갑니다: 요청을 보내고,
+    # 커널이 답을 실어 다음 요청을 청하면(stdin의 input_request) 돌아옵니다. 셀이 끝나면 :meth:`_end_session` 이 모음을
+    # 닫아, nbclient가 다음 학생 셀을 실행할 수 있게 합니다.
     def _request(self, request: dict) -> dict:
         if self._in_callback:
             raise RemoteError("참조 구현 안에서 학생 함수를 다시 부를 수 없습니다.")
