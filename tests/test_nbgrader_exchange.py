@@ -96,7 +96,9 @@ def _text(page: Path) -> str:
 def test_collect_puts_each_submission_where_grade_reads_it(returned):
     tmp, rows, graded, _ = returned
     assert set(rows) == {SOLVER, STUB}
-    assert rows[SOLVER]["score"] == rows[SOLVER]["max_score"] and float(rows[SOLVER]["max_score"]) > 0
+    # 정답을 낸 학생: 자동 채점 점수 전부, 나머지는 강사가 채점할 서술형 답(채점 대기)
+    solver = rows[SOLVER]
+    assert float(solver["score"]) + float(solver["manual_pending"]) == float(solver["max_score"]) > 0
     assert float(rows[STUB]["score"]) == 0
     # nbgrader submit이 쓴 제출 시각을 채점기가 읽었습니다(읽지 못했으면 detail에 그렇게 적힙니다).
     assert all("timestamp.txt" not in r["detail"] for r in rows.values())
