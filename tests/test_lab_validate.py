@@ -85,14 +85,10 @@ def _request(base: str, path: str, method: str = "GET", timeout: float = 30) -> 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lab")
-    # 과정의 Jupyter 설정을 requirements.txt와 같은 방법(pip, 보통 설치)으로 임시 prefix에 설치합니다.
-    source = tmp / "jupyter-config"
-    shutil.copytree(course.REPO / "jupyter-config", source)
-    prefix = tmp / "prefix"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation",
-                    "--prefix", str(prefix), str(source)], check=True, capture_output=True, text=True, timeout=300)
-    config = prefix / "etc" / "jupyter"
-    assert (config / "jupyter_server_config.d" / "autograder.server_extension.json").is_file()
+    # 과정의 Jupyter 설정은 README의 설치(requirements.txt의 ./jupyter-config)가 가상 환경에 넣습니다. 테스트는 설치하지 않습니다.
+    config = Path(sys.prefix) / "etc" / "jupyter"
+    assert (config / "jupyter_server_config.d" / "autograder.server_extension.json").is_file(), \
+        "과정의 Jupyter 설정이 가상 환경에 없습니다: .venv/bin/pip install -r requirements.txt 를 다시 실행하세요"
 
     root = tmp / "root"
     (root / "stub").mkdir(parents=True)
