@@ -1,24 +1,46 @@
 """명령과 작업 프로세스가 처음에 한 번 부르는 것 (process start-up).
 
-jsonschema는 불러올 때 선택 모듈 ``rfc3987_syntax`` 가 있으면 그것을 불러오고, 그 모듈은 불러올 때 Lark 문법을
-컴파일합니다(2코어 컴퓨터에서 1.2초). nbformat이 노트북을 검사할 때 jsonschema를 쓰므로, ``import nbformat`` 하나가
-학생의 자가 점검과 채점 프로세스마다 1초 넘게 듭니다. 그 모듈이 하는 일은 JSON 스키마의 ``iri``/``iri-reference``
-형식 검사뿐이고, nbformat의 노트북 스키마에는 그 형식이 없습니다(tests/test_startup.py가 설치된 스키마로 확인합니다).
+nbformat은 노트북을 검사할 때 jsonschema를 쓰고, jsonschema는 불러올 때 JSON 스키마의 ``format`` 검사에 쓸 선택
+모듈을 있는 대로 모두 불러옵니다. 그중 ``rfc3987_syntax`` 는 불러올 때 Lark 문법을 컴파일하고(2코어 컴퓨터에서 1.2초),
+나머지(``isoduration`` 이 부르는 ``arrow`` 등)도 합쳐 0.1초 남짓 듭니다. 그래서 ``import nbformat`` 하나가 학생의
+자가 점검과 채점 프로세스마다 1초 넘게 들었습니다. nbformat의 노트북 스키마에는 ``format`` 이 하나도 없으므로
+(tests/test_startup.py가 설치된 스키마로 확인합니다) 그 검사들은 노트북 검사에 쓰이지 않습니다.
 
-그래서 이 과정의 프로세스(``python -m autograder``, 실행 프로세스, 포크 서버)만 시작할 때 그 모듈을 "없음"으로
-둡니다. jsonschema를 이미 불러온 프로세스(예: Jupyter 서버)에서는 아무 일도 하지 않습니다.
+그래서 이 과정의 프로세스(``python -m autograder``, 실행 프로세스, 포크 서버)는 시작할 때 jsonschema를 불러오되,
+그동안만 그 선택 모듈들을 "없음"으로 둡니다. jsonschema는 ``ImportError`` 를 받고 그 형식 검사만 건너뜁니다. 불러온
+뒤에는 원래대로 되돌리므로, 나중에 다른 코드가 같은 모듈(예: ``idna``)을 부르면 평소처럼 불러옵니다.
+jsonschema를 이미 불러온 프로세스(예: Jupyter 서버)에서는 아무 일도 하지 않습니다.
 """
 from __future__ import annotations
 
 import sys
 
-#: 불러오지 않을 선택 모듈: jsonschema가 ``ImportError`` 를 받고 그 형식 검사만 건너뜁니다
-SKIPPED_OPTIONAL_MODULES = ("rfc3987_syntax",)
+#: jsonschema(``jsonschema._format``)가 형식 검사에만 쓰는 선택 모듈과 그 모듈이 맡는 형식. jsonschema가 불러오는
+#: 동안만 막습니다.
+SKIPPED_OPTIONAL_MODULES = {
+    "rfc3987_syntax": ("iri", "iri-reference"),
+    "rfc3987": ("iri", "iri-reference", "uri", "uri-reference"),
+    "rfc3986_validator": ("uri", "uri-reference"),
+    "rfc3339_validator": ("date-time",),
+    "fqdn": ("hostname", "host-name"),
+    "idna": ("idn-hostname",),
+    "webcolors": ("color",),
+    "jsonpointer": ("json-pointer", "relative-json-pointer"),
+    "uri_template": ("uri-template",),
+    "isoduration": ("duration",),
+}
 
 
 def skip_slow_optional_imports() -> None:
-    """:data:`SKIPPED_OPTIONAL_MODULES` 를 ``sys.modules`` 에 None으로 둡니다(이미 불러왔으면 그대로)."""
+    """jsonschema를 :data:`SKIPPED_OPTIONAL_MODULES` 없이 불러옵니다(이미 불러왔으면 그대로)."""
     if "jsonschema" in sys.modules:
         return
-    for name in SKIPPED_OPTIONAL_MODULES:
-        sys.modules.setdefault(name, None)
+    blocked = [name for name in SKIPPED_OPTIONAL_MODULES if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None
+    try:
+        import jsonschema._format  # noqa: F401 (형식 검사 모음을 지금 만들게 합니다)
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
