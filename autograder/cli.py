@@ -19,8 +19,7 @@ import warnings
 from pathlib import Path
 
 from . import course
-from .limits import Limits
-from .worker.sandbox import MECHANISMS
+from .limits import MECHANISMS, Limits
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: 격리 방식의 이름(강한 것부터). 샌드박스(``autograder.worker.sandbox``)와 명령줄의 ``--isolation`` 이 함께 씁니다.
+BUBBLEWRAP, UNSHARE, SETRLIMIT = "bubblewrap", "unshare", "setrlimit"
+MECHANISMS = (BUBBLEWRAP, UNSHARE, SETRLIMIT)
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -42,3 +42,35 @@ def test_validate_rejects_invalid_json(tmp_path):
     path.write_text("{", encoding="utf-8")
     proc = autograder("validate", str(path))
     assert proc.returncode == 2 and "JSON" in proc.stderr and proc.stderr.startswith("오류:")
+
+
+def test_the_self_check_records_what_nbgraders_execute_records(tmp_path):
+    """자가 점검은 nbgrader를 불러오지 않는 실행기(runner.executor_class(grading=False))를 씁니다. 같은 노트북을 같은
+    격리된 커널로 실행하면 nbgrader의 Execute와 셀마다 같은 출력(표준 출력, stderr, 결과 값, 오류와 트레이스백)을
+    남깁니다: 자가 점검의 메시지는 이 출력에서 나옵니다."""
+    import nbformat
+    from jupyter_core.utils import run_sync
+    from nbgrader.preprocessors import Execute
+
+    from autograder.limits import Limits
+    from autograder.worker import runner, sandbox
+
+    cells = ["print('안녕')\nimport sys; print('경고', file=sys.stderr)", "40 + 2",
+             "def f(x):\n    return 1 / x\nf(0)", "raise AssertionError('sigmoid: 0에서 0.5가 아닙니다')",
+             "import warnings; warnings.warn('조심')", "undefined_name"]
+    executed = []
+    for kind in (Execute, runner.executor_class(grading=False)):
+        work = tmp_path / kind.__name__
+        work.mkdir()
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in cells])
+        km, _ = sandbox.make_kernel_manager(work, Limits())
+        run_sync(km.start_kernel)(extra_arguments=runner.KERNEL_ARGS, cwd=str(work))
+        try:
+            ep = kind(timeout=60, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True, iopub_timeout=30)
+            ep.preprocess(nb, {"metadata": {"path": str(work)}}, km=km)
+        finally:
+            run_sync(km.shutdown_kernel)(now=True)
+        executed.append([(c.execution_count, c.outputs) for c in nb.cells])
+        assert nb.metadata.language_info.name == "python"
+    assert executed[0] == executed[1]
+    assert [len(outputs) for _, outputs in executed[1]] == [2, 1, 1, 1, 1, 1]

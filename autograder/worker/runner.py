@@ -106,35 +106,76 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
 STREAM_CAP = 2_000_000
 
 
+class _OutputCap:
+    """실행기에 섞는 것: 학생 셀의 stdout/stderr를 셀마다 :data:`STREAM_CAP` 까지만 받습니다."""
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] == "stream":
+            sizes = self.__dict__.setdefault("stream_sizes", {})
+            sizes[cell_index] = sizes.get(cell_index, 0) + len(msg["content"].get("text", ""))
+            if sizes[cell_index] > STREAM_CAP:
+                return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    def flooded(self) -> dict[int, int]:
+        """출력이 상한을 넘은 셀(번호 → 글자 수)."""
+        return {i: n for i, n in self.__dict__.get("stream_sizes", {}).items() if n > STREAM_CAP}
+
+
 @functools.cache
-def executor_class() -> type:
-    """nbgrader의 ``Execute`` 를 이어받은 실행기 클래스(:class:`_TrustedExecute`). nbgrader의 전처리기 모음을 불러오는 데
-    1초 남짓 들므로, 커널을 먼저 띄워 놓고(:func:`_execute`) 그동안 불러옵니다."""
+def executor_class(grading: bool = True) -> type:
+    """셀을 실행할 실행기 클래스. 채점이면 nbgrader의 ``Execute`` 를 이어받은 :class:`_TrustedExecute`, 자가 점검이면
+    nbclient만 쓰는 :class:`_SelfCheckExecute` 입니다(포크 서버는 앞의 것을 미리 불러 둡니다).
+
+    nbgrader의 전처리기 모음은 ``import nbgrader`` 가 서버 확장과 성적부(SQLAlchemy)까지 불러오므로 1초 남짓 듭니다.
+    자가 점검은 테스트 셀까지 모두 커널에서 실행할 뿐이라 그중 쓰는 것이 없으므로, nbclient 위에 nbgrader의
+    ``Execute`` 가 더하는 것(오류 응답을 출력으로 남기기)만 옮긴 실행기를 씁니다. 어느 쪽이든 커널을 먼저 띄워 놓고
+    (:func:`_execute`) 그동안 불러옵니다."""
+    if not grading:
+        from nbclient import NotebookClient
+        from nbformat import NotebookNode as Node
+
+        class _SelfCheckExecute(_OutputCap, NotebookClient):
+            """자가 점검의 실행기: nbconvert ``ExecutePreprocessor`` 의 ``preprocess`` 와 같은 순서로 모든 셀을 실행하고,
+            nbgrader ``Execute.on_cell_executed`` 처럼 출력에 없는 오류 응답을 오류 출력으로 남깁니다."""
+
+            grades = None
+
+            def __init__(self, **kw):
+                super().__init__(Node(), **kw)
+
+            def preprocess(self, nb, resources, km):
+                self.nb, self.km, self.resources = nb, km, resources
+                self.reset_execution_trackers()
+                with self.setup_kernel():
+                    info = self.wait_for_reply(self.kc.kernel_info())
+                    self.nb.metadata["language_info"] = info["content"]["language_info"]
+                    for index, cell in enumerate(self.nb.cells):
+                        self.execute_cell(cell, index, store_history=True)
+                self.set_widgets_metadata()
+                return self.nb, self.resources
+
+            def on_cell_executed(self, cell, execute_reply, **kwargs):
+                content = execute_reply["content"]
+                if content["status"] != "error" or any(
+                        o.output_type == "error" and o.ename == content["ename"] for o in cell.outputs):
+                    return
+                cell.outputs.append(Node(output_type="error", ename=content["ename"], evalue=content["evalue"],
+                                         traceback=content["traceback"] or [
+                                             "ERROR: An error occurred while showtraceback was disabled"]))
+
+        return _SelfCheckExecute
+
     from nbgrader.preprocessors import Execute
 
-    class _TrustedExecute(Execute):
-        """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.worker.checker.Checker` 로 돌립니다.
-        학생 셀의 출력은 셀마다 :data:`STREAM_CAP` 까지만 받습니다."""
+    class _TrustedExecute(_OutputCap, Execute):
+        """nbgrader의 Execute에서 테스트 셀만 커널 대신 이 프로세스의 :class:`autograder.worker.checker.Checker` 로 돌립니다."""
 
         grades = None  # 테스트 셀 → 이 단계가 채점하는지
-
-        def output(self, outs, msg, display_id, cell_index):
-            if msg["msg_type"] == "stream":
-                sizes = self.__dict__.setdefault("stream_sizes", {})
-                sizes[cell_index] = sizes.get(cell_index, 0) + len(msg["content"].get("text", ""))
-                if sizes[cell_index] > STREAM_CAP:
-                    return None
-            return super().output(outs, msg, display_id, cell_index)
-
-        def flooded(self) -> dict[int, int]:
-            """출력이 상한을 넘은 셀(번호 → 글자 수)."""
-            return {i: n for i, n in self.__dict__.get("stream_sizes", {}).items() if n > STREAM_CAP}
 
         def preprocess_cell(self, cell, resources, index):
             from . import checker
 
-            if self.grades is None:
-                return super().preprocess_cell(cell, resources, index)
             if getattr(self, "checker", None) is None:
                 self.checker = checker.Checker(self, self.timeout)
             if cell.cell_type == "code" and notebooks.is_grade(cell):
@@ -176,8 +217,8 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             # 실행 칸을 씁니다. nbclient는 이미 뜬 커널을 그대로 씁니다.
             preload = [f"--IPKernelApp.exec_lines=import {name}" for name in kernel_imports if _MODULE.fullmatch(name)]
             run_sync(km.start_kernel)(extra_arguments=[*KERNEL_ARGS, *preload], cwd=str(workdir))
-        ep = executor_class()(timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={},
-                              allow_errors=True, iopub_timeout=30)
+        ep = executor_class(grading=grades is not None)(
+            timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True, iopub_timeout=30)
         ep.grades = grades
         resources = {"metadata": {"path": str(workdir)}}
         if go is not None and not go():
@@ -270,4 +311,9 @@ def main(argv: list[str]) -> int:
 if __name__ == "__main__":
     import sys
 
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    # 결과는 이미 파일에 있고 커널도 거두었습니다. 파이썬의 마무리(남은 스레드와 zmq 소켓 정리, 0.3초 남짓)를 기다리지
+    # 않고 끝냅니다. 포크 서버의 자식도 같은 까닭으로 os._exit 합니다.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -39,14 +39,10 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from ..limits import Limits
+from ..limits import BUBBLEWRAP, MECHANISMS, SETRLIMIT, UNSHARE, Limits
 
 __all__ = ["Box", "SandboxedKernelManager", "bwrap_args", "command", "detect_isolation", "make_kernel_manager"]
 
-BUBBLEWRAP = "bubblewrap"
-UNSHARE = "unshare"
-SETRLIMIT = "setrlimit"
-MECHANISMS = (BUBBLEWRAP, UNSHARE, SETRLIMIT)
 
 _LAUNCHER = Path(__file__).resolve().parents[1] / "kernel" / "launcher.py"
 #: 커널에 보여 주는 채점기 코드: 패키지의 ``__init__.py`` 와 ``kernel/`` 뿐입니다(탐침과 라이브러리 껍데기).
