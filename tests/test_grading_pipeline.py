@@ -25,7 +25,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 
-from autograder import course, notebooks
+from autograder import course, notebooks, release
 from autograder.coordinator import gradebook
 from autograder.limits import Limits
 from autograder.worker import execute, nbgrader_steps
@@ -185,6 +185,50 @@ def test_nbgrader_internals_we_rely_on_are_unchanged():
     assert not changed, ("nbgrader가 바뀌었습니다. autograder/worker/nbgrader_steps.py와 autograder/coordinator/gradebook.py에서 "
                          "nbgrader에 기대는 곳(모듈 설명)이 "
                          f"아직 맞는지 확인하고 지문을 고치세요: {changed}")
+
+
+@pytest.mark.unit
+def test_a_new_gradebook_gets_the_version_the_alembic_command_reports(tmp_path):
+    """새 성적부의 판(release.alembic_head, 프로세스 안에서 읽음)은 nbgrader가 원래 묻는 ``alembic heads`` 명령의 답과
+    같고, 과정이 만든 성적부에 그 값이 적힙니다."""
+    import subprocess
+
+    import sqlalchemy
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+        output = subprocess.check_output(["alembic", "-c", ini, "heads"], env=course.env_with_venv_bin(), text=True)
+    assert release.alembic_head() == output.split("\n")[0].split(" ")[0]
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    gradebook.Book(db_url).prepare("ch01_modeling")
+    with sqlalchemy.create_engine(db_url).connect() as conn:
+        assert conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar() == release.alembic_head()
+
+
+@pytest.mark.unit
+def test_an_unchanged_assignment_is_registered_once_per_gradebook(tmp_path, monkeypatch):
+    """다시 채점할 때 같은 원본으로 등록된 과제는 nbgrader로 다시 만들지 않습니다. 등록 기록이 원본과 다르거나, 과제의
+    노트북이 성적부에서 지워졌으면 다시 등록합니다. 다시 등록한 성적부로도 context는 같습니다."""
+    import sqlalchemy
+
+    made = []
+    real = release.generate
+    monkeypatch.setattr(release, "generate", lambda ids, *a: (made.append(list(ids)), real(ids, *a)))
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    gradebook.Book(db_url).prepare(AID)
+    first = gradebook.Book(db_url).context(AID, AID)
+    gradebook.Book(db_url).prepare(AID)
+    assert made == [[AID]]
+    engine = sqlalchemy.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text(f"UPDATE {gradebook.PREPARED_TABLE} SET source = 'an older source'"))
+    gradebook.Book(db_url).prepare(AID)
+    assert made == [[AID], [AID]]
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text("DELETE FROM notebook"))
+    gradebook.Book(db_url).prepare(AID)
+    assert made == [[AID], [AID], [AID]]
+    assert gradebook.Book(db_url).context(AID, AID) == first
 
 
 def _tampered(assignment_id: str) -> list[nbformat.NotebookNode]:

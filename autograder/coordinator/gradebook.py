@@ -54,6 +54,24 @@ def _commit_deferred(session):
         del session.commit
 
 
+#: 과제를 성적부에 등록한 원본의 지문을 적어 두는 표. nbgrader의 표 옆, 같은 데이터베이스 안에 있어 성적부와 함께
+#: 옮겨 다닙니다(nbgrader와 formgrader는 모르는 표를 건드리지 않습니다).
+PREPARED_TABLE = "autograder_prepared"
+
+
+def source_fingerprint(assignment_id: str) -> str:
+    """과제 원본(solutions/<id>/의 노트북들)과 nbgrader 판의 지문: 이것이 같으면 성적부에 등록되는 내용도 같습니다."""
+    import hashlib
+
+    import nbgrader
+
+    h = hashlib.sha256(f"{nbgrader.__version__}\0{course.COURSE_ID}".encode())
+    for name in course.notebook_names(assignment_id):
+        h.update(f"\0{name}\0".encode())
+        h.update((course.SOLUTIONS / assignment_id / f"{name}.ipynb").read_bytes())
+    return h.hexdigest()
+
+
 #: 성적부 준비를 한 번에 하나씩 하도록 잡는 PostgreSQL 권고 잠금(advisory lock)의 번호("MLRS").
 SETUP_LOCK_KEY = 0x4D4C5253
 
@@ -109,9 +127,51 @@ class Book:
         """
         if assignment_id in self._prepared:
             return
-        with _setup_lock(self.db_url), tempfile.TemporaryDirectory(prefix="gb-release-") as tmp:
-            release.generate([assignment_id], Path(tmp), self.db_url)
+        source = source_fingerprint(assignment_id)
+        with _setup_lock(self.db_url):
+            # 같은 원본으로 이미 등록한 성적부(다시 채점하기)면 nbgrader의 과제 만들기(과제마다 1초 남짓)를 건너뜁니다.
+            if self._registered(assignment_id) != source:
+                with tempfile.TemporaryDirectory(prefix="gb-release-") as tmp:
+                    release.generate([assignment_id], Path(tmp), self.db_url)
+                self._mark(assignment_id, source)
         self._prepared.add(assignment_id)
+
+    def _registered(self, assignment_id: str) -> str | None:
+        """이 성적부에 과제를 등록할 때 적어 둔 원본 지문(:data:`PREPARED_TABLE`). 성적부나 기록이 없거나, 과제의 노트북이
+        성적부에서 지워졌으면 None(다시 등록)."""
+        if self.db_url.startswith("sqlite:///") and not Path(self.db_url[len("sqlite:///"):]).is_file():
+            return None
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(self.db_url, poolclass=sqlalchemy.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                if not sqlalchemy.inspect(conn).has_table(PREPARED_TABLE):
+                    return None
+                source = conn.execute(sqlalchemy.text(f"SELECT source FROM {PREPARED_TABLE} WHERE assignment = :a"),
+                                      {"a": assignment_id}).scalar()
+                notebooks = conn.execute(sqlalchemy.text(
+                    "SELECT count(*) FROM notebook JOIN assignment ON notebook.assignment_id = assignment.id "
+                    "WHERE assignment.name = :a"), {"a": assignment_id}).scalar()
+        except sqlalchemy.exc.SQLAlchemyError:
+            return None
+        finally:
+            engine.dispose()
+        return source if notebooks == len(course.notebook_names(assignment_id)) else None
+
+    def _mark(self, assignment_id: str, source: str) -> None:
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(self.db_url, poolclass=sqlalchemy.pool.NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.execute(sqlalchemy.text(f"CREATE TABLE IF NOT EXISTS {PREPARED_TABLE} "
+                                             "(assignment VARCHAR(128) PRIMARY KEY, source VARCHAR(64) NOT NULL)"))
+                conn.execute(sqlalchemy.text(f"DELETE FROM {PREPARED_TABLE} WHERE assignment = :a"), {"a": assignment_id})
+                conn.execute(sqlalchemy.text(f"INSERT INTO {PREPARED_TABLE} (assignment, source) VALUES (:a, :s)"),
+                             {"a": assignment_id, "s": source})
+        finally:
+            engine.dispose()
 
     def context(self, assignment_id: str, notebook: str) -> dict:
         """과제 노트북 하나의 정리에 필요한 성적부 내용의 사본(기본 자료형; JSON으로 실행 프로세스에 보냅니다).
