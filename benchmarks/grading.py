@@ -12,8 +12,12 @@
 - 채점기 프로세스 한곳이 노트북 하나에 쓰는 시간(``coordinator_s``)의 과제별 평균과 그것이 정하는 처리량의 상한
   (작업자가 아무리 많아도 초당 1/평균 개). 덧붙여 그 프로세스의 CPU 시간 전체(모든 스레드; 시작과 과제 등록 포함)도 적습니다.
 
-    python -m benchmarks.grading            # 제출물 20개 × solutions/ 의 모든 과제
+    python -m benchmarks.grading            # 제출물 20개 × solutions/ 의 모든 과제 (노트북 100개, 목표 0.30×)
+    python -m benchmarks.grading --n 4 --no-dask --target 0.35 --out benchmarks/results-grading-small.json
+                                            # 작은 배치: 노트북 20개 (목표 0.35×)
     python -m benchmarks.grading --n 2      # 빠른 확인
+
+끝으로 노트북 하나를 다시 채점하는 시간(이미 채점한 반에서 하나만 바뀐 것, 새 결과 폴더에 하나)을 잽니다.
 
 결과 표를 출력하고 benchmarks/results-grading.json 에 씁니다.
 """
@@ -154,7 +158,54 @@ def grader_run(subs: Path, out: Path, where: list[str], cell_timeout: int, logs:
     result["scores"] = {(r["student_id"], r["assignment_id"]): float(r["score"]) for r in read_csv(out / "grades.csv")}
     result["bad_status"] = [(r["student_id"], r["assignment_id"], r["status"])
                             for r in read_csv(out / "grades.csv") if r["status"] not in ("ok", "cell_errors")]
+    result["where_the_time_goes"] = breakdown(result["wall_s"], json.loads((out / "timings-batch.json").read_text()),
+                                              timings)
     return result
+
+
+def breakdown(wall: float, batch: dict, timings: list[dict]) -> dict:
+    """남는 시간이 어디로 가는지: 배치마다(명령의 시작과 끝: 파이썬과 모듈, 이어 채점하기 판단, 표와 개요), 과제마다
+    (성적부 등록과 정리·채점 자료), 노트북마다(채점기 밖 시간: 정리 + 실행 − 커널 + 기록; :func:`overhead`).
+    ``startup_and_exit_s`` 는 벽시계에서 채점기가 잰 단계들(timings-batch.json)을 뺀 나머지입니다."""
+    per_assignment = {}
+    for key, seconds in batch["gradebook_s"].items():
+        per_assignment.setdefault(key, {})["gradebook_s"] = seconds
+    for key, seconds in batch["contexts_s"].items():
+        per_assignment.setdefault(key.split("/")[0], {})["context_s"] = seconds
+    measured = (batch["resume_s"] + sum(batch["gradebook_s"].values()) + sum(batch["contexts_s"].values())
+                + batch["grading_s"] + batch["reports_s"])
+    return {
+        "per_batch": {"startup_and_exit_s": round(wall - measured, 2), "resume_check_s": batch["resume_s"],
+                      "tables_and_overview_s": batch["reports_s"]},
+        "per_assignment": per_assignment,
+        "grading_loop_s": batch["grading_s"],
+        "per_notebook": overhead(timings),
+    }
+
+
+def regrade(subs: Path, out: Path, cell_timeout: int, logs: Path) -> dict:
+    """조교가 늦은 제출물 하나를 다시 채점하는 경우: 이미 채점한 결과 폴더(성적부)에서 한 학생의 노트북 하나만 바뀐
+    것(나머지는 이어 채점하기로 그대로), 그리고 노트북 하나를 새 결과 폴더에. 둘 다 ``--jobs 2``.
+    목표는 벽시계 ≤ 2초 + 그 노트북의 커널 시간(timings.csv의 kernel_s)입니다."""
+    student = sorted(p for p in subs.iterdir() if p.is_dir())[1]
+    changed = sorted(student.glob("*/*.ipynb"))[0]
+    nb = nbformat.read(str(changed), as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("늦게 고쳐 낸 제출물"))
+    nbformat.write(nb, str(changed))
+    results = {}
+    single = subs.parent / "single" / student.name / changed.parent.name
+    shutil.copytree(changed.parent, single)
+    for name, folder, target in (("one_changed_in_a_graded_class", subs, out), ("one_notebook_new_folder",
+                                                                                 single.parents[1], out.parent / "out-single")):
+        run = timed([sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(target), "--jobs", "2",
+                     "--cell-timeout", str(cell_timeout)], course.REPO, logs / f"regrade-{name}.log", ok=(0, 1))
+        timings = read_csv(target / "timings.csv")
+        kernel = sum(float(t["kernel_s"]) for t in timings if t["kernel_s"] != "")
+        run.update(regraded=len(timings), kernel_s=round(kernel, 2), overhead_s=round(run["wall_s"] - kernel, 2),
+                   target_overhead_s=2.0, where_the_time_goes=breakdown(
+                       run["wall_s"], json.loads((target / "timings-batch.json").read_text()), timings))
+        results[name] = run
+    return {"notebook": f"{student.name}/{changed.parent.name}", **results}
 
 
 def overhead(timings: list[dict]) -> dict:
@@ -196,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=120)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--keep", type=Path, help="작업 폴더를 지우지 않고 여기에 둡니다")
+    parser.add_argument("--no-dask", action="store_true", help="Dask 작업자로 채점하는 세 번째 실행을 건너뜁니다")
+    parser.add_argument("--target", type=float, default=0.30, help="grade --jobs 2 의 nbgrader 대비 비율 목표")
     args = parser.parse_args(argv)
 
     ids, skipped = gradable_assignments()
@@ -228,16 +281,19 @@ def main(argv: list[str] | None = None) -> int:
     print("2/3 grade --jobs 2 ...", flush=True)
     runs["grade_jobs_2"] = grader_run(subs, work / "out-jobs", ["--jobs", "2"], args.cell_timeout, logs, "grade-jobs")
 
-    print("3/3 grade --scheduler (Dask LocalCluster, 작업자 2개) ...", flush=True)
-    from distributed import LocalCluster
+    if not args.no_dask:
+        print("3/3 grade --scheduler (Dask LocalCluster, 작업자 2개) ...", flush=True)
+        from distributed import LocalCluster
 
-    start = time.monotonic()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, memory_limit=None) as cluster:
-        cluster_start = time.monotonic() - start
-        runs["grade_scheduler_2_workers"] = grader_run(
-            subs, work / "out-dask", ["--scheduler", cluster.scheduler_address], args.cell_timeout, logs, "grade-dask")
-    runs["grade_scheduler_2_workers"]["cluster_start_s"] = round(cluster_start, 2)
+        start = time.monotonic()
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None, memory_limit=None) as cluster:
+            cluster_start = time.monotonic() - start
+            runs["grade_scheduler_2_workers"] = grader_run(
+                subs, work / "out-dask", ["--scheduler", cluster.scheduler_address], args.cell_timeout, logs, "grade-dask")
+        runs["grade_scheduler_2_workers"]["cluster_start_s"] = round(cluster_start, 2)
+    print("다시 채점하기: 노트북 하나 ...", flush=True)
+    regraded = regrade(subs, work / "out-jobs", args.cell_timeout, logs)
 
     base = runs["nbgrader_sequential"]["wall_s"]
     for key, run in runs.items():
@@ -249,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     disagreements = sorted(
         f"{s}/{a}: nbgrader {runs['nbgrader_sequential']['scores'].get((s, a))} vs grade {v}"
         for (s, a), v in ours.items() if runs["nbgrader_sequential"]["scores"].get((s, a)) != v)
-    same_dask = runs["grade_scheduler_2_workers"]["scores"] == ours
+    same_dask = runs["grade_scheduler_2_workers"]["scores"] == ours if "grade_scheduler_2_workers" in runs else None
 
     print()
     print(f"{'실행':34} {'벽시계 s':>9} {'비율':>6} {'커널 s':>8} {'(칸×벽시계−커널)/노트북':>24} "
@@ -265,12 +321,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n--jobs 2 노트북당: 정리 {ov['mean_prepare_s']} s, 실행 {ov['mean_execute_s']} s "
           f"(그중 커널이 셀을 돌린 시간 {ov['mean_kernel_s']} s), "
           f"기록 {ov['mean_record_s']} s; 측정 시작 때 1분 부하 평균 {runs['grade_jobs_2']['load_before']}")
-    for key in ("grade_jobs_2", "grade_scheduler_2_workers"):
+    for key in [k for k in ("grade_jobs_2", "grade_scheduler_2_workers") if k in runs]:
         co = runs[key]["coordinator"]
         print(f"{labels[key]}: 채점기 한곳이 노트북 하나에 쓴 시간(coordinator_s) 평균 {co['mean_s']} s → 상한 "
               f"초당 {co['ceiling_notebooks_per_s']}개; 과제별 " + ", ".join(
                   f"{a} {v['mean_s']} s" for a, v in co["per_assignment"].items())
               + f"; 채점기 프로세스의 CPU 전체 {runs[key]['process_cpu_s']} s (시작·과제 등록 포함)")
+    parts = runs["grade_jobs_2"]["where_the_time_goes"]
+    print(f"--jobs 2 배치마다: {parts['per_batch']}; 과제마다: {parts['per_assignment']}; "
+          f"노트북을 맡기고 기록한 시간 전체 {parts['grading_loop_s']} s")
+    for name, run in regraded.items():
+        if isinstance(run, dict):
+            print(f"다시 채점하기 ({name}, {regraded['notebook']}): 벽시계 {run['wall_s']} s, 커널 {run['kernel_s']} s, "
+                  f"그 밖 {run['overhead_s']} s (목표 ≤ 2 s); {run['where_the_time_goes']['per_batch']}")
     print(f"점수: nbgrader와 다른 곳 {len(disagreements)}개; --scheduler 와 --jobs 같음: {same_dask}")
     for line in disagreements[:10]:
         print("  ", line)
@@ -284,7 +347,9 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "cell_timeout": args.cell_timeout, "runs": runs,
         "score_disagreements_with_nbgrader": disagreements, "scheduler_scores_equal_jobs": same_dask,
-        "targets": {"ratio_jobs_2": 0.40, "overhead_per_notebook_s": 1.5, "coordinator_per_notebook_s": 0.05},
+        "regrade_one_notebook": regraded,
+        "targets": {"ratio_jobs_2": args.target, "overhead_per_notebook_s": 1.5, "coordinator_per_notebook_s": 0.05,
+                    "regrade_overhead_s": 2.0},
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"\n결과: {args.out}" + ("" if args.keep else f" (작업 폴더 {work} 는 지웁니다)"))

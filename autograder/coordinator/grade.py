@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import course, messages, notebooks
+from .. import course, messages, notebooks, workdir
 from ..limits import Limits
 from ..status import Status
 from ..worker import submission
@@ -113,6 +113,10 @@ class Grader:
         #: 이번 실행에서 바뀐 것이 없어 남겨 둔 결과를 쓴 제출물 수
         self.skipped = 0
         self._last_tables = 0.0
+        #: 배치 전체의 단계마다 든 시간(초, timings-batch.json): 이어 채점하기 판단(resume_s), 과제마다 성적부 등록
+        #: (gradebook_s)과 정리·채점 자료(contexts_s), 노트북을 맡기고 기록한 시간 전체(grading_s), 표와 개요(reports_s)
+        self.batch_timings: dict = {"resume_s": 0.0, "gradebook_s": {}, "contexts_s": {}, "grading_s": 0.0,
+                                    "reports_s": 0.0}
         #: 성적부에 강사가 적어 둔 것(Book.manual_grades): 이어 채점하기의 지문에 들어갑니다
         self._manual: dict[tuple[str, str, str], list] = {}
 
@@ -293,6 +297,7 @@ class Grader:
         self.limits = dataclasses.replace(self.limits, deny_paths=tuple(dict.fromkeys([*self.limits.deny_paths, *deny])))
         reports: list[feedback.Report] = []
         keys, todo = {}, []
+        clock = time.monotonic()
         self._manual = self.book.manual_grades()
         for job in jobs:
             key = keys[job.student_id, job.assignment_id, job.notebook] = self._key(job)
@@ -304,12 +309,18 @@ class Grader:
         self.skipped = len(jobs) - len(todo)
         if announce is not None:  # 몇 개를 실행하고 몇 개를 지난 결과로 쓰는지 (명령줄이 알립니다)
             announce(len(todo), self.skipped)
+        self.batch_timings["resume_s"] = _since(clock)
         for aid in sorted({j.assignment_id for j in todo}):
+            clock = time.monotonic()
             self.book.prepare(aid)
+            self.batch_timings["gradebook_s"][aid] = _since(clock)
         for aid, name in sorted({(j.assignment_id, j.notebook) for j in todo}):
             # 과제마다 한 번의 준비. 실패하면 그 과제의 제출물마다 _task가 다시 시도하고 채점기 오류로 알립니다.
+            clock = time.monotonic()
             with contextlib.suppress(Exception):
                 self._context(aid, name)
+            self.batch_timings["contexts_s"][f"{aid}/{name}"] = _since(clock)
+        clock = time.monotonic()
         progress = _Progress(len(todo), self.progress)
         unsaved: list[tuple[Job, feedback.Report]] = []  # 표에 쓰인 뒤에 이어 채점하기 기록을 남길 것
 
@@ -345,6 +356,8 @@ class Grader:
                 share = (time.monotonic() - start) / len(arrived)  # 기록, 파일, 표, 이어 채점하기 기록
                 self.timings += [_timing(a, rep, share) for a, rep in zip(arrived, batch, strict=True) if "seconds" in a.result]
         progress.close()
+        self.batch_timings["grading_s"] = _since(clock)
+        clock = time.monotonic()
         self._tables(reports, final=True)
         for job, rep in unsaved:
             state.save(self.out, job, keys[job.student_id, job.assignment_id, job.notebook], rep)
@@ -353,6 +366,8 @@ class Grader:
         export.write_wide(reports, self.out / "grades_wide.csv")
         report.write_summaries(reports, self.out / "summary")
         report.write_overview(reports, self.out / "overview.html")
+        self.batch_timings["reports_s"] = _since(clock)
+        workdir.write_json(self.out / "timings-batch.json", self.batch_timings)
         return reports
 
 
@@ -386,6 +401,10 @@ class Arrived:
     result: dict
     #: 채점기가 이 제출물을 맡기는 데 쓴 시간(초)
     coordinator_s: float = 0.0
+
+
+def _since(clock: float) -> float:
+    return round(time.monotonic() - clock, 3)
 
 
 def _finished(fut: Future, a: Arrived) -> Arrived:
