@@ -145,7 +145,8 @@ def executor_class(grading: bool = True) -> type:
                 super().__init__(Node(), **kw)
 
             def preprocess(self, nb, resources, km):
-                self.nb, self.km, self.resources = nb, km, resources
+                # 커널은 부른 쪽(:func:`_execute`)이 띄우고 거둡니다: nbclient가 끝에 커널을 정중히 끄지(0.6초) 않게.
+                self.nb, self.km, self.owns_km, self.resources = nb, km, km is None, resources
                 self.reset_execution_trackers()
                 with self.setup_kernel():
                     info = self.wait_for_reply(self.kc.kernel_info())
