@@ -141,3 +141,25 @@ def test_the_grader_loads_matplotlib_only_when_it_draws_the_overview():
             "print('matplotlib' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+
+
+@pytest.mark.unit
+def test_figures_drawn_once_are_reused_until_their_data_changes(tmp_path, monkeypatch):
+    """다시 채점할 때 결과가 그대로인 과제의 그림은 다시 그리지 않고 남겨 둔 SVG를 씁니다(쪽은 바이트까지 같음). 자료가
+    바뀐 그림만 다시 그리고, 쓰이지 않게 된 그림 파일은 지웁니다."""
+    from autograder.coordinator import charts
+
+    drawn = []
+    for name in ("score_histogram", "pass_rate_chart", "item_chart"):
+        real = getattr(charts, name)
+        monkeypatch.setattr(charts, name, lambda *a, _real=real, _name=name: (drawn.append(_name), _real(*a))[1])
+    figures = tmp_path / ".overview-figures"
+    report.write_overview(_batch(), tmp_path / "first.html", figures)
+    assert len(drawn) == 3 and len(list(figures.glob("*.svg"))) == 3
+    report.write_overview(_batch(), tmp_path / "again.html", figures)
+    assert len(drawn) == 3
+    assert (tmp_path / "again.html").read_bytes() == (tmp_path / "first.html").read_bytes()
+    changed = _batch()
+    changed[0].score = 0.0  # 총점 분포만 바뀝니다
+    report.write_overview(changed, tmp_path / "changed.html", figures)
+    assert drawn[3:] == ["score_histogram"] and len(list(figures.glob("*.svg"))) == 3

@@ -365,7 +365,7 @@ class Grader:
         report.write_class(reports, self.out / "class.csv")
         export.write_wide(reports, self.out / "grades_wide.csv")
         report.write_summaries(reports, self.out / "summary")
-        report.write_overview(reports, self.out / "overview.html")
+        report.write_overview(reports, self.out / "overview.html", self.out / ".overview-figures")
         self.batch_timings["reports_s"] = _since(clock)
         workdir.write_json(self.out / "timings-batch.json", self.batch_timings)
         return reports

@@ -203,8 +203,10 @@ def _summary_block(rows: list[dict[str, str]]) -> str:
             f"<th>서술형 답을 채점할 제출(배점 합)</th></tr>{body}</table>")
 
 
-def _assignment_figures(reports: list[Report], aid: str) -> str:
-    """과제 하나의 그림 세 개와 그 옆의 표: 총점 분포, 함수별 통과율, 문항 분석."""
+def _assignment_figures(reports: list[Report], aid: str, cache) -> str:
+    """과제 하나의 그림 세 개와 그 옆의 표: 총점 분포, 함수별 통과율, 문항 분석. ``cache``: :class:`charts.FigureCache`."""
+    from dataclasses import asdict
+
     from . import charts, item_analysis
 
     e = html.escape
@@ -217,7 +219,7 @@ def _assignment_figures(reports: list[Report], aid: str) -> str:
     zero = sum(s == 0 for s in scores)
     mean = sum(scores) / n
     out = [_figure(
-        charts.score_histogram(scores, max_score),
+        cache.svg("histogram", [scores, max_score], lambda: charts.score_histogram(scores, max_score)),
         f"{aid} 총점 분포 막대그래프: 제출물 {n}개, 평균 {mean:.1f}점, 중앙값 {median:g}점, 최저 {scores[0]:g}점, "
         f"최고 {scores[-1]:g}점(만점 {max_score:g}점). 만점 {full}개, 0점 {zero}개입니다.",
         f"총점(늦은 제출 감점 뒤, 0점 상태 포함)의 분포입니다. 제출물 {n}개, 평균 {mean:.1f}점, 중앙값 {median:g}점, "
@@ -233,7 +235,7 @@ def _assignment_figures(reports: list[Report], aid: str) -> str:
     table = "".join(f"<tr><td><code>{e(r['function'])}</code></td><td>{_percent(r['visible'])}</td>"
                     f"<td>{_percent(r['hidden'])}</td></tr>" for r in rates)
     out.append(_figure(
-        charts.pass_rate_chart(rates),
+        cache.svg("pass_rates", rates, lambda: charts.pass_rate_chart(rates)),
         f"{aid} 함수별 통과율 가로 막대그래프(정상 채점된 제출물 {graded}개): {alt}.",
         f"함수마다 공개 테스트와 숨은 테스트를 모두 통과한 제출물의 비율입니다(정상 채점된 제출물 {graded}개)."))
     out.append("<table><tr><th>함수</th><th>공개 테스트 통과율</th><th>숨은 테스트 통과율</th></tr>" + table + "</table>")
@@ -249,7 +251,7 @@ def _assignment_figures(reports: list[Report], aid: str) -> str:
            f"모두 통과한 테스트 {ids(item_analysis.EVERYBODY_PASSES)}, "
            f"변별도가 음수인 테스트 {ids(item_analysis.NEGATIVE)}입니다.")
     out.append(_figure(
-        charts.item_chart(items), alt,
+        cache.svg("items", [asdict(it) for it in items], lambda: charts.item_chart(items)), alt,
         "테스트마다 통과율(왼쪽)과 변별도(오른쪽: 그 테스트의 통과 여부와 나머지 점수의 상관, −1–1)입니다. "
         "변별도가 음수이면 점수가 높은 학생이 그 테스트에서 더 많이 실패한다는 뜻이라 테스트가 잘못되었을 수 있습니다. "
         "빗금 친 빨간 막대는 살펴볼 테스트이고, 회색 ×는 모두 통과했거나 모두 실패해 변별도를 셀 수 없는 테스트입니다."))
@@ -266,10 +268,15 @@ def _assignment_figures(reports: list[Report], aid: str) -> str:
     return "".join(out)
 
 
-def write_overview(reports: list[Report], path: Path) -> None:
+def write_overview(reports: list[Report], path: Path, figures: Path | None = None) -> None:
     """강사용 개요 쪽: 맨 위에 늦은 제출·서술형 답 채점 대기 요약, 과제마다 상태 집계와 그림(총점 분포, 함수별 통과율,
-    문항 분석)과 표, 끝에 학생별 점수와 피드백 링크. 자바스크립트 없는 파일 하나입니다."""
+    문항 분석)과 표, 끝에 학생별 점수와 피드백 링크. 자바스크립트 없는 파일 하나입니다.
+
+    ``figures``: 그린 그림을 남겨 두고 다음에 같은 자료면 다시 쓰는 폴더(:class:`charts.FigureCache`). 없으면 늘 그립니다."""
+    from .charts import FigureCache
+
     e = html.escape
+    cache = FigureCache(figures)
     aids = sorted({r.assignment_id for r in reports})
     parts = []
     for aid in aids:
@@ -295,7 +302,7 @@ def write_overview(reports: list[Report], path: Path) -> None:
             + (f" · 서술형 채점 대기 {len(waiting)}개" if waiting else "")
             + "</p><table><tr><th>함수</th><th>평균</th><th>만점 비율</th><th>가장 흔한 실패</th></tr>"
             + rows + "</table>"
-            + _assignment_figures(reports, aid)
+            + _assignment_figures(reports, aid, cache)
             + (f"<p>테스트를 하나도 실행하지 못한 제출물 {skipped}개(노트북이 없거나 읽을 수 없음 등)는 함수별 통계에서 "
                "빼고 셌습니다.</p>" if skipped else "")
         )
@@ -333,6 +340,7 @@ nbgrader formgrader로 채점한 뒤 grade를 다시 돌리면 반영됩니다).
 {''.join(parts)}
 <h2>학생별 점수</h2><table><tr><th>학생</th>{head}</tr>{body}</table>""",
                                    width="70rem", css=_OVERVIEW_CSS), encoding="utf-8")
+    cache.prune()
 
 
 #: 개요 쪽의 칸 색(0점 상태, 늦은 제출, 서술형 답 채점 대기, 눈여겨볼 테스트)과 그림
