@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from autograder import course
+from tests.shared import once
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD_TIMEOUT_S = 3600
@@ -49,7 +50,13 @@ def built_site(tmp_path_factory) -> Path:
         result = html if (html / "index.html").is_file() else f"BOOK_HTML={html}에 index.html이 없습니다"
     else:
         path_output = os.environ.get("BOOK_BUILD_DIR")
-        result = build_book(Path(path_output) if path_output else tmp_path_factory.mktemp("book"))
+
+        def make(folder: Path) -> dict:
+            built = build_book(Path(path_output) if path_output else folder)
+            return {"error": built} if isinstance(built, str) else {"html": str(built)}
+
+        made = once(tmp_path_factory, "book", make)  # 작업자들이 함께 쓰는 한 번의 빌드
+        result = made.get("error") or Path(made["html"])
     if isinstance(result, str):
         pytest.fail(result, pytrace=False)
     return result

@@ -41,6 +41,18 @@ def require(*names: str) -> None:
         pytest.skip(message)
 
 
+#: 작업자(pytest-xdist, pytest.ini의 ``-n 2 --dist loadgroup``)에게 하나씩 나눠 주는 테스트: 서로 독립이고 저마다 무거운
+#: 매개변수 테스트. 나머지는 모듈째 한 작업자에게 가므로 모듈 픽스처(채점한 배치 등)를 모듈마다 한 번만 만듭니다.
+ONE_BY_ONE = {"test_catalogue_through_the_real_grader"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = item.nodeid if item.originalname in ONE_BY_ONE else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_runtest_setup(item):
     for mark in item.iter_markers("requires"):
         require(*mark.args)

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from autograder import course
+from tests.shared import once
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -144,11 +145,8 @@ def build_tiny_book(root: Path) -> tuple[Path, str]:
     return root / "_build" / "html", log
 
 
-_BUILT: dict[str, tuple[Path, str]] = {}
-
-
 def tiny_book_html(tmp_path_factory) -> tuple[Path, str]:
-    """세션에 한 번 빌드한 작은 책의 (html 폴더, 빌드 로그)."""
-    if "html" not in _BUILT:
-        _BUILT["html"] = build_tiny_book(tmp_path_factory.mktemp("tiny_book"))
-    return _BUILT["html"]
+    """이번 실행에 한 번(모든 작업자가 함께) 빌드한 작은 책의 (html 폴더, 빌드 로그)."""
+    html, log = once(tmp_path_factory, "tiny_book", lambda folder: [str(p) if isinstance(p, Path) else p
+                                                                     for p in build_tiny_book(folder)])
+    return Path(html), log
