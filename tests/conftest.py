@@ -11,6 +11,7 @@ import pytest
 from autograder import course, notebooks
 from autograder.coordinator.report import read_csv
 from autograder.status import Status
+from tests import book_build
 from tests.book_build import built_site
 from tests.tiny_book import tiny_book_html
 from tools import system_deps
@@ -48,9 +49,23 @@ ONE_BY_ONE = {"test_catalogue_through_the_real_grader"}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # 빌드한 책을 쓰는 테스트가 있는 모듈은 맨 뒤로: 그 앞의 테스트가 도는 동안 책이 빌드됩니다(tests/book_build.py).
+    book = {item.module.__name__ for item in items if "built_book" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.module.__name__ in book)
     for item in items:
         group = item.nodeid if item.originalname in ONE_BY_ONE else item.module.__name__
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_collection_finish(session):
+    """고른 테스트 가운데 빌드한 책을 쓰는 것이 있으면 빌드를 지금 띄워 둡니다."""
+    if not session.config.option.collectonly and any("built_book" in getattr(item, "fixturenames", ())
+                                                     for item in session.items):
+        book_build.start(session.config._tmp_path_factory)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    book_build.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
 
 
 def pytest_runtest_setup(item):

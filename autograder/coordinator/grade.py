@@ -114,9 +114,11 @@ class Grader:
         self.skipped = 0
         self._last_tables = 0.0
         #: 배치 전체의 단계마다 든 시간(초, timings-batch.json): 이어 채점하기 판단(resume_s), 과제마다 성적부 등록
-        #: (gradebook_s)과 정리·채점 자료(contexts_s), 노트북을 맡기고 기록한 시간 전체(grading_s), 표와 개요(reports_s)
+        #: (gradebook_s)과 정리·채점 자료(contexts_s), 노트북을 맡기고 기록한 시간 전체(grading_s, 등록과 자료 포함),
+        #: 표와 개요(reports_s)
         self.batch_timings: dict = {"resume_s": 0.0, "gradebook_s": {}, "contexts_s": {}, "grading_s": 0.0,
                                     "reports_s": 0.0}
+        self._setup_s = 0.0  # 지금까지 과제 등록과 자료 만들기에 든 시간(coordinator_s에서 뺍니다)
         #: 성적부에 강사가 적어 둔 것(Book.manual_grades): 이어 채점하기의 지문에 들어갑니다
         self._manual: dict[tuple[str, str, str], list] = {}
 
@@ -158,9 +160,17 @@ class Grader:
 
     # ---------- 채점 맡기기 (이 스레드): 노트북 하나의 일은 실행하는 쪽이 합니다(submission.py)
     def _context(self, assignment_id: str, notebook: str) -> Path:
-        """과제 노트북의 정리·채점 자료를 한 번 만들어 둔 파일. 숨은 테스트가 들어 있으므로 채점기만 읽습니다."""
+        """과제 노트북의 정리·채점 자료를 한 번 만들어 둔 파일. 숨은 테스트가 들어 있으므로 채점기만 읽습니다.
+
+        처음 부를 때 과제를 성적부에 등록합니다(:meth:`Book.prepare`). 그 과제의 첫 제출물을 맡기기 직전이므로,
+        앞 과제의 제출물이 실행되는 동안 다음 과제를 등록합니다(모든 과제를 등록한 뒤에야 실행을 시작하지 않음).
+        이 일은 모두 이 스레드가 하므로 성적부에 쓰는 곳은 여전히 한 곳입니다."""
         key = (assignment_id, notebook)
         if key not in self._contexts:
+            clock = time.monotonic()
+            self.book.prepare(assignment_id)
+            self.batch_timings["gradebook_s"].setdefault(assignment_id, _since(clock))
+            clock = time.monotonic()
             reference = notebooks.release_notebook(assignment_id, notebook)
             source = notebooks.source_notebook(assignment_id, notebook)
             snapshot = self.book.context(assignment_id, notebook)
@@ -174,6 +184,8 @@ class Grader:
             self._layouts[key] = ([notebooks.grade_id(c) for c in reference.cells
                                    if notebooks.grade_id(c) and notebooks.is_grade(c) and not notebooks.is_written(c)],
                                   sum(snapshot["grade_cells"].values()) + sum(snapshot["task_cells"].values()))
+            self.batch_timings["contexts_s"][f"{assignment_id}/{notebook}"] = _since(clock)
+            self._setup_s += time.monotonic() - clock + self.batch_timings["gradebook_s"][assignment_id]
         return self._contexts[key]
 
     def _task(self, job: Job) -> dict:
@@ -193,7 +205,7 @@ class Grader:
     def _submit(self, pool: dispatch.Pool, job: Job) -> tuple[Future | None, Arrived]:
         """제출물 하나를 ``pool`` 에 맡깁니다. 맡길 수 없으면(채점할 수 없는 제출물, 채점기 오류) Future 없이 결과를 채워
         돌려줍니다: 제출물 하나가 깨져도 배치는 멈추지 않습니다."""
-        start = time.monotonic()
+        start, setup = time.monotonic(), self._setup_s
         a, fut = Arrived(job, {"notes": list(job.notes)}, {}), None
         try:
             a.task = self._task(job)
@@ -203,7 +215,8 @@ class Grader:
         except Exception as exc:
             log.error("채점기 오류 %s/%s:\n%s", job.student_id, job.assignment_id, traceback.format_exc())
             a.result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], a.task)
-        a.coordinator_s = time.monotonic() - start
+        # 과제마다 한 번의 등록과 자료 만들기(_context)는 노트북 하나의 몫이 아니므로 빼고 셉니다(timings-batch.json에 있음).
+        a.coordinator_s = time.monotonic() - start - (self._setup_s - setup)
         return fut, a
 
     # ---------- 기록 (이 스레드): 함께 도착한 결과들을 성적부 트랜잭션 하나로
@@ -310,16 +323,8 @@ class Grader:
         if announce is not None:  # 몇 개를 실행하고 몇 개를 지난 결과로 쓰는지 (명령줄이 알립니다)
             announce(len(todo), self.skipped)
         self.batch_timings["resume_s"] = _since(clock)
-        for aid in sorted({j.assignment_id for j in todo}):
-            clock = time.monotonic()
-            self.book.prepare(aid)
-            self.batch_timings["gradebook_s"][aid] = _since(clock)
-        for aid, name in sorted({(j.assignment_id, j.notebook) for j in todo}):
-            # 과제마다 한 번의 준비. 실패하면 그 과제의 제출물마다 _task가 다시 시도하고 채점기 오류로 알립니다.
-            clock = time.monotonic()
-            with contextlib.suppress(Exception):
-                self._context(aid, name)
-            self.batch_timings["contexts_s"][f"{aid}/{name}"] = _since(clock)
+        # 과제의 등록과 정리·채점 자료는 그 과제의 첫 제출물을 맡길 때 만듭니다(_context). 실패하면 그 과제의 제출물마다
+        # 다시 시도하고 채점기 오류로 알리므로, 한 과제가 망가져도 다른 과제는 채점됩니다.
         clock = time.monotonic()
         progress = _Progress(len(todo), self.progress)
         unsaved: list[tuple[Job, feedback.Report]] = []  # 표에 쓰인 뒤에 이어 채점하기 기록을 남길 것
