@@ -152,8 +152,7 @@ class Grader:
     def _tables(self, reports: list[feedback.Report], final: bool = False) -> bool:
         """grades.csv와 tests.csv를 기록된 결과로 다시 씁니다(원자적으로). 결과가 많으면 2초에 한 번만. 썼으면 True."""
         if final or len(reports) <= 1000 or time.monotonic() - self._last_tables >= 2:
-            report.write_grades(reports, self.out / "grades.csv")
-            report.write_tests(reports, self.out / "tests.csv")
+            report.write_tables(reports, self.out / "grades.csv", self.out / "tests.csv")
             self._last_tables = time.monotonic()
             return True
         return False

@@ -35,21 +35,27 @@ def grade_rows(reports: list[Report]) -> list[dict[str, str]]:
     return rows
 
 
-def write_grades(reports: list[Report], path: Path) -> None:
-    with replaced_atomically(path) as f:
-        w = csv.DictWriter(f, fieldnames=GRADE_COLUMNS)
-        w.writeheader()
-        w.writerows(grade_rows(reports))
+def write_tables(reports: list[Report], grades: Path, tests: Path) -> None:
+    """grades.csv와 tests.csv를 씁니다. 둘 다 임시 파일에 다 쓴 뒤 잇달아 바꿔 넣으므로, 채점기가 도중에 죽어도 두 표가
+    서로 다른 제출물들을 담는 때는 두 이름 바꾸기 사이(마이크로초)뿐입니다."""
+    with replaced_atomically(grades) as g, replaced_atomically(tests) as t:
+        _grades_csv(reports, g)
+        _tests_csv(reports, t)
 
 
-def write_tests(reports: list[Report], path: Path) -> None:
-    with replaced_atomically(path) as f:
-        w = csv.writer(f)
-        w.writerow(TEST_COLUMNS)
-        for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):
-            for t in r.tests:
-                w.writerow([r.student_id, r.assignment_id, t.function, "hidden" if t.hidden else "visible",
-                            t.grade_id, f"{t.score:g}", f"{t.max_score:g}", t.message])
+def _grades_csv(reports: list[Report], f) -> None:
+    w = csv.DictWriter(f, fieldnames=GRADE_COLUMNS)
+    w.writeheader()
+    w.writerows(grade_rows(reports))
+
+
+def _tests_csv(reports: list[Report], f) -> None:
+    w = csv.writer(f)
+    w.writerow(TEST_COLUMNS)
+    for r in sorted(reports, key=lambda r: (r.student_id, r.assignment_id)):
+        for t in r.tests:
+            w.writerow([r.student_id, r.assignment_id, t.function, "hidden" if t.hidden else "visible",
+                        t.grade_id, f"{t.score:g}", f"{t.max_score:g}", t.message])
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -24,6 +24,7 @@ Execute 전처리기)에 ``km=`` 으로 넘깁니다. 커널은 다음 셋 중 �
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import glob
 import itertools
@@ -39,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty
 
+import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type
@@ -352,13 +354,27 @@ def bwrap_args(box: Box) -> list[str]:
 
 
 class PromptClient(AsyncKernelClient):
-    """커널이 준비되었다고 답하면 바로 돌아오는 클라이언트(:meth:`wait_for_ready` 만 다릅니다).
+    """커널이 준비되었다고 답하면 곧 돌아오는 클라이언트.
 
     jupyter_client의 ``wait_for_ready`` 는 ``kernel_info`` 에 답이 오고 IOPub으로도 메시지가 온 뒤에, IOPub이 0.2초 동안
     조용해질 때까지 남은 메시지를 버리며 기다립니다. 커널마다 적어도 0.2초가 그냥 흐릅니다(자가 점검 한 번, 채점할
     노트북마다). 남은 메시지는 ``kernel_info`` 의 상태 알림뿐이고, nbclient와 채점기(``checker``)는 IOPub 메시지를 요청의
-    ``msg_id`` 로 가려 받으므로 버리지 않아도 섞이지 않습니다. 그래서 답과 IOPub 연결을 확인하는 데까지는 그대로 하고,
-    마지막 0.2초만 기다리지 않습니다."""
+    ``msg_id`` 로 가려 받으므로 버리지 않아도 섞이지 않습니다.
+
+    그 0.2초는 다른 일도 했습니다. 커널의 소켓은 IPC 파일이라, 커널이 뜨기 전에 잇기 시작한 채널은 ZeroMQ가 다시 잇기를
+    되풀이하며(기본 0.1초 간격) 저마다 따로 이어집니다. stdin 채널이 아직 이어지지 않았을 때 커널이 보낸 input_request는
+    커널의 ROUTER 소켓이 버리므로, 채점기의 첫 요청이 답 없이 셀 시간 제한까지 기다립니다. 그래서 이 클라이언트는 다시
+    잇기 간격을 :data:`RECONNECT_MS` 로 줄이고(모든 채널이 커널이 뜬 뒤 그만큼 안에 이어짐), 답과 IOPub을 확인한 뒤
+    :data:`SETTLE_S` 만 더 기다립니다."""
+
+    #: 채널 소켓이 커널에 다시 잇기를 되풀이하는 간격(ms). ZeroMQ의 기본은 100.
+    RECONNECT_MS = 5
+    #: 커널이 답한 뒤 모든 채널이 이어지기를 기다리는 시간(초): 다시 잇기 간격의 열 배
+    SETTLE_S = 0.05
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.context.setsockopt(zmq.RECONNECT_IVL, self.RECONNECT_MS)  # 이 뒤에 만드는 채널 소켓의 기본값
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -376,6 +392,7 @@ class PromptClient(AsyncKernelClient):
                         pass
                     else:
                         self._handle_kernel_info_reply(msg)
+                        await asyncio.sleep(self.SETTLE_S)
                         return
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")

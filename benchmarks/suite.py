@@ -1,0 +1,81 @@
+"""테스트 모음의 시간: README의 테스트 명령(``python -m pytest``, 작업자 둘)과 단위 테스트 묶음(``-m unit``)의 벽시계 시간.
+
+저장소를 임시 폴더에 복제해(깨끗한 체크아웃, CI와 같게) 그 안에서 돌립니다. 가상 환경은 이 저장소의 것을 쓰고,
+npm으로 받은 접근성 검사기(tests/js/node_modules)도 이 저장소의 것을 씁니다. 오래 걸린 테스트(준비 포함) 상위
+목록도 함께 적습니다.
+
+    python -m benchmarks.suite               # 단위 묶음과 전체
+    python -m benchmarks.suite --unit-only   # 단위 묶음만
+
+결과 표를 출력하고 benchmarks/results-suite.json 에 씁니다. 전체를 돌리면 2코어에서 몇 분 걸립니다.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder import course
+
+RESULTS = Path(__file__).resolve().with_name("results-suite.json")
+#: issue 26의 목표(초)
+TARGETS = {"full": 8 * 60, "unit": 30}
+
+
+def clone(tmp: Path) -> Path:
+    """커밋된 저장소의 깨끗한 복제. 가상 환경과 npm 패키지는 이 저장소의 것에 잇습니다."""
+    repo = tmp / "repo"
+    subprocess.run(["git", "clone", "-q", str(course.REPO), str(repo)], check=True)
+    (repo / ".venv").symlink_to(course.REPO / ".venv")
+    modules = course.REPO / "tests" / "js" / "node_modules"
+    if modules.is_dir():
+        (repo / "tests" / "js" / "node_modules").symlink_to(modules)
+    return repo
+
+
+def run(repo: Path, args: list[str]) -> dict:
+    env = {**course.env_with_venv_bin(), "CI": "true", "PYTHONPATH": str(repo)}
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=25", *args],
+                          cwd=repo, env=env, capture_output=True, text=True)
+    wall = time.monotonic() - start
+    out = proc.stdout + proc.stderr
+    summary = out.strip().splitlines()[-1] if out.strip() else ""
+    durations = [[float(m[1]), m[2], m[3]] for m in re.finditer(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S+)", out, re.M)]
+    return {"args": args, "wall_s": round(wall, 1), "returncode": proc.returncode, "summary": summary,
+            "slowest": [[round(d[0], 1), f"{d[1]} {d[2]}"] for d in durations[:25]],
+            **({"output_tail": out[-3000:]} if proc.returncode else {})}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.suite", description=__doc__.splitlines()[0])
+    parser.add_argument("--unit-only", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+               "load_before": round(os.getloadavg()[0], 2), "targets_s": TARGETS}
+    with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
+        repo = clone(Path(tmp))
+        results["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True,
+                                           text=True).stdout.strip()
+        results["unit"] = run(repo, ["-m", "unit"])
+        print(f"단위 묶음: {results['unit']['wall_s']} s (목표 < {TARGETS['unit']} s) — {results['unit']['summary']}")
+        if not args.unit_only:
+            results["full"] = run(repo, [])
+            print(f"전체: {results['full']['wall_s']} s (목표 ≤ {TARGETS['full']} s) — {results['full']['summary']}")
+            for seconds, name in results["full"]["slowest"][:10]:
+                print(f"  {seconds:7.1f} s  {name}")
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"결과: {args.out}")
+    return 0 if all(results[k]["returncode"] == 0 for k in ("unit", "full") if k in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
