@@ -201,6 +201,12 @@ def _warn_if_committable(out: Path) -> None:
 
 
 def _grade(args) -> int:
+    if not args.scheduler:
+        # 포크 서버(실행 프로세스를 갈라 낼 곳)를 가장 먼저 띄웁니다: 그 프로세스가 nbgrader와 과제의 모듈을 불러오는
+        # 1초 남짓이 이 프로세스가 채점기 모듈을 불러오고 성적부를 준비하는 시간과 겹칩니다(노트북 하나를 다시 채점할 때 큼).
+        from .worker import forkserver
+
+        forkserver.warm_up()
     from .coordinator import dispatch
     from .coordinator.deadlines import Policy
     from .coordinator.grade import Grader, discover

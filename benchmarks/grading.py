@@ -165,15 +165,15 @@ def grader_run(subs: Path, out: Path, where: list[str], cell_timeout: int, logs:
 
 def breakdown(wall: float, batch: dict, timings: list[dict]) -> dict:
     """남는 시간이 어디로 가는지: 배치마다(명령의 시작과 끝: 파이썬과 모듈, 이어 채점하기 판단, 표와 개요), 과제마다
-    (성적부 등록과 정리·채점 자료), 노트북마다(채점기 밖 시간: 정리 + 실행 − 커널 + 기록; :func:`overhead`).
-    ``startup_and_exit_s`` 는 벽시계에서 채점기가 잰 단계들(timings-batch.json)을 뺀 나머지입니다."""
+    (성적부 등록과 정리·채점 자료; 앞 과제의 노트북이 도는 동안 하므로 grading_loop_s 안에 있음), 노트북마다(채점기 밖
+    시간: 정리 + 실행 − 커널 + 기록; :func:`overhead`). ``startup_and_exit_s`` 는 벽시계에서 채점기가 잰 단계들
+    (timings-batch.json)을 뺀 나머지입니다."""
     per_assignment = {}
     for key, seconds in batch["gradebook_s"].items():
         per_assignment.setdefault(key, {})["gradebook_s"] = seconds
     for key, seconds in batch["contexts_s"].items():
         per_assignment.setdefault(key.split("/")[0], {})["context_s"] = seconds
-    measured = (batch["resume_s"] + sum(batch["gradebook_s"].values()) + sum(batch["contexts_s"].values())
-                + batch["grading_s"] + batch["reports_s"])
+    measured = batch["resume_s"] + batch["grading_s"] + batch["reports_s"]  # 등록과 자료는 grading_s 안에 있습니다
     return {
         "per_batch": {"startup_and_exit_s": round(wall - measured, 2), "resume_check_s": batch["resume_s"],
                       "tables_and_overview_s": batch["reports_s"]},
@@ -187,10 +187,11 @@ def regrade(subs: Path, out: Path, cell_timeout: int, logs: Path) -> dict:
     """조교가 늦은 제출물 하나를 다시 채점하는 경우: 이미 채점한 결과 폴더(성적부)에서 한 학생의 노트북 하나만 바뀐
     것(나머지는 이어 채점하기로 그대로), 그리고 노트북 하나를 새 결과 폴더에. 둘 다 ``--jobs 2``.
     목표는 벽시계 ≤ 2초 + 그 노트북의 커널 시간(timings.csv의 kernel_s)입니다."""
-    student = sorted(p for p in subs.iterdir() if p.is_dir())[1]
+    student = sorted(p for p in subs.iterdir() if p.is_dir())[0]  # 정답 노트북
     changed = sorted(student.glob("*/*.ipynb"))[0]
     nb = nbformat.read(str(changed), as_version=4)
-    nb.cells.append(nbformat.v4.new_markdown_cell("늦게 고쳐 낸 제출물"))
+    first = next(c for c in nb.cells if notebooks.is_solution(c))
+    first.source += "\n# 늦게 고쳐 낸 제출물"  # 내용만 바뀐 노트북(점수는 같음)
     nbformat.write(nb, str(changed))
     results = {}
     single = subs.parent / "single" / student.name / changed.parent.name
@@ -201,7 +202,8 @@ def regrade(subs: Path, out: Path, cell_timeout: int, logs: Path) -> dict:
                      "--cell-timeout", str(cell_timeout)], course.REPO, logs / f"regrade-{name}.log", ok=(0, 1))
         timings = read_csv(target / "timings.csv")
         kernel = sum(float(t["kernel_s"]) for t in timings if t["kernel_s"] != "")
-        run.update(regraded=len(timings), kernel_s=round(kernel, 2), overhead_s=round(run["wall_s"] - kernel, 2),
+        run.update(regraded=len(timings), status=timings[0]["status"], kernel_s=round(kernel, 2),
+                   overhead_s=round(run["wall_s"] - kernel, 2),
                    target_overhead_s=2.0, where_the_time_goes=breakdown(
                        run["wall_s"], json.loads((target / "timings-batch.json").read_text()), timings))
         results[name] = run
