@@ -49,9 +49,19 @@ ONE_BY_ONE = {"test_catalogue_through_the_real_grader"}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    # 빌드한 책을 쓰는 테스트가 있는 모듈은 맨 뒤로: 그 앞의 테스트가 도는 동안 책이 빌드됩니다(tests/book_build.py).
+    # 하나씩 나눠 주는 무거운 테스트는 맨 앞에, 무거운 것부터(작업자가 마지막에 혼자 긴 테스트를 돌리지 않게):
+    # 과제 노트북이 클수록 채점이 오래 걸립니다. 빌드한 책을 쓰는 테스트가 있는 모듈은 맨 뒤로: 그 앞의 테스트가 도는
+    # 동안 책이 빌드됩니다(tests/book_build.py).
     book = {item.module.__name__ for item in items if "built_book" in getattr(item, "fixturenames", ())}
-    items.sort(key=lambda item: item.module.__name__ in book)
+
+    def order(item):
+        if item.originalname in ONE_BY_ONE:
+            aid = item.callspec.params.get("aid", "")
+            source = course.SOLUTIONS / aid / f"{aid}.ipynb"
+            return (0, -(source.stat().st_size if source.is_file() else 0))
+        return (2 if item.module.__name__ in book else 1, 0)
+
+    items.sort(key=order)
     for item in items:
         group = item.nodeid if item.originalname in ONE_BY_ONE else item.module.__name__
         item.add_marker(pytest.mark.xdist_group(group))

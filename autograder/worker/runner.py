@@ -142,6 +142,7 @@ def executor_class(grading: bool = True) -> type:
             grades = None
 
             def __init__(self, **kw):
+                kw.setdefault("raise_on_iopub_timeout", True)  # nbgrader Execute의 기본값
                 super().__init__(Node(), **kw)
 
             def preprocess(self, nb, resources, km):
