@@ -167,7 +167,7 @@ class Grader:
         이 일은 모두 이 스레드가 하므로 성적부에 쓰는 곳은 여전히 한 곳입니다."""
         key = (assignment_id, notebook)
         if key not in self._contexts:
-            clock = time.monotonic()
+            start = clock = time.monotonic()
             self.book.prepare(assignment_id)
             self.batch_timings["gradebook_s"].setdefault(assignment_id, _since(clock))
             clock = time.monotonic()
@@ -185,7 +185,7 @@ class Grader:
                                    if notebooks.grade_id(c) and notebooks.is_grade(c) and not notebooks.is_written(c)],
                                   sum(snapshot["grade_cells"].values()) + sum(snapshot["task_cells"].values()))
             self.batch_timings["contexts_s"][f"{assignment_id}/{notebook}"] = _since(clock)
-            self._setup_s += time.monotonic() - clock + self.batch_timings["gradebook_s"][assignment_id]
+            self._setup_s += time.monotonic() - start
         return self._contexts[key]
 
     def _task(self, job: Job) -> dict:

@@ -60,12 +60,13 @@ PREPARED_TABLE = "autograder_prepared"
 
 
 def source_fingerprint(assignment_id: str) -> str:
-    """과제 원본(solutions/<id>/의 노트북들)과 nbgrader 판의 지문: 이것이 같으면 성적부에 등록되는 내용도 같습니다."""
+    """과제 원본(solutions/<id>/의 노트북들), 풀이 자리에 넣는 코드, nbgrader 판의 지문: 이것이 같으면 성적부에 등록되는
+    내용도 같습니다."""
     import hashlib
 
     import nbgrader
 
-    h = hashlib.sha256(f"{nbgrader.__version__}\0{course.COURSE_ID}".encode())
+    h = hashlib.sha256(f"{nbgrader.__version__}\0{course.COURSE_ID}\0{course.CODE_STUB}".encode())
     for name in course.notebook_names(assignment_id):
         h.update(f"\0{name}\0".encode())
         h.update((course.SOLUTIONS / assignment_id / f"{name}.ipynb").read_bytes())
