@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import json
 import logging
@@ -320,9 +319,6 @@ class Grader:
             else:
                 todo.append(job)
         self.skipped = len(jobs) - len(todo)
-        # 오래 걸릴 것부터 맡깁니다(긴 작업 먼저): 무거운 과제의 노트북이 마지막에 남아 실행 칸 하나만 일하는 꼬리가
-        # 짧아집니다. 과제 안에서는 학생 순서 그대로입니다.
-        todo.sort(key=lambda job: -_expected_cost(job.assignment_id))
         if announce is not None:  # 몇 개를 실행하고 몇 개를 지난 결과로 쓰는지 (명령줄이 알립니다)
             announce(len(todo), self.skipped)
         self.batch_timings["resume_s"] = _since(clock)
@@ -409,15 +405,6 @@ class Arrived:
     result: dict
     #: 채점기가 이 제출물을 맡기는 데 쓴 시간(초)
     coordinator_s: float = 0.0
-
-
-@functools.cache
-def _expected_cost(assignment_id: str) -> float:
-    """과제 노트북 하나를 채점하는 데 드는 시간의 대강의 눈대중: 커널 수(라이브러리 규칙의 단계 수) × 원본 노트북의
-    크기(테스트가 많고 길수록 큼). 순서를 정하는 데만 씁니다."""
-    size = sum((course.SOLUTIONS / assignment_id / f"{n}.ipynb").stat().st_size
-               for n in course.notebook_names(assignment_id) if (course.SOLUTIONS / assignment_id / f"{n}.ipynb").is_file())
-    return len(course.phases(assignment_id)) * size
 
 
 def _since(clock: float) -> float:
