@@ -81,12 +81,13 @@ def _check_size(entries: list[Path], max_mb: int) -> None:
 
 
 @contextlib.contextmanager
-def replaced_atomically(path: Path):
+def replaced_atomically(path: Path, binary: bool = False):
     """임시 파일에 다 쓴 뒤 한 번에 바꿔 넣습니다. 읽는 쪽(과 도중에 죽은 채점기)은 이전 것이나 새것 하나만 봅니다.
-    표, 이어 채점하기 기록(state.py), 실행 프로세스의 결과(submission.py)가 모두 이것으로 씁니다."""
+    표, 이어 채점하기 기록(state.py), 실행 프로세스의 결과(submission.py), 개요의 그림(charts.py)이 모두 이것으로
+    씁니다. ``binary`` 면 바이트로 씁니다."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as f:
+    with (tmp.open("wb") if binary else tmp.open("w", newline="", encoding="utf-8")) as f:
         yield f
     os.replace(tmp, path)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..workdir import replaced_atomically
 from .html_page import font_source
 from .item_analysis import Item
 
@@ -76,11 +76,8 @@ class FigureCache:
         except OSError:
             pass
         svg = draw()
-        with contextlib.suppress(OSError):  # 남겨 두지 못해도 개요는 씁니다
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes(svg)
-            os.replace(tmp, path)
+        with contextlib.suppress(OSError), replaced_atomically(path, binary=True) as f:  # 남겨 두지 못해도 개요는 씁니다
+            f.write(svg)
         return svg
 
     def prune(self) -> None:

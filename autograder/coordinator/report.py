@@ -283,6 +283,9 @@ def write_overview(reports: list[Report], path: Path, figures: Path | None = Non
 
     e = html.escape
     cache = FigureCache(figures)
+    # 같은 결과면 같은 쪽(과 같은 그림 열쇠): 이어 채점하기는 지난 결과를 먼저, 새 결과를 나중에 주므로 순서를 정해
+    # 둡니다. 그러지 않으면 변별도 같은 실수 합의 끝자리가 달라져 그림을 다시 그립니다.
+    reports = sorted(reports, key=lambda r: (r.assignment_id, r.student_id))
     aids = sorted({r.assignment_id for r in reports})
     parts = []
     for aid in aids:
