@@ -135,7 +135,9 @@ def forged(tmp_path_factory):
     put(notebooks.with_solutions(notebooks.solution_submission(nn), {"backprop": backprop + CLEARS_PROBE_STATE}),
         subs, "clears_probe_state", nn)
     put(notebooks.solution_submission(nn), subs, "solution", nn)
-    rows, tests = grade(subs, tmp / "out", "--jobs", "2")
+    # 추적 함수 공격은 학생 자신의 커널을 멈추게 해 셀 시간 제한까지 기다리게 합니다. 기본값(120초) 대신 강사가 줄 수
+    # 있는 30초로 채점합니다(가장 무거운 셀도 바쁜 2코어에서 몇 초).
+    rows, tests = grade(subs, tmp / "out", "--jobs", "2", "--cell-timeout", "30")
     weak = tmp / "weak"
     put(notebooks.with_solutions(solution, _sigmoid_cells()), weak, "plain_wrong", AID)
     for name in WEAK_ATTACKS:

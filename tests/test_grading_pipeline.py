@@ -14,6 +14,8 @@ import copy
 import dataclasses
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import datetime
@@ -465,3 +467,54 @@ def test_the_coordinator_never_cleans_up_executes_or_scores_a_notebook(tmp_path,
     assert (reports["kim"].status, reports["kim"].score) == ("ok", reports["kim"].max_score - reports["kim"].pending)
     assert reports["kim"].pending == 2
     assert reports["lee"].score == 0 and reports["kim"].max_score > 0
+
+
+_TRAIN_BOTH_WAYS = """
+import sys
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from autograder.kernel import torch_view
+
+
+def make():
+    torch.manual_seed(3)
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.Conv2d(4, 4, 3, bias=False),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+
+
+x, y = torch.randn(50, 1, 8, 8), torch.randint(0, 3, (50,))
+ours = make()
+ours[3].weight.requires_grad_(False)  # 기울기가 없는 매개변수는 둘 다 건너뜁니다
+torch_view.train(ours, x, y, 3, 1e-2, 3e-3, 16, 0)
+dynamo = "torch._dynamo" in sys.modules
+ref = make()
+ref[3].weight.requires_grad_(False)
+opt = torch.optim.Adam(ref.parameters(), lr=1e-2)
+gen = torch.Generator().manual_seed(0)
+ref.train()
+for epoch in range(3):
+    if epoch == 2:
+        for group in opt.param_groups:
+            group["lr"] = 3e-3
+    order = torch.randperm(50, generator=gen)
+    for i in range(0, 50, 16):
+        idx = order[i:i + 16]
+        loss = F.cross_entropy(ref(x[idx]), y[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+same = all(torch.equal(a, b) for a, b in zip(ours.state_dict().values(), ref.state_dict().values()))
+changed = not torch.equal(ours[0].weight, make()[0].weight)
+print(dynamo, same, changed)
+"""
+
+
+def test_the_hidden_tests_adam_is_torchs_adam_without_its_compiler(tmp_path):
+    """5장의 숨은 테스트가 학생 커널에서 돌리는 학습(torch_view.train)은 torch.optim.Adam과 같은 매개변수를 만들고
+    (비트까지), torch의 컴파일러(torch._dynamo, 새 커널마다 1.3초)를 불러오지 않습니다. 새 프로세스에서 봅니다."""
+    proc = subprocess.run([sys.executable, "-c", _TRAIN_BOTH_WAYS], capture_output=True, text=True, cwd=course.REPO,
+                          env={**os.environ, "PYTHONPATH": str(course.REPO)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "True", "True"], proc.stdout
