@@ -11,8 +11,6 @@ import tempfile
 from pathlib import Path
 
 import nbgrader.api
-from nbgrader.converters import GenerateAssignment
-from nbgrader.coursedir import CourseDirectory
 
 from . import course
 
@@ -48,6 +46,10 @@ nbgrader.api.get_alembic_version = alembic_head
 
 def generate(assignment_ids: list[str], release_directory: Path, db_url: str) -> None:
     """nbgrader로 학생본을 release_directory/<id>/ 에 만들고, 성적부(db_url)에 과제를 등록합니다."""
+    # nbgrader의 변환기는 nbconvert 전체를 불러옵니다(0.3초): 등록할 것이 없는 채점(다시 채점)은 이것을 치르지 않게 여기서.
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+
     course.ensure_venv_on_path()
     config = course.nbgrader_config(db_url, release_directory=release_directory)
     for aid in assignment_ids:

@@ -44,3 +44,28 @@ def skip_slow_optional_imports() -> None:
         for name in blocked:
             if sys.modules.get(name, 0) is None:
                 del sys.modules[name]
+
+
+def skip_nbgraders_server_extensions() -> None:
+    """nbgrader 패키지를 그 ``__init__`` 없이 등록합니다. 그 뒤의 ``import nbgrader.api`` 등은 평소대로 불러옵니다.
+
+    nbgrader의 ``__init__`` 은 Jupyter 서버 확장 넷(과제 목록, 과정 목록, 검사, formgrader)을 불러오고, 그것이
+    jupyter_server·tornado·교환(exchange)까지 끌어와 2코어 컴퓨터에서 CPU로 0.45초 듭니다. 채점기 명령과 실행 프로세스는
+    nbgrader의 성적부(``nbgrader.api``)와 전처리기만 쓰고, ``__init__`` 에서는 ``__version__`` 만 씁니다(여기서 채웁니다).
+    그래서 이 과정이 띄운 프로세스의 시작(``python -m autograder``, 포크 서버, 실행 프로세스)에서만 부릅니다. Jupyter
+    서버처럼 nbgrader를 서버 확장으로 불러야 하는 프로세스에서는 부르지 않습니다(``autograder`` 를 import하는 것만으로는
+    아무 일도 없습니다). nbgrader를 이미 불러왔으면 아무것도 하지 않습니다."""
+    if "nbgrader" in sys.modules:
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("nbgrader")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    sys.modules["nbgrader"] = importlib.util.module_from_spec(spec)
+    try:
+        from nbgrader._version import __version__
+    except ImportError:
+        del sys.modules["nbgrader"]
+        return
+    sys.modules["nbgrader"].__version__ = __version__

@@ -60,3 +60,32 @@ print(idna.encode("예시.kr").decode())
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=course.REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "rejected", "xn--vv4b11d.kr"], proc.stdout
+
+
+@pytest.mark.unit
+def test_grader_processes_use_nbgrader_without_loading_its_jupyter_server_extensions():
+    """채점기 명령·포크 서버·실행 프로세스처럼 nbgrader의 ``__init__`` 을 건너뛴 새 파이썬에서: nbgrader의 성적부,
+    전처리기, 변환기는 그대로 불러오고 ``nbgrader.__version__`` 은 설치된 판이며, jupyter_server는 불러오지 않습니다.
+    ``autograder`` 를 import하기만 한 프로세스(Jupyter 서버 안의 확장)에서는 nbgrader가 평소처럼 서버 확장을 내놓습니다."""
+    light = """
+import sys
+from importlib.metadata import version
+from autograder import startup
+startup.skip_slow_optional_imports()
+startup.skip_nbgraders_server_extensions()
+import nbgrader, nbgrader.api, nbgrader.preprocessors
+from nbgrader.converters import GenerateAssignment
+print(nbgrader.__version__ == version("nbgrader"), "jupyter_server" in sys.modules, hasattr(nbgrader.api, "Gradebook"))
+"""
+    proc = subprocess.run([sys.executable, "-c", light], capture_output=True, text=True, cwd=course.REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "False", "True"], proc.stdout
+    as_extension = """
+import autograder, autograder.worker, autograder.server_extension
+import nbgrader
+print([p["module"] for p in nbgrader._jupyter_server_extension_points()])
+"""
+    proc = subprocess.run([sys.executable, "-c", as_extension], capture_output=True, text=True, cwd=course.REPO,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["['nbgrader']"], proc.stdout

@@ -23,8 +23,8 @@ from .. import course
 #: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbgrader(와 그것이 불러오는 jupyter_server)를 불러오면
 #: CPU로 1초 넘게 듭니다.
 _WARM_MODULES = ("autograder.worker.runner", "autograder.worker.sandbox", "autograder.worker.submission",
-                 "autograder.worker.checker", "nbgrader.preprocessors", "nbclient.exceptions", "jupyter_core.utils",
-                 "matplotlib.font_manager")
+                 "autograder.worker.nbgrader_steps", "autograder.worker.checker", "nbgrader.preprocessors",
+                 "nbclient.exceptions", "jupyter_core.utils", "matplotlib.font_manager")
 
 
 def warm_up() -> None:
@@ -205,4 +205,7 @@ def _die_with_parent() -> None:
 
 
 if __name__ == "__main__":
+    from ..startup import skip_nbgraders_server_extensions
+
+    skip_nbgraders_server_extensions()
     sys.exit(serve())

@@ -26,7 +26,6 @@ from nbformat.v4 import new_output
 from .. import messages, notebooks, workdir
 from ..limits import Limits
 from ..status import Status
-from . import nbgrader_steps
 
 #: 셀 하나의 텍스트 출력 상한(글자). nbgrader의 LimitOutput은 줄 수만 세므로, 아주 긴 줄은 여기서 자릅니다.
 MAX_OUTPUT_CHARS = 100_000
@@ -35,6 +34,8 @@ MAX_OUTPUT_CHARS = 100_000
 def prepare(task: dict, context: dict, work: Path, limits: Limits) -> NotebookNode:
     """채점할 노트북을 만들고 작업 폴더 ``work`` 를 채웁니다. 채점기가 바로잡은 것의 메모는 ``task["notes"]`` 에
     더합니다. 채점할 수 없는 제출물이면 ``notebooks.SubmissionError`` (그때까지의 메모는 남습니다)."""
+    from . import nbgrader_steps  # nbgrader의 전처리기(nbconvert까지): 채점기 프로세스는 불러오지 않게 여기서
+
     path = Path(task["submission"])
     nb = notebooks.read_notebook(path)
     try:
@@ -53,6 +54,8 @@ def prepare(task: dict, context: dict, work: Path, limits: Limits) -> NotebookNo
 
 def conclude(nb: NotebookNode, status: Status, detail: str, task: dict, context: dict) -> tuple[dict, str]:
     """실행된(또는 실행되지 못한) 노트북을 채점기에 돌려줄 결과로: (결과 dict, 채점된 노트북의 텍스트)."""
+    from . import nbgrader_steps
+
     kernel_seconds = notebooks.kernel_seconds(nb)
     _limit_output(nb)
     _mark_unexecuted(nb, status)
