@@ -20,11 +20,11 @@ from pathlib import Path
 
 from .. import course
 
-#: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbgrader(와 그것이 불러오는 jupyter_server)를 불러오면
-#: CPU로 1초 넘게 듭니다.
+#: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbgrader의 전처리기(와 그것이 불러오는 nbconvert)를
+#: 불러오면 CPU로 1초 가까이 듭니다. matplotlib은 커널에 줄 글꼴 캐시가 아직 없을 때만 불러옵니다(:func:`serve`).
 _WARM_MODULES = ("autograder.worker.runner", "autograder.worker.sandbox", "autograder.worker.submission",
                  "autograder.worker.nbgrader_steps", "autograder.worker.checker", "nbgrader.preprocessors",
-                 "nbclient.exceptions", "jupyter_core.utils", "matplotlib.font_manager")
+                 "nbclient.exceptions", "jupyter_core.utils")
 
 
 def warm_up() -> None:
@@ -128,9 +128,10 @@ def serve() -> int:
     _die_with_parent()
     for name in _WARM_MODULES:
         importlib.import_module(name)
-    from . import runner
+    from . import runner, sandbox
 
     runner.executor_class()
+    sandbox.ensure_matplotlib_font_cache()  # 새 컴퓨터에서는 여기서 한 번 만들어, 자식마다 만들지 않게
     children: set[int] = set()
     for line in sys.stdin:
         request = json.loads(line)
