@@ -40,16 +40,29 @@ def clone(tmp: Path) -> Path:
     return repo
 
 
+def _cpu_times() -> tuple[float, float]:
+    """이 컴퓨터 전체의 (일한, 쉰) CPU 시간(코어·초), /proc/stat에서. 커널은 샌드박스의 다른 pid 이름공간에서 돌아
+    pytest의 자식 CPU 시간(rusage)에 잡히지 않으므로, 테스트 모음이 CPU를 얼마나 썼는지는 컴퓨터 전체로 잽니다."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / ticks, idle / ticks
+
+
 def run(repo: Path, args: list[str]) -> dict:
     env = {**course.env_with_venv_bin(), "CI": "true", "PYTHONPATH": str(repo)}
     start = time.monotonic()
+    busy0, idle0 = _cpu_times()
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=25", *args],
                           cwd=repo, env=env, capture_output=True, text=True)
     wall = time.monotonic() - start
+    busy1, idle1 = _cpu_times()
     out = proc.stdout + proc.stderr
     summary = out.strip().splitlines()[-1] if out.strip() else ""
     durations = [[float(m[1]), m[2], m[3]] for m in re.finditer(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S+)", out, re.M)]
     return {"args": args, "wall_s": round(wall, 1), "returncode": proc.returncode, "summary": summary,
+            # 이 컴퓨터의 모든 코어가 그동안 일한 시간: 코어 수 × 벽시계에 가까우면 CPU가 한계입니다
+            "machine_busy_core_s": round(busy1 - busy0, 1), "machine_idle_core_s": round(idle1 - idle0, 1),
             "slowest": [[round(d[0], 1), f"{d[1]} {d[2]}"] for d in durations[:25]],
             **({"output_tail": out[-3000:]} if proc.returncode else {})}
 
@@ -69,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"단위 묶음: {results['unit']['wall_s']} s (목표 < {TARGETS['unit']} s) — {results['unit']['summary']}")
         if not args.unit_only:
             results["full"] = run(repo, [])
-            print(f"전체: {results['full']['wall_s']} s (목표 ≤ {TARGETS['full']} s) — {results['full']['summary']}")
+            print(f"전체: {results['full']['wall_s']} s (목표 ≤ {TARGETS['full']} s) — {results['full']['summary']}; "
+                  f"컴퓨터가 일한 CPU {results['full']['machine_busy_core_s']} 코어·초, 쉰 CPU "
+                  f"{results['full']['machine_idle_core_s']} 코어·초")
             for seconds, name in results["full"]["slowest"][:10]:
                 print(f"  {seconds:7.1f} s  {name}")
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
