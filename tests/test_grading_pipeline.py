@@ -518,3 +518,27 @@ def test_the_hidden_tests_adam_is_torchs_adam_without_its_compiler(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(course.REPO)})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "True", "True"], proc.stdout
+
+
+@pytest.mark.unit
+def test_the_probe_flushes_student_output_before_answering_only_when_there_is_some():
+    """커널의 탐침은 답하기 전에 stdout/stderr를 비우되(학생 함수의 출력이 답보다 먼저 가게), 쓴 것이 없으면 비우지 않습니다
+    (ipykernel의 flush는 비울 것이 없어도 출력 스레드와 두 번 오갑니다). ipykernel의 스트림이 아닌 것은 늘 비웁니다."""
+    from autograder.kernel.probe import _FlushIfPending
+
+    class Stream:
+        def __init__(self, pending):
+            self._flush_pending, self._subprocess_flush_pending, self.flushed = pending, False, 0
+
+        def flush(self):
+            self.flushed += 1
+
+        def write(self, text):
+            return len(text)
+
+    quiet, busy, plain = Stream(False), Stream(True), type("Plain", (), {"flushed": 0})()
+    plain.flush = lambda: setattr(plain, "flushed", plain.flushed + 1)
+    for stream in (quiet, busy, plain):
+        _FlushIfPending(stream).flush()
+    assert (quiet.flushed, busy.flushed, plain.flushed) == (0, 1, 1)
+    assert _FlushIfPending(quiet).write("가나") == 2  # 그 밖의 것은 진짜 스트림으로

@@ -263,7 +263,7 @@ def _ask(prompt: str) -> str:
     먼저 갑니다. 이 사이에는 학생 코드가 돌지 않습니다."""
     kernel = get_ipython().kernel  # noqa: F821 (IPython이 넣어 주는 이름)
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _FlushIfPending(out), _FlushIfPending(err)
+    sys.stdout, sys.stderr = (None if s is None else _FlushIfPending(s) for s in (out, err))
     try:
         return kernel.raw_input(prompt)
     finally:
