@@ -137,7 +137,9 @@ def train(model, x, y, epochs: int, lr: float, last_lr: float, batch: int, seed:
 
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     params = list(model.parameters())
-    moments = {id(p): (torch.zeros_like(p), torch.zeros_like(p), [0]) for p in params}
+    exp_avgs = [torch.zeros_like(p) for p in params]
+    exp_avg_sqs = [torch.zeros_like(p) for p in params]
+    steps = [0] * len(params)
     gen = torch.Generator().manual_seed(seed)
     model.train()
     for epoch in range(epochs):
@@ -150,15 +152,14 @@ def train(model, x, y, epochs: int, lr: float, last_lr: float, batch: int, seed:
                 p.grad = None
             loss.backward()
             with torch.no_grad():
-                for p in params:
+                for k, p in enumerate(params):
                     if p.grad is None:  # torch.optim.Adam처럼 기울기가 없는 매개변수는 건너뜁니다(걸음 수도 그대로)
                         continue
-                    exp_avg, exp_avg_sq, step = moments[id(p)]
-                    step[0] += 1
-                    exp_avg.lerp_(p.grad, 1 - beta1)
-                    exp_avg_sq.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
-                    denom = (exp_avg_sq.sqrt() / (1 - beta2 ** step[0]) ** 0.5).add_(eps)
-                    p.addcdiv_(exp_avg, denom, value=-rate / (1 - beta1 ** step[0]))
+                    steps[k] += 1
+                    exp_avgs[k].lerp_(p.grad, 1 - beta1)
+                    exp_avg_sqs[k].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+                    denom = (exp_avg_sqs[k].sqrt() / (1 - beta2 ** steps[k]) ** 0.5).add_(eps)
+                    p.addcdiv_(exp_avgs[k], denom, value=-rate / (1 - beta1 ** steps[k]))
     return None
 
 
