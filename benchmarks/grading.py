@@ -214,11 +214,9 @@ def regrade(subs: Path, out: Path, cell_timeout: int, logs: Path, repeats: int =
             shutil.copy2(changed, single / changed.name)
             run = timed([sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(target), "--jobs", "2",
                          "--cell-timeout", str(cell_timeout)], course.REPO, logs / f"regrade-{name}-{i}.log", ok=(0, 1))
-            timings = [t for t in read_csv(target / "timings.csv")
-                       if t["student_id"] == student.name and t["assignment_id"] == changed.parent.name]
+            timings = read_csv(target / "timings.csv")  # 이번에 채점한 노트북만
             kernel = sum(float(t["kernel_s"]) for t in timings if t["kernel_s"] != "")
-            run.update(regraded=len(read_csv(target / "timings.csv")) if folder != subs else None,
-                       status=timings[0]["status"], kernel_s=round(kernel, 2),
+            run.update(regraded=len(timings), status=timings[0]["status"], kernel_s=round(kernel, 2),
                        overhead_s=round(run["wall_s"] - kernel, 2), target_overhead_s=2.0, where_the_time_goes=breakdown(
                            run["wall_s"], json.loads((target / "timings-batch.json").read_text()), timings))
             runs.append(run)
