@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,26 @@ print([p["module"] for p in nbgrader._jupyter_server_extension_points()])
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["['nbgrader']"], proc.stdout
+
+
+def test_a_finished_command_skips_pythons_teardown_yet_keeps_its_output_status_and_cleanup(tmp_path):
+    """``python -m autograder`` 은 일을 마치면 파이썬의 마무리를 건너뛰고 ``os._exit`` 로 끝납니다(autograder/__main__.py).
+    그래도 파이프로 받은 출력은 끝줄까지 오고, 종료 상태(풀이는 0, 빈 학생본은 1)는 그대로이며, 명령이 쓴 임시 폴더와
+    포크 서버·커널 같은 자식 프로세스는 남지 않습니다."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    folder = tmp_path / "학생"
+    folder.mkdir()
+    # PYTHONUNBUFFERED가 있으면 출력이 버퍼에 머물지 않아, 끝에서 비우지 않는 잘못을 이 시험이 보지 못합니다.
+    env = course.env_with_venv_bin({k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | {"TMPDIR": str(tmp)})
+    for source, expected in ((course.SOLUTIONS, 0), (course.EXERCISES, 1)):
+        nb = folder / "ch01_modeling.ipynb"
+        nb.write_bytes((source / "ch01_modeling" / "ch01_modeling.ipynb").read_bytes())
+        proc = subprocess.run([sys.executable, "-m", "autograder", "validate", str(nb)], capture_output=True, text=True,
+                              cwd=tmp_path, env=env, timeout=300)
+        assert proc.returncode == expected, proc.stdout + proc.stderr
+        assert proc.stdout.rstrip().splitlines()[-1].strip(), proc.stdout  # 마지막 요약 줄까지 왔습니다
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert sorted(p.name for p in tmp.iterdir()) == [], "임시 폴더가 남았습니다"
+    leftover = subprocess.run(["pgrep", "-f", str(tmp)], capture_output=True, text=True)
+    assert leftover.stdout == "", f"남은 프로세스: {leftover.stdout}"
