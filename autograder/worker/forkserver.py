@@ -131,6 +131,7 @@ def serve() -> int:
     from . import runner, sandbox
 
     runner.executor_class()
+    _warm_caches()
     sandbox.ensure_matplotlib_font_cache()  # 새 컴퓨터에서는 여기서 한 번 만들어, 자식마다 만들지 않게
     children: set[int] = set()
     for line in sys.stdin:
@@ -176,6 +177,34 @@ def serve() -> int:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     return 0
+
+
+def _warm_caches() -> None:
+    """자식마다 처음 한 번씩 하던 일을 갈라 내기 전에 여기서 한 번 해 둡니다(자식은 그 결과를 물려받습니다).
+
+    - nbformat은 노트북 형식(4.4, 4.5)마다 JSON 스키마 검사기를 처음 쓸 때 만듭니다.
+    - jupyter_client는 커널 명세를 찾을 때 IPython(``IPython.paths``)과 ipykernel의 명세 모듈을 불러옵니다.
+    - nbgrader의 셀 메타데이터 검사기(``nbgrader_steps.fast_metadata_checks``)도 처음 쓸 때 스키마를 검사하고 만듭니다.
+    - 쓸 수 있는 격리 방식(``sandbox.detect_isolation``)은 bubblewrap을 한 번 띄워 봐서 정합니다.
+    """
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    from . import nbgrader_steps, sandbox
+
+    for minor in (4, 5):
+        cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": ".", **({"id": "a"} if minor > 4 else {}),
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": "."}]}
+        nbformat.writes(nbformat.reads(json.dumps({"nbformat": 4, "nbformat_minor": minor, "metadata": {}, "cells": [cell]}),
+                                       as_version=4))
+    nbformat.v4.new_output("stream", name="stdout", text=".")
+    with nbgrader_steps.fast_metadata_checks():
+        MetadataValidator().validate_cell(nbformat.v4.new_code_cell(metadata={"nbgrader": {
+            "grade": False, "solution": True, "locked": False, "grade_id": "a", "schema_version": 3}}))
+    with contextlib.suppress(Exception):  # 명세가 없으면 자식이 제 자리에서 같은 오류를 냅니다
+        KernelSpecManager().get_kernel_spec("python3")
+    sandbox.detect_isolation()
 
 
 def _preload(names) -> None:
