@@ -3,8 +3,9 @@ import os
 import sys
 import threading
 
-from .startup import skip_nbgraders_server_extensions, skip_slow_optional_imports
+from .startup import skip_nbgraders_server_extensions, skip_slow_optional_imports, start_fork_server_early
 
+start_fork_server_early(sys.argv[1:])
 skip_slow_optional_imports()
 skip_nbgraders_server_extensions()
 

@@ -10,10 +10,15 @@ nbformat은 노트북을 검사할 때 jsonschema를 쓰고, jsonschema는 불�
 그동안만 그 선택 모듈들을 "없음"으로 둡니다. jsonschema는 ``ImportError`` 를 받고 그 형식 검사만 건너뜁니다. 불러온
 뒤에는 원래대로 되돌리므로, 나중에 다른 코드가 같은 모듈(예: ``idna``)을 부르면 평소처럼 불러옵니다.
 jsonschema를 이미 불러온 프로세스(예: Jupyter 서버)에서는 아무 일도 하지 않습니다.
+
+이 컴퓨터에서 채점하는 ``grade`` 는 무엇보다 먼저 포크 서버를 띄웁니다(:func:`start_fork_server_early`).
 """
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 #: jsonschema(``jsonschema._format``)가 형식 검사에만 쓰는 선택 모듈과 그 모듈이 맡는 형식. jsonschema가 불러오는
 #: 동안만 막습니다.
@@ -69,3 +74,31 @@ def skip_nbgraders_server_extensions() -> None:
         del sys.modules["nbgrader"]
         return
     sys.modules["nbgrader"].__version__ = __version__
+
+
+#: :func:`start_fork_server_early` 가 띄운 포크 서버(``subprocess.Popen``). ``ForkServer.shared`` 가 처음 불릴 때 가져갑니다.
+early_fork_server: subprocess.Popen | None = None
+
+
+def fork_server_process() -> subprocess.Popen:
+    """포크 서버 프로세스(``python -m autograder.worker.forkserver``)를 띄웁니다. 요청은 표준 입력으로 받고 갈라 낸
+    자식의 pid를 표준 출력으로 답합니다(``autograder.worker.forkserver``)."""
+    path = os.environ.get("PATH", "")
+    if os.path.dirname(sys.executable) not in path.split(os.pathsep):  # course.env_with_venv_bin과 같은 PATH
+        path = os.path.dirname(sys.executable) + os.pathsep + path
+    return subprocess.Popen(
+        [sys.executable, "-m", "autograder.worker.forkserver"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, cwd=str(Path(__file__).resolve().parents[1]), text=True, start_new_session=True,
+        env={**os.environ, "PATH": path},
+    )
+
+
+def start_fork_server_early(argv: list[str]) -> None:
+    """이 컴퓨터에서 채점하는 명령(``grade``, ``--scheduler`` 없이)이면 포크 서버를 지금 띄웁니다.
+
+    포크 서버는 nbgrader·nbclient 등을 불러오느라 CPU로 1초 남짓 걸리고, 노트북 하나를 다시 채점할 때는 그것이 끝나기를
+    기다리는 것이 가장 긴 길입니다. 이 프로세스가 jsonschema와 채점기 모듈을 불러오기(0.2초) 전에 띄워 두면 그만큼
+    일찍 준비됩니다. ``--help`` 처럼 채점하지 않고 끝나면 포크 서버는 입력이 닫히는 것을 보고 곧 끝납니다."""
+    global early_fork_server
+    if argv[:1] == ["grade"] and not any(a == "--scheduler" or a.startswith("--scheduler=") for a in argv):
+        early_fork_server = fork_server_process()

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,51 @@ def test_a_finished_command_skips_pythons_teardown_yet_keeps_its_output_status_a
         assert sorted(p.name for p in tmp.iterdir()) == [], "임시 폴더가 남았습니다"
     leftover = subprocess.run(["pgrep", "-f", str(tmp)], capture_output=True, text=True)
     assert leftover.stdout == "", f"남은 프로세스: {leftover.stdout}"
+
+
+def _processes_with(marker: str) -> list[int]:
+    """환경 변수에 ``marker`` 가 든 프로세스(이 시험이 띄운 것)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker.encode() in Path(f"/proc/{pid}/environ").read_bytes():
+                found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def test_grade_starts_its_fork_server_first_and_the_pool_uses_that_very_one(monkeypatch):
+    """``grade`` (``--scheduler`` 없이)만 시작하자마자 포크 서버를 띄우고, 채점이 쓰는 포크 서버(``ForkServer.shared``)는
+    새로 띄우지 않고 바로 그 프로세스입니다. 입력이 닫히면 포크 서버는 끝납니다."""
+    from autograder.worker import forkserver
+
+    monkeypatch.setattr(forkserver.ForkServer, "_shared", None)
+    monkeypatch.setattr(startup, "early_fork_server", None)
+    for argv in (["grade", "subs", "--scheduler", "tcp://10.0.0.5:8786"], ["grade", "subs", "--scheduler=tcp://h:1"],
+                 ["validate", "a.ipynb"], ["check"]):
+        startup.start_fork_server_early(argv)
+        assert startup.early_fork_server is None, argv
+    startup.start_fork_server_early(["grade", "subs", "--jobs", "2"])
+    early = startup.early_fork_server
+    assert early is not None
+    try:
+        assert forkserver.ForkServer.shared().proc is early
+        assert startup.early_fork_server is None  # 한 번만 가져갑니다
+        assert forkserver.ForkServer.shared().proc is early
+    finally:
+        early.stdin.close()
+        assert early.wait(timeout=60) == 0
+
+
+def test_a_grade_that_only_prints_help_leaves_no_fork_server_behind(tmp_path):
+    """``grade --help`` 도 포크 서버를 먼저 띄우지만, 명령이 끝나면 그 포크 서버도 곧 끝납니다."""
+    marker = f"AUTOGRADER_TEST_MARK={tmp_path.name}"
+    env = {**os.environ, "AUTOGRADER_TEST_MARK": tmp_path.name}
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "--help"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=120)
+    assert proc.returncode == 0 and "--jobs" in proc.stdout, proc.stderr
+    deadline = time.monotonic() + 30
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_with(marker) == []

@@ -18,7 +18,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from .. import course
+from .. import startup
 
 #: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbgrader의 전처리기(와 그것이 불러오는 nbconvert)를
 #: 불러오면 CPU로 1초 가까이 듭니다. matplotlib은 커널에 줄 글꼴 캐시가 아직 없을 때만 불러옵니다(:func:`serve`).
@@ -46,18 +46,18 @@ class ForkServer:
     _shared: ForkServer | None = None
     _shared_lock = threading.Lock()
 
-    def __init__(self):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "autograder.worker.forkserver"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, cwd=str(course.REPO), text=True, start_new_session=True,
-        )
+    def __init__(self, proc: subprocess.Popen | None = None):
+        self.proc = proc or startup.fork_server_process()
         self.lock = threading.Lock()
 
     @classmethod
     def shared(cls) -> ForkServer:
+        """이 프로세스의 포크 서버. ``python -m autograder grade`` 가 시작하자마자 띄운 것(``startup.early_fork_server``)이
+        있으면 그것을 씁니다."""
         with cls._shared_lock:
             if cls._shared is None or cls._shared.proc.poll() is not None:
-                cls._shared = cls()
+                early, startup.early_fork_server = startup.early_fork_server, None
+                cls._shared = cls(early if early is not None and early.poll() is None else None)
             return cls._shared
 
     def reap(self, pid: int) -> None:
