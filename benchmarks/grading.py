@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -39,6 +38,7 @@ import nbformat
 
 from autograder import course, notebooks
 from autograder.coordinator.report import read_csv
+from benchmarks import machine
 from tests.catalogue import load as load_catalogue
 
 RESULTS = Path(__file__).resolve().with_name("results-grading.json")
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         regraded = regrade(subs, work / "out-jobs", args.cell_timeout, logs)
         print_regrade(regraded)
         args.out.write_text(json.dumps({"n_submissions": args.n, "notebooks": notebooks_total,
-                                        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                                        "machine": machine(),
                                         "regrade_one_notebook": regraded}, ensure_ascii=False, indent=1) + "\n",
                             encoding="utf-8")
         print(f"결과: {args.out}")
@@ -381,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         "n_submissions": args.n, "assignments": ids, "skipped_assignments": skipped,
         "notebooks": notebooks_total, "mix": {k: sum(1 for v in kinds.values() if v.startswith(k))
                                               for k in ("solution", "wrong", "stub")},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "cell_timeout": args.cell_timeout, "runs": runs,
         "score_disagreements_with_nbgrader": disagreements, "scheduler_scores_equal_jobs": same_dask,
         "regrade_one_notebook": regraded,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 
 from autograder import course
+from benchmarks import machine
 
 RESULTS = Path(__file__).resolve().with_name("results-suite.json")
 #: issue 26의 목표(초)
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unit-only", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    results = {"machine": machine(),
                "load_before": round(os.getloadavg()[0], 2), "targets_s": TARGETS}
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         repo = clone(Path(tmp))
