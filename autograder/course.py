@@ -8,6 +8,8 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from .startup import env_with_venv_bin  # noqa: F401 (자식 프로세스를 띄우는 곳들이 course에서 찾습니다)
+
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
@@ -96,19 +98,6 @@ def check_assignment_ids(ids: list[str] | None) -> list[str]:
 def venv_bin() -> Path:
     """지금 파이썬의 bin/ 폴더(가상 환경이면 그 안의 jupyter-book, alembic, dask가 있는 곳)."""
     return Path(sys.executable).parent
-
-
-def env_with_venv_bin(env: dict[str, str] | None = None) -> dict[str, str]:
-    """``env``(기본: 지금 환경)의 복사본에 가상 환경의 bin/을 PATH 맨 앞에 붙여 돌려줍니다.
-
-    nbgrader는 성적부를 만들 때 PATH에서 `alembic`을 찾습니다. 가상 환경의 python을 전체 경로로 부르면
-    그 bin/이 PATH에 없어 실패하므로, 자식 프로세스를 띄우는 곳(채점기, 테스트, 도구)은 모두 이것을 씁니다.
-    """
-    env = dict(os.environ if env is None else env)
-    path = env.get("PATH", "")
-    if str(venv_bin()) not in path.split(os.pathsep):
-        env["PATH"] = str(venv_bin()) + os.pathsep + path
-    return env
 
 
 def ensure_venv_on_path() -> None:

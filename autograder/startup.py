@@ -83,14 +83,25 @@ early_fork_server: subprocess.Popen | None = None
 def fork_server_process() -> subprocess.Popen:
     """포크 서버 프로세스(``python -m autograder.worker.forkserver``)를 띄웁니다. 요청은 표준 입력으로 받고 갈라 낸
     자식의 pid를 표준 출력으로 답합니다(``autograder.worker.forkserver``)."""
-    path = os.environ.get("PATH", "")
-    if os.path.dirname(sys.executable) not in path.split(os.pathsep):  # course.env_with_venv_bin과 같은 PATH
-        path = os.path.dirname(sys.executable) + os.pathsep + path
     return subprocess.Popen(
         [sys.executable, "-m", "autograder.worker.forkserver"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, cwd=str(Path(__file__).resolve().parents[1]), text=True, start_new_session=True,
-        env={**os.environ, "PATH": path},
+        env=env_with_venv_bin(),
     )
+
+
+def env_with_venv_bin(env: dict[str, str] | None = None) -> dict[str, str]:
+    """``env``(기본: 지금 환경)의 복사본에 가상 환경의 bin/(지금 파이썬의 폴더)을 PATH 맨 앞에 붙여 돌려줍니다.
+
+    nbgrader는 성적부를 만들 때 PATH에서 `alembic`을 찾습니다. 가상 환경의 python을 전체 경로로 부르면
+    그 bin/이 PATH에 없어 실패하므로, 자식 프로세스를 띄우는 곳(채점기, 테스트, 도구)은 모두 이것을 씁니다
+    (``course.env_with_venv_bin`` 으로도 부릅니다).
+    """
+    env = dict(os.environ if env is None else env)
+    path, bin_dir = env.get("PATH", ""), os.path.dirname(sys.executable)
+    if bin_dir not in path.split(os.pathsep):
+        env["PATH"] = bin_dir + os.pathsep + path
+    return env
 
 
 def start_fork_server_early(argv: list[str]) -> None:
