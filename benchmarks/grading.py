@@ -38,7 +38,7 @@ import nbformat
 
 from autograder import course, notebooks
 from autograder.coordinator.report import read_csv
-from benchmarks import machine
+from benchmarks import cpu_speed, machine
 from tests.catalogue import load as load_catalogue
 
 RESULTS = Path(__file__).resolve().with_name("results-grading.json")
@@ -79,10 +79,12 @@ def _env() -> dict[str, str]:
 
 def timed(cmd: list[str], cwd: Path, log: Path, ok: tuple[int, ...] = (0,)) -> dict:
     """명령 하나의 벽시계 시간과 그 프로세스 자신의 CPU 시간(모든 스레드, 자식 프로세스 빼고; 0.1초마다 읽은 마지막 값).
-    다른 일로 바쁜 컴퓨터인지 보려고 시작할 때의 1분 부하 평균도 적습니다."""
+    다른 일로 바쁜 컴퓨터인지 보려고 시작할 때의 1분 부하 평균과, 컴퓨터가 그때 얼마나 빨랐는지 명령 앞뒤의
+    :func:`benchmarks.cpu_speed` 도 적습니다."""
     import psutil
 
     load = os.getloadavg()[0]
+    speed = cpu_speed()
     start = time.monotonic()
     cpu = 0.0
     with log.open("w", encoding="utf-8") as out:
@@ -98,7 +100,8 @@ def timed(cmd: list[str], cwd: Path, log: Path, ok: tuple[int, ...] = (0,)) -> d
     wall = time.monotonic() - start
     if proc.returncode not in ok:
         raise SystemExit(f"실패 ({proc.returncode}): {' '.join(cmd)}\n{log.read_text(encoding='utf-8')[-3000:]}")
-    return {"wall_s": round(wall, 2), "load_before": round(load, 2), "process_cpu_s": round(cpu, 2)}
+    return {"wall_s": round(wall, 2), "load_before": round(load, 2), "process_cpu_s": round(cpu, 2),
+            "cpu_speed_s": [speed, cpu_speed()]}
 
 
 # ---------- 1. nbgrader 그대로
@@ -315,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         "wall_s": round(sum(p["wall_s"] for p in parts), 2),
         "load_before": parts[0]["load_before"], "per_assignment": dict(zip(ids, parts, strict=True)),
         "kernel_s_total": round(sum(kernel), 2),
+        "cpu_speed_s": [parts[0]["cpu_speed_s"][0], parts[-1]["cpu_speed_s"][1]],
         "scores": nbgrader_scores(nbg),
     }
 
@@ -370,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = runs["grade_jobs_2"]["where_the_time_goes"]
     print(f"--jobs 2 배치마다: {parts['per_batch']}; 과제마다: {parts['per_assignment']}; "
           f"노트북을 맡기고 기록한 시간 전체 {parts['grading_loop_s']} s")
+    print("컴퓨터의 CPU 속도(benchmarks.cpu_speed, 초, 작을수록 빠름; 실행 앞/뒤): " + ", ".join(
+        f"{labels[key]} {run['cpu_speed_s'][0]}/{run['cpu_speed_s'][1]}" for key, run in runs.items()))
     print_regrade(regraded)
     print(f"점수: nbgrader와 다른 곳 {len(disagreements)}개; --scheduler 와 --jobs 같음: {same_dask}")
     for line in disagreements[:10]:
