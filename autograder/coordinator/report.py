@@ -36,8 +36,9 @@ def grade_rows(reports: list[Report]) -> list[dict[str, str]]:
 
 
 def write_tables(reports: list[Report], grades: Path, tests: Path) -> None:
-    """grades.csv와 tests.csv를 씁니다. 둘 다 임시 파일에 다 쓴 뒤 잇달아 바꿔 넣으므로, 채점기가 도중에 죽어도 두 표가
-    서로 다른 제출물들을 담는 때는 두 이름 바꾸기 사이(마이크로초)뿐입니다."""
+    """grades.csv와 tests.csv를 씁니다. 둘 다 임시 파일에 다 쓴 뒤 잇달아(tests.csv 먼저) 바꿔 넣으므로, 채점기가 도중에
+    죽어도 두 표가 서로 다른 제출물들을 담는 때는 두 이름 바꾸기 사이뿐이고, 그때는 tests.csv가 막 기록한 하나를 더
+    담습니다(tests/test_resume.py)."""
     with replaced_atomically(grades) as g, replaced_atomically(tests) as t:
         _grades_csv(reports, g)
         _tests_csv(reports, t)
