@@ -68,9 +68,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_collection_finish(session):
-    """고른 테스트 가운데 빌드한 책을 쓰는 것이 있으면 빌드를 지금 띄워 둡니다."""
-    if not session.config.option.collectonly and any("built_book" in getattr(item, "fixturenames", ())
-                                                     for item in session.items):
+    """고른 테스트 가운데 빌드한 책을 쓰는 것이 있으면 빌드를 지금 띄워 둡니다(``BOOK_HTML`` 로 이미 만든 사이트를
+    주었으면 빌드하지 않습니다)."""
+    if session.config.option.collectonly or os.environ.get("BOOK_HTML"):
+        return
+    if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
         book_build.start(session.config._tmp_path_factory)
 
 
