@@ -162,3 +162,22 @@ def test_a_grade_that_only_prints_help_leaves_no_fork_server_behind(tmp_path):
     while _processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _processes_with(marker) == []
+
+
+def test_a_preloaded_torch_leaves_nothing_for_a_forked_child_to_import_at_its_first_backward():
+    """포크 서버가 torch를 불러 둘 때, torch가 처음 쓰일 때에야 부르는 모듈(기울기를 직접 준 역전파의 sympy)까지 불러 둡니다.
+    그래서 서버에서 갈라 낸 실행 프로세스의 숨은 테스트가 ``out.backward(dout)`` 을 해도 새로 불러오는 모듈이 없습니다.
+    torch가 바뀌어 다른 모듈을 처음 쓸 때 부르게 되면 이 테스트가 실패합니다(그때 ``_FIRST_USE_IMPORTS`` 를 고칩니다)."""
+    code = (
+        "import sys\n"
+        "from autograder.worker import forkserver\n"
+        "forkserver._preload(['torch'])\n"
+        "import torch\n"
+        "before = set(sys.modules)\n"
+        "x = torch.ones(3, requires_grad=True)\n"
+        "(x * 2).backward(torch.ones(3))\n"
+        "print(sorted(set(sys.modules) - before))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=course.REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]", proc.stdout

@@ -206,12 +206,21 @@ def _warm_caches() -> None:
     sandbox.detect_isolation()
 
 
+#: 불러 둔 모듈이 처음 쓰일 때에야 불러오는 모듈. torch는 기울기를 직접 준 역전파(``out.backward(dout)``, 숨은 테스트가
+#: autograd와 비교할 때)에서 처음으로 ``torch.fx.experimental.symbolic_shapes`` 와 sympy를 불러옵니다. 자식마다 0.7 CPU초가
+#: 들던 것을 서버가 한 번 불러 둡니다.
+_FIRST_USE_IMPORTS = {"torch": ("torch.fx.experimental.symbolic_shapes",)}
+
+
 def _preload(names) -> None:
-    """테스트 셀이 쓰는 모듈을 이 프로세스에 불러 둡니다(한 번만; 없거나 실패하는 것은 건너뜁니다: 그 테스트가 실행
-    프로세스에서 같은 오류를 제 자리에서 냅니다). 불러오며 내는 경고는 버립니다."""
+    """테스트 셀이 쓰는 모듈(과 그 모듈이 처음 쓰일 때 불러오는 것, :data:`_FIRST_USE_IMPORTS`)을 이 프로세스에 불러
+    둡니다(한 번만; 없거나 실패하는 것은 건너뜁니다: 그 테스트가 실행 프로세스에서 같은 오류를 제 자리에서 냅니다).
+    불러오며 내는 경고는 버립니다."""
     import warnings
 
-    for name in names if isinstance(names, list) else ():
+    names = names if isinstance(names, list) else []
+    names = [*names, *(later for name in names if isinstance(name, str) for later in _FIRST_USE_IMPORTS.get(name, ()))]
+    for name in names:
         if not isinstance(name, str) or name in sys.modules or name in _failed:
             continue
         try:
