@@ -2,6 +2,7 @@
 지워지는지 (issue 22의 5번). 실제 ``python -m autograder grade`` 를 띄우고, 커널이 셀을 실행하는 도중에 신호를 보냅니다."""
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -104,3 +105,50 @@ def test_a_sigkilled_grader_takes_its_children_with_it(tmp_path):
                            cwd=REPO, env=course.env_with_venv_bin(), capture_output=True, text=True, timeout=600)
     assert rerun.returncode in (0, 1), rerun.stderr
     assert not (out / ".grading-tmp").exists()
+
+
+#: 커널 명령(bwrap·unshare·런처)을 띄우자마자(``Popen`` 이 돌아오자마자) 죽는 실행 프로세스. 커널의 실행 폴더를 알립니다.
+_DIES_RIGHT_AFTER_THE_LAUNCH = """
+import os, subprocess, sys
+from pathlib import Path
+import jupyter_client.launcher
+from jupyter_core.utils import run_sync
+from autograder.limits import Limits
+from autograder.worker import sandbox
+
+real_popen = subprocess.Popen
+
+def popen_then_die(*args, **kwargs):
+    real_popen(*args, **kwargs)
+    os._exit(0)
+
+jupyter_client.launcher.Popen = popen_then_die
+km, _ = sandbox.make_kernel_manager(Path(sys.argv[1]), Limits(), isolation=sys.argv[2])
+print(km.box.run, flush=True)
+run_sync(km.start_kernel)()
+"""
+
+
+@pytest.mark.parametrize("mode", ["bubblewrap", "unshare", "setrlimit"])
+def test_a_grader_that_dies_while_a_kernel_is_launching_leaves_no_sandbox(mode, tmp_path):
+    """bubblewrap의 ``--die-with-parent`` 는 바깥 bwrap이 샌드박스 안의 첫 프로세스를 만든 뒤 그 프로세스가 신호를 걸어야
+    듣습니다. 그 전에 실행 프로세스(와 바깥 bwrap)가 죽으면, 즉 채점기를 SIGKILL로 끝낸 순간 커널 하나가 뜨는 중이었으면
+    샌드박스와 커널이 init 아래에 남아 끝나지 않았습니다(tests/test_resume.py의 죽인 배치 뒤에 본 일, 이 재현으로는 여섯에
+    다섯). 이제 커널은 실행 프로세스만 쓰는 쪽을 쥔 파이프를 지켜보다 EOF면 제 프로세스 그룹을 끝냅니다
+    (``sandbox._KERNEL_MAIN``). 샌드박스 안의 첫 프로세스와 바깥 bwrap은 커널이 끝나면 따라 끝납니다."""
+    if mode == "bubblewrap":
+        require("bubblewrap")
+    work = tmp_path / "work"
+    work.mkdir()
+    for _ in range(5):
+        proc = subprocess.run([sys.executable, "-c", _DIES_RIGHT_AFTER_THE_LAUNCH, str(work), mode], cwd=REPO,
+                              env=course.env_with_venv_bin(), capture_output=True, text=True, timeout=60)
+        run = proc.stdout.strip()
+        assert run.startswith("/"), proc.stdout + proc.stderr
+        time.sleep(2)  # 남는 것이 있다면 그동안 커널까지 떠서 연결을 기다립니다
+        launched = [p for p in psutil.process_iter() if run in " ".join(_cmdline(p))]
+        left = _wait_gone(launched, seconds=5)
+        for p in launched:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        assert not left, f"{mode}: 실행 프로세스가 죽은 뒤에도 남은 것:\n" + "\n".join(left)

@@ -227,8 +227,9 @@ def _say_once(key: str, message: str, *args) -> None:
 def _kill_group(proc) -> None:
     """실행 프로세스를 끝냅니다: pidfd로 신호를 보내므로 다시 쓰인 pid에 닿는 일이 없습니다.
 
-    그 아래의 커널은 부모가 죽으면 함께 끝납니다(bubblewrap의 --die-with-parent, unshare를 감싼 setpriv의
-    --pdeathsig, 런처가 거는 PR_SET_PDEATHSIG). 그래서 pid로 자손을 찾아 신호를 보내지 않습니다.
+    그 아래의 커널은 부모가 죽으면 함께 끝납니다(실행 프로세스만 쓰는 쪽을 쥔 파이프의 EOF: sandbox._KERNEL_MAIN,
+    그리고 bubblewrap의 --die-with-parent, unshare를 감싼 setpriv의 --pdeathsig, 런처가 거는 PR_SET_PDEATHSIG).
+    그래서 pid로 자손을 찾아 신호를 보내지 않습니다.
     """
     if isinstance(proc, forkserver._Child):
         proc.kill()

@@ -124,7 +124,8 @@ class _Child:
 def serve() -> int:
     """채점기가 보낸 줄마다 하나: ``{"argv": ..., "stderr": ...}`` 면 자식을 갈라 내 pid로 답하고, ``{"reap": pid}`` 면
     끝난 자식을 거둡니다. 채점기가 죽어 입력이 닫히면(EOF) 남은 자식을 모두 끝내고 나옵니다. 자식은 이 서버가 죽으면
-    부모 사망 신호(SIGKILL)로 함께 끝나고, 그 커널은 bubblewrap의 --die-with-parent(또는 런처의 같은 신호)로 끝납니다."""
+    부모 사망 신호(SIGKILL)로 함께 끝나고, 그 커널은 자식만 쥔 파이프의 EOF(sandbox._KERNEL_MAIN)와 bubblewrap의
+    --die-with-parent(또는 런처의 같은 신호)로 끝납니다."""
     _die_with_parent()
     for name in _WARM_MODULES:
         importlib.import_module(name)

@@ -243,8 +243,8 @@ def kernel_env(box: Box, python: str, home: str, spec_env: Mapping[str, str] | N
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         # 탐침(autograder.kernel)을 채점기와 같은 사본에서 찾게 합니다. 샌드박스에는 그 폴더만 보입니다(_KERNEL_CODE).
         "PYTHONPATH": str(_KERNEL_CODE[0].parent.parent),
-        # 부모 감시는 바깥의 PID 를 쓰므로 PID 이름공간 안에서는 커널을 바로 끝냅니다.
-        # 1 은 ipykernel 에게 "감시하지 말라"는 뜻이고, 부모가 죽으면 bwrap 이 커널을 끝냅니다.
+        # ipykernel 의 부모 감시는 바깥의 PID 를 쓰므로 PID 이름공간 안에서는 커널을 바로 끝냅니다.
+        # 1 은 ipykernel 에게 "감시하지 말라"는 뜻이고, 부모가 죽으면 커널은 파이프의 EOF 로 압니다(_KERNEL_MAIN).
         "JPY_PARENT_PID": "1",
         **box.limits.thread_env(),
     }
@@ -432,6 +432,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         # 커널을 띄운 뒤 _async_launch_kernel 이 닫으므로 with 로 감쌀 수 없습니다.
         self._log_file = open(os.path.join(self.box.rundir, "kernel.log"), "ab")  # noqa: SIM115
         kw["stdout"] = kw["stderr"] = self._log_file
+        # 부모 감시 파이프(_KERNEL_MAIN): 읽는 쪽만 커널 명령에 넘기고, 쓰는 쪽은 커널이 끝날 때까지 이 프로세스가 쥡니다.
+        self._close_parent_pipe()
+        self._parent_pipe = os.pipe()
+        kw["pass_fds"] = (self._parent_pipe[0],)
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
@@ -441,6 +445,17 @@ class SandboxedKernelManager(AsyncKernelManager):
             if self._log_file is not None:
                 self._log_file.close()
                 self._log_file = None
+            if self._parent_pipe is not None:
+                os.close(self._parent_pipe[0])
+                self._parent_pipe = (None, self._parent_pipe[1])
+
+    _parent_pipe: tuple[int | None, int] | None = None
+
+    def _close_parent_pipe(self) -> None:
+        for fd in self._parent_pipe or ():
+            if fd is not None:
+                os.close(fd)
+        self._parent_pipe = None
 
     def format_kernel_cmd(self, extra_arguments=None):
         kernel_cmd = _without_debugger(super().format_kernel_cmd(extra_arguments))
@@ -450,7 +465,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             _chown_tree(Path(box.run), box.uid, box.gid)
             _chown_tree(Path(box.workdir), box.uid, box.gid)
         spec = self.kernel_spec
-        return command(box, kernel_cmd, spec.env if spec is not None else None)
+        env = dict(spec.env if spec is not None else {})
+        if self._parent_pipe is not None and self._parent_pipe[0] is not None:
+            env[PARENT_FD_ENV] = str(self._parent_pipe[0])
+        return command(box, kernel_cmd, env)
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         # 끌 때는 SIGKILL 이라 커널은 곧바로 끝납니다. jupyter_client 의 0.1초 간격으로 물으면
@@ -461,6 +479,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart=restart)
         if restart:
             return
+        self._close_parent_pipe()
         box = self.box
         if box.mechanism == SETRLIMIT and box.uid is not None:
             # PID 이름공간이 없으면 학생 코드가 남긴 자식 프로세스가 커널보다 오래 삽니다.
@@ -585,12 +604,29 @@ def _reachable_by_others(paths: Iterable[str]) -> bool:
     return True
 
 
+#: 커널에 넘기는 파이프(읽는 쪽)의 번호를 담은 환경 변수. 쓰는 쪽은 커널을 띄운 실행 프로세스만 쥡니다.
+PARENT_FD_ENV = "AUTOGRADER_PARENT_FD"
+
 #: ``python -m ipykernel_launcher`` 와 같되 디버거(debugpy)를 불러오지 않는 커널 시작 코드.
 #: 채점 커널에는 디버거가 쓸모없고, debugpy 를 불러오는 데만 커널 시작 시간의 3분의 1(약 0.2초)이 듭니다.
 #: ipykernel 은 debugpy 를 import 할 수 없으면 디버거 없이 뜹니다.
+#: 부모 감시: 커널을 띄운 실행 프로세스가 죽으면(파이프의 쓰는 쪽이 닫혀 EOF) 커널이 제 프로세스 그룹을 끝냅니다.
+#: bubblewrap의 ``--die-with-parent`` 는 샌드박스 안의 첫 프로세스가 신호를 걸기 전에 바깥 bwrap이 죽으면 듣지 않아,
+#: 채점기를 SIGKILL로 끝낸 순간 뜨던 커널이 남았습니다(tests/test_process_hygiene.py). 이 감시는 그 틈이 없습니다.
 _KERNEL_MAIN = (
     "import sys; sys.modules['debugpy'] = None\n"
     "if sys.path and sys.path[0] == '': del sys.path[0]\n"
+    "import os\n"
+    f"if os.environ.get('{PARENT_FD_ENV}', '').isdigit():\n"
+    "    import signal, threading\n"
+    "    def _watch_parent(fd):\n"
+    "        try:\n"
+    "            while os.read(fd, 1):\n"
+    "                pass\n"
+    "        except OSError:\n"
+    "            return\n"
+    "        os.killpg(0, signal.SIGKILL)\n"
+    f"    threading.Thread(target=_watch_parent, args=(int(os.environ.pop('{PARENT_FD_ENV}')),), daemon=True).start()\n"
     "from ipykernel import kernelapp; kernelapp.launch_new_instance()"
 )
 
