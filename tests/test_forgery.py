@@ -172,7 +172,9 @@ def test_a_library_doing_the_work_loses_that_functions_points(forged, aid, stude
     hidden = [t for t in mine if t["function"] == fn and t["test"] == "hidden"]
     assert hidden and all(float(t["score"]) == 0 for t in hidden), hidden
     others = [t for t in mine if t["function"] != fn]
-    assert all(float(t["score"]) == float(t["max_score"]) for t in others), "다른 함수의 점수는 그대로여야 합니다"
+    lost = [(t["function"], t["test"], t["score"], t["message"][:300]) for t in others
+            if float(t["score"]) != float(t["max_score"])]
+    assert not lost, f"다른 함수의 점수는 그대로여야 합니다: {lost} ({rows[(student, aid)]})"
     assert any(call in t["message"] for t in hidden), [t["message"] for t in hidden]
     assert rows[(student, aid)]["status"] == "ok"
 
