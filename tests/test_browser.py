@@ -58,6 +58,9 @@ class Session:
         self.browser, self.base = browser, base
         self.console_errors: list[str] = []
         self.bad_responses: list[str] = []
+        self._shared: dict[str, object] = {}
+        #: 함께 읽는 쪽마다, 그 쪽을 여는 동안 사이트 밖으로 나가려다 막힌 요청
+        self.blocked_while_opening: dict[str, list[str]] = {}
 
     def open(self, path: str):
         page = self.browser.context.new_page()
@@ -67,6 +70,21 @@ class Session:
         page.goto(self.base + path, wait_until="load")
         site_browser.wait_until_ready(page)
         return page
+
+    def shared(self, path: str):
+        """이 모듈의 테스트가 함께 읽는 쪽: 처음 부를 때 한 번 열어(검색 쪽이면 결과의 요약 글까지 기다려) 둡니다.
+
+        쪽마다 글꼴, 인터페이스 말, 접근성을 따로 보는 테스트가 같은 쪽을 다섯 번 불러 MathJax로 다시 조판하지 않게
+        합니다. 테스트는 쪽을 읽기만 하고, 표시를 붙이는 것(한글·글자 검사의 ``data-*-probe``)도 본문 안에 붙이므로
+        다른 테스트가 보는 것(테마가 넣은 말, 접근성 규칙)을 바꾸지 않습니다. 닫는 것은 모듈이 끝날 때 브라우저입니다."""
+        if path not in self._shared:
+            before = len(self.browser.blocked)
+            page = self.open(path)
+            if path.startswith("search.html"):
+                page.wait_for_selector("#search-results ul.search li p.context", timeout=60_000)
+            self.blocked_while_opening[path] = self.browser.blocked[before:]
+            self._shared[path] = page
+        return self._shared[path]
 
     def search(self, query: str) -> list[str]:
         """검색 쪽에서 찾아 결과 쪽들(docname, 화면 순서, 중복 없이)을 돌려줍니다."""
@@ -113,23 +131,24 @@ def test_korean_search_finds_the_chapter(site, query, chapters):
 def test_page_renders_offline_with_math_images_and_no_errors(site, built_book, docname):
     if not (built_book / f"{docname}.html").is_file():
         pytest.fail(f"목차의 {docname}이 사이트에 없습니다")
-    before = (len(site.console_errors), len(site.bad_responses), len(site.browser.blocked))
-    page = site.open(docname + ".html")
+    path = docname + ".html"
+    page = site.shared(path)
     math = page.eval_on_selector_all("mjx-container", "els => els.length")
     math_errors = page.eval_on_selector_all("mjx-merror, .MathJax_Error", "els => els.map(e => e.textContent)")
     raw_tex = page.eval_on_selector_all(".math:not(:has(mjx-container))", "els => els.map(e => e.textContent)")
     images = page.eval_on_selector_all(
         "img", "imgs => imgs.map(i => ({src: i.currentSrc || i.src, w: i.naturalWidth}))")
-    page.close()
     if docname in MATH_PAGES:
         assert math > 0, f"{docname}: 조판된 수식(mjx-container)이 없습니다"
     assert not math_errors, f"{docname}: MathJax 오류 {math_errors[:5]}"
     assert not raw_tex, f"{docname}: 조판되지 않은 수식 {raw_tex[:5]}"
     broken = [i["src"] for i in images if not i["w"]]
     assert not broken, f"{docname}: 불러오지 못한 그림 {broken}"
-    assert site.console_errors[before[0]:] == [], "콘솔 오류:\n" + "\n".join(site.console_errors[before[0]:])
-    assert site.bad_responses[before[1]:] == [], "사이트 안의 실패한 요청:\n" + "\n".join(site.bad_responses[before[1]:])
-    assert site.browser.blocked[before[2]:] == [], "사이트 밖으로 나간 요청:\n" + "\n".join(site.browser.blocked[before[2]:])
+    errors = [e for e in site.console_errors if e.startswith(f"{path}: ")]
+    assert errors == [], "콘솔 오류:\n" + "\n".join(errors)
+    failed = [r for r in site.bad_responses if r.startswith(f"{path}: ")]
+    assert failed == [], "사이트 안의 실패한 요청:\n" + "\n".join(failed)
+    assert site.blocked_while_opening[path] == [], "사이트 밖으로 나간 요청:\n" + "\n".join(site.blocked_while_opening[path])
 
 
 def test_search_works_under_a_sub_path(sub_path_site):
@@ -196,11 +215,7 @@ FONT_PAGES = [d + ".html" for d in PAGES] + ["search.html?q=경사"]
 
 @pytest.mark.parametrize("path", FONT_PAGES)
 def test_hangul_is_drawn_by_the_shipped_web_font(site, path):
-    page = site.open(path)
-    if path.startswith("search.html"):
-        page.wait_for_selector("#search-results ul.search li", timeout=60_000)
-    count, fonts = _fonts_drawing_hangul(page)
-    page.close()
+    count, fonts = _fonts_drawing_hangul(site.shared(path))
     assert count >= 5, f"{path}: 한글이 있는 본문 요소를 찾지 못했습니다"
     web = [f for f in fonts if f["isCustomFont"] and f["familyName"] == "NanumGothic"]
     assert web and sum(f["glyphCount"] for f in web) >= count, \
@@ -248,9 +263,7 @@ NON_LATIN_PROBE = """
 
 @pytest.mark.parametrize("path", FONT_PAGES)
 def test_every_non_latin_character_on_the_page_is_drawn_by_a_shipped_font(site, path):
-    page = site.open(path)
-    if path.startswith("search.html"):
-        page.wait_for_selector("#search-results ul.search li p.context", timeout=60_000)
+    page = site.shared(path)
     text = page.evaluate(NON_LATIN_PROBE)
     assert text, f"{path}: 라틴 문자 밖의 글자(한글)가 없습니다"
     checked = 0
@@ -262,7 +275,6 @@ def test_every_non_latin_character_on_the_page_is_drawn_by_a_shipped_font(site, 
         system = [f for f in fonts if not f["isCustomFont"]]
         assert not system, f"{path}: 사이트에 든 글꼴이 아닌 글꼴이 그린 글자가 있습니다({text!r}): {system}"
         assert sum(f["glyphCount"] for f in fonts) >= len(text), (text, fonts)
-    page.close()
     assert checked, f"{path}: 글자를 넣을 본문 요소가 없습니다"
 
 
@@ -304,11 +316,7 @@ ENGLISH_UI_PROBE = """
 
 @pytest.mark.parametrize("path", FONT_PAGES + ["genindex.html"])
 def test_site_interface_speaks_korean(site, path):
-    page = site.open(path)
-    if path.startswith("search.html"):
-        page.wait_for_selector("#search-results ul.search li", timeout=60_000)
-    english = page.evaluate(ENGLISH_UI_PROBE)
-    page.close()
+    english = site.shared(path).evaluate(ENGLISH_UI_PROBE)
     assert english == [], f"{path}: 테마·확장이 넣은 영어 문장:\n" + "\n".join(english)
 
 
@@ -357,10 +365,7 @@ async () => {
 @pytest.mark.requires("axe-core")
 @pytest.mark.parametrize("path", FONT_PAGES)
 def test_page_has_no_wcag2_a_or_aa_violations(site, path):
-    page = site.open(path)
-    if path.startswith("search.html"):
-        page.wait_for_selector("#search-results ul.search li", timeout=60_000)
+    page = site.shared(path)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(AXE_RUN)
-    page.close()
     assert violations == [], f"{path}:\n" + "\n".join(violations)
