@@ -403,6 +403,28 @@ def test_solution_runs_through_a_prestarted_kernel_with_trusted_tests(tmp_path):
     assert errors == []
 
 
+def test_each_phase_closes_its_kernel_client_so_no_socket_is_left_to_warn_in_a_later_test_cell(tmp_path):
+    """단계마다 커널 클라이언트의 채널을 닫습니다. 닫지 않고 버린 zmq 소켓은 다음 단계의 테스트 셀 도중에 가비지 수집되며
+    ResourceWarning을 내고, 그 셀의 "경고 없이" 규칙이 학생 탓으로 0점을 주었습니다(깨끗한 복제에서 ch05의 모든 제출물이
+    layer_gradient_norms 숨은 테스트를 잃은 일). 두 단계로 실행한 뒤 가비지 수집이 내는 경고를 봅니다."""
+    import gc
+    import warnings
+
+    from autograder.worker import runner
+
+    nb = notebooks.solution_submission(AID)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    phases = [{"forbid": ["sklearn"], "functions": ["sigmoid"]}, {"forbid": [], "functions": None}]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outcome = runner.execute_notebook(nb, workdir, Limits(deny_paths=(str(course.SOLUTIONS),)), phases=phases)
+        gc.collect()
+    assert outcome.status == "ok", outcome.detail
+    sockets = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning) and "socket" in str(w.message)]
+    assert sockets == [], sockets
+
+
 def test_fork_server_failure_is_said_once_and_notebooks_still_run(tmp_path, monkeypatch, caplog):
     """포크 서버를 쓸 수 없으면 새 파이썬으로 실행하고, 그 사실을 채점 한 번에 한 번만 알립니다."""
     from autograder.worker import forkserver

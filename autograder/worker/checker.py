@@ -53,6 +53,8 @@ _REQUEST_CODE = "__import__('autograder.kernel.probe').kernel.probe.serve_input(
 #: 한 테스트 셀이 모아 두는 출력의 상한(글자). 넘는 것은 세기만 하고 버립니다.
 MAX_CAPTURE = 1_000_000
 _BUILTIN_NAMES = frozenset(dir(builtins))
+#: 학생 커널에서 난 경고를 이 프로세스에서 다시 낼 때의 파일 이름(경고 필터의 모듈 이름도 됩니다)
+STUDENT_CODE = "<학생 코드>"
 
 
 class RemoteError(Exception):
@@ -268,6 +270,10 @@ class Checker:
                     warnings.catch_warnings(), np.errstate(all="warn", under="ignore"):
                 warnings.resetwarnings()
                 warnings.simplefilter("default")
+                # 이 프로세스에서 나는 ResourceWarning은 채점기 객체(앞 단계 커널과의 zmq 소켓 등)가 가비지 수집될 때
+                # 나므로, 그때 도는 테스트 셀의 학생 탓이 아닙니다. 학생 코드의 것(<학생 코드>로 전해 온 것)은 그대로 셉니다.
+                warnings.filterwarnings("ignore", category=ResourceWarning)
+                warnings.filterwarnings("default", category=ResourceWarning, module=STUDENT_CODE)
                 try:
                     exec(_compiled(cell.source, f"<테스트 {notebooks.grade_id(cell)}>"), self.ns)
                 except _Abort:
@@ -301,7 +307,7 @@ class Checker:
                 np.random.set_state(tuple(self._decode(answer["np_random_state"])))
         for module, name, message in _triples(answer.get("warnings", [])):
             category = _resolve(module, name, Warning) or UserWarning
-            warnings.warn_explicit(message, category, "<학생 코드>", 0, registry={})
+            warnings.warn_explicit(message, category, STUDENT_CODE, 0, registry={})
         if "error" in answer:
             raise _exception(answer["error"])
         return self._decode(answer.get("value"))

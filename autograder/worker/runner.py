@@ -243,6 +243,11 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             raise
         out.status, out.detail = Status.KERNEL_DIED, f"커널 오류: {exc}"[:300]
     finally:
+        # 커널 관리자를 우리가 주었으므로 nbclient는 클라이언트의 채널을 닫지 않습니다. 열어 둔 채 버린 zmq 소켓은 다음
+        # 단계의 테스트 셀 도중에 가비지 수집되며 ResourceWarning을 냅니다.
+        if ep is not None and getattr(ep, "kc", None) is not None:
+            with contextlib.suppress(Exception):
+                ep.kc.stop_channels()
         if km is not None:
             with contextlib.suppress(Exception):  # 커널이 이미 없을 수 있습니다
                 run_sync(km.shutdown_kernel)(now=True)
