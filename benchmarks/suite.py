@@ -58,7 +58,8 @@ def run(repo: Path, args: list[str]) -> dict:
     wall = time.monotonic() - start
     busy1, idle1 = _cpu_times()
     out = proc.stdout + proc.stderr
-    summary = out.strip().splitlines()[-1] if out.strip() else ""
+    # pytest의 마지막 요약 줄(뒤에 다른 출력이 붙을 수 있으므로 찾아서)
+    summary = next((ln for ln in reversed(out.strip().splitlines()) if re.search(r"\d+ (passed|failed)", ln)), "")
     durations = [[float(m[1]), m[2], m[3]] for m in re.finditer(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S+)", out, re.M)]
     return {"args": args, "wall_s": round(wall, 1), "returncode": proc.returncode, "summary": summary,
             # 이 컴퓨터의 모든 코어가 그동안 일한 시간: 코어 수 × 벽시계에 가까우면 CPU가 한계입니다
