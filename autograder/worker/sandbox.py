@@ -434,8 +434,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["stdout"] = kw["stderr"] = self._log_file
         # 부모 감시 파이프(_KERNEL_MAIN): 읽는 쪽만 커널 명령에 넘기고, 쓰는 쪽은 커널이 끝날 때까지 이 프로세스가 쥡니다.
         self._close_parent_pipe()
-        self._parent_pipe = os.pipe()
-        kw["pass_fds"] = (self._parent_pipe[0],)
+        self._parent_read, self._parent_write = os.pipe()
+        kw["pass_fds"] = (self._parent_read,)
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
@@ -445,17 +445,19 @@ class SandboxedKernelManager(AsyncKernelManager):
             if self._log_file is not None:
                 self._log_file.close()
                 self._log_file = None
-            if self._parent_pipe is not None:
-                os.close(self._parent_pipe[0])
-                self._parent_pipe = (None, self._parent_pipe[1])
+            if self._parent_read is not None:
+                os.close(self._parent_read)
+                self._parent_read = None
 
-    _parent_pipe: tuple[int | None, int] | None = None
+    #: 부모 감시 파이프의 읽는 쪽(커널 명령에 넘긴 뒤 닫음)과 쓰는 쪽(커널이 끝날 때 닫음)
+    _parent_read: int | None = None
+    _parent_write: int | None = None
 
     def _close_parent_pipe(self) -> None:
-        for fd in self._parent_pipe or ():
+        for fd in (self._parent_read, self._parent_write):
             if fd is not None:
                 os.close(fd)
-        self._parent_pipe = None
+        self._parent_read = self._parent_write = None
 
     def format_kernel_cmd(self, extra_arguments=None):
         kernel_cmd = _without_debugger(super().format_kernel_cmd(extra_arguments))
@@ -466,8 +468,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             _chown_tree(Path(box.workdir), box.uid, box.gid)
         spec = self.kernel_spec
         env = dict(spec.env if spec is not None else {})
-        if self._parent_pipe is not None and self._parent_pipe[0] is not None:
-            env[PARENT_FD_ENV] = str(self._parent_pipe[0])
+        if self._parent_read is not None:
+            env[PARENT_FD_ENV] = str(self._parent_read)
         return command(box, kernel_cmd, env)
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
