@@ -109,7 +109,7 @@ def test_a_sigkilled_grader_takes_its_children_with_it(tmp_path):
 
 #: 커널 명령(bwrap·unshare·런처)을 띄우자마자(``Popen`` 이 돌아오자마자) 죽는 실행 프로세스. 커널의 실행 폴더를 알립니다.
 _DIES_RIGHT_AFTER_THE_LAUNCH = """
-import os, subprocess, sys
+import dataclasses, os, subprocess, sys
 from pathlib import Path
 import jupyter_client.launcher
 from jupyter_core.utils import run_sync
@@ -124,6 +124,8 @@ def popen_then_die(*args, **kwargs):
 
 jupyter_client.launcher.Popen = popen_then_die
 km, _ = sandbox.make_kernel_manager(Path(sys.argv[1]), Limits(), isolation=sys.argv[2])
+# unshare 방식의 setpriv --pdeathsig 는 같은 틈을 가끔만 놓칩니다. 빼고 띄워, 그 틈에 빠진 경우를 매번 만듭니다.
+km.box = dataclasses.replace(km.box, setpriv=None)
 print(km.box.run, flush=True)
 run_sync(km.start_kernel)()
 """
@@ -134,8 +136,10 @@ def test_a_grader_that_dies_while_a_kernel_is_launching_leaves_no_sandbox(mode, 
     """bubblewrap의 ``--die-with-parent`` 는 바깥 bwrap이 샌드박스 안의 첫 프로세스를 만든 뒤 그 프로세스가 신호를 걸어야
     듣습니다. 그 전에 실행 프로세스(와 바깥 bwrap)가 죽으면, 즉 채점기를 SIGKILL로 끝낸 순간 커널 하나가 뜨는 중이었으면
     샌드박스와 커널이 init 아래에 남아 끝나지 않았습니다(tests/test_resume.py의 죽인 배치 뒤에 본 일, 이 재현으로는 여섯에
-    다섯). 이제 커널은 실행 프로세스만 쓰는 쪽을 쥔 파이프를 지켜보다 EOF면 제 프로세스 그룹을 끝냅니다
-    (``sandbox._KERNEL_MAIN``). 샌드박스 안의 첫 프로세스와 바깥 bwrap은 커널이 끝나면 따라 끝납니다."""
+    다섯; unshare 방식도 setpriv가 신호를 걸기 전이면 남습니다: 그 경우를 매번 만들려고 setpriv를 빼고 띄웁니다). 이제
+    커널은 실행 프로세스만 쓰는 쪽을 쥔 파이프를 지켜보다 EOF면 제 프로세스 그룹을 끝내고 나옵니다
+    (``sandbox._KERNEL_MAIN``; unshare 방식의 커널은 PID 이름공간의 1번이라 제 SIGKILL을 받지 않으므로 스스로 나옵니다).
+    샌드박스 안의 첫 프로세스와 바깥 bwrap·unshare는 커널이 끝나면 따라 끝납니다."""
     if mode == "bubblewrap":
         require("bubblewrap")
     work = tmp_path / "work"
