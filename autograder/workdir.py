@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -98,3 +99,64 @@ def write_json(path: Path, data: dict) -> None:
 
     with replaced_atomically(path) as f:
         json.dump(data, f, ensure_ascii=False)
+
+
+
+#: 커널 실행 폴더(:mod:`autograder.worker.sandbox` 의 ``rundir``)의 이름 머리. 뒤에 만든 프로세스의 PID 이름공간과 pid가
+#: 붙습니다(:func:`kernel_rundir`).
+RUNDIR_PREFIX = "ag-kernel-"
+
+
+def _pid_namespace() -> str | None:
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return None
+
+
+def kernel_rundir() -> str:
+    """커널 하나의 실행 폴더(연결 파일, ipc 소켓, 커널의 HOME)를 시스템 임시 폴더에 만듭니다.
+
+    유닉스 소켓 경로는 108바이트를 넘을 수 없어 결과 폴더가 아니라 짧은 임시 폴더에 둡니다. 이름에 만든 프로세스(PID
+    이름공간, pid)를 적어 두므로, 그 프로세스가 지우지 못하고 끝나면(시간 제한, 중단, SIGKILL)
+    :func:`remove_kernel_rundirs` 가 알아보고 지웁니다."""
+    return tempfile.mkdtemp(prefix=f"{RUNDIR_PREFIX}{_pid_namespace() or 0}-{os.getpid()}-")
+
+
+def _gone(pid: int) -> bool:
+    """그 프로세스가 끝났는지(거두지 않은 좀비도 끝난 것)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
+def remove_kernel_rundirs(pid: int | None = None) -> int:
+    """끝난 프로세스가 남긴 커널 실행 폴더(:func:`kernel_rundir`)를 지우고 그 수를 돌려줍니다.
+
+    ``pid`` 가 있으면 그 프로세스의 것만: 실행 프로세스를 끝내고 아직 거두기 전에(그 pid가 다시 쓰일 수 없을 때)
+    부릅니다(:mod:`autograder.worker.execute`). 없으면 만든 프로세스가 이미 끝난 것 모두: 포크 서버가 뜰 때
+    불러, 앞서 SIGKILL로 끝난 배치가 남긴 것을 지웁니다. 같은 PID 이름공간에서 만든 것만 봅니다(임시 폴더를 함께
+    쓰는 다른 컨테이너의 pid는 여기서 살았는지 알 수 없습니다). 심볼릭 링크는 따라가지 않습니다(setrlimit 방식의
+    커널은 /tmp에 쓸 수 있습니다)."""
+    ns = _pid_namespace()
+    if ns is None:
+        return 0
+    head = f"{RUNDIR_PREFIX}{ns}-" + (f"{pid}-" if pid is not None else "")
+    removed = 0
+    try:
+        entries = os.scandir(tempfile.gettempdir())
+    except OSError:
+        return 0
+    with entries:
+        for entry in entries:
+            if not entry.name.startswith(head) or not entry.is_dir(follow_symlinks=False):
+                continue
+            if pid is None:
+                owner = entry.name[len(head):].split("-", 1)[0]
+                if not owner.isdigit() or not _gone(int(owner)):
+                    continue
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += not os.path.lexists(entry.path)
+    return removed

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
-from autograder import course, notebooks
+from autograder import course, notebooks, workdir
 from tests.conftest import REPO, put, require
 
 AID = "ch01_modeling"
@@ -65,6 +67,12 @@ def _wait_gone(procs: list[psutil.Process], seconds: float = 20) -> list[str]:
     return left
 
 
+def _rundirs(procs: list[psutil.Process]) -> set[Path]:
+    """커널 명령줄(연결 파일 경로)에 보이는 커널 실행 폴더들(``workdir.kernel_rundir``)."""
+    pattern = re.compile(rf"(/\S*/{workdir.RUNDIR_PREFIX}[^/\s]+)/")
+    return {Path(m) for p in procs for m in pattern.findall(" ".join(_cmdline(p)))}
+
+
 def _start(subs, out) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(out), "--jobs", "2"],
                             cwd=REPO, env=course.env_with_venv_bin(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -79,6 +87,8 @@ def test_sigterm_and_ctrl_c_stop_children_and_remove_hidden_tests(tmp_path, how)
     proc = _start(tmp_path / "subs", out)
     family = _descendants_once_a_kernel_runs(proc)
     assert (out / ".grading-tmp").is_dir() and any((out / ".grading-tmp").iterdir()), "정리·채점 자료가 있어야 합니다"
+    rundirs = _rundirs(family)
+    assert rundirs and all(d.is_dir() for d in rundirs), rundirs
     start = time.monotonic()
     proc.send_signal(how)
     _, err = proc.communicate(timeout=60)
@@ -87,6 +97,8 @@ def test_sigterm_and_ctrl_c_stop_children_and_remove_hidden_tests(tmp_path, how)
     assert "중단했습니다" in err
     assert not (out / ".grading-tmp").exists(), "숨은 테스트가 든 자료가 남았습니다"
     assert _wait_gone(family) == []
+    # 끝낸 실행 프로세스는 제 커널의 실행 폴더(연결 파일, 커널 로그)를 지우지 못합니다. 채점기가 대신 지웁니다.
+    assert [d for d in rundirs if d.exists()] == [], "커널 실행 폴더가 /tmp에 남았습니다"
 
 
 def test_a_sigkilled_grader_takes_its_children_with_it(tmp_path):
@@ -96,6 +108,8 @@ def test_a_sigkilled_grader_takes_its_children_with_it(tmp_path):
     proc = _start(tmp_path / "subs", out)
     family = _descendants_once_a_kernel_runs(proc)
     assert any("autograder.worker.forkserver" in " ".join(_cmdline(p)) for p in family)
+    rundirs = _rundirs(family)
+    assert rundirs, family
     proc.kill()
     proc.communicate(timeout=30)
     assert _wait_gone(family) == [], "채점기가 SIGKILL로 죽은 뒤에도 자식이 남았습니다"
@@ -105,6 +119,7 @@ def test_a_sigkilled_grader_takes_its_children_with_it(tmp_path):
                            cwd=REPO, env=course.env_with_venv_bin(), capture_output=True, text=True, timeout=600)
     assert rerun.returncode in (0, 1), rerun.stderr
     assert not (out / ".grading-tmp").exists()
+    assert [d for d in rundirs if d.exists()] == [], "SIGKILL로 끝난 배치의 커널 실행 폴더를 다음 실행이 지우지 않았습니다"
 
 
 #: 커널 명령(bwrap·unshare·런처)을 띄우자마자(``Popen`` 이 돌아오자마자) 죽는 실행 프로세스. 커널의 실행 폴더를 알립니다.
@@ -156,3 +171,8 @@ def test_a_grader_that_dies_while_a_kernel_is_launching_leaves_no_sandbox(mode, 
             with contextlib.suppress(psutil.Error):
                 p.kill()
         assert not left, f"{mode}: 실행 프로세스가 죽은 뒤에도 남은 것:\n" + "\n".join(left)
+        # 그 실행 폴더는 만든 프로세스가 끝났으므로 다음 포크 서버가 지웁니다(같은 함수를 여기서 부릅니다).
+        rundir = Path(run).parent
+        assert rundir.is_dir()
+        workdir.remove_kernel_rundirs()
+        assert not rundir.exists(), f"{mode}: 끝난 프로세스의 커널 실행 폴더를 지우지 않았습니다"

@@ -401,3 +401,34 @@ def test_unshare_command_locks_mounts_only_when_it_maps_the_grader_to_root(tmp_p
                           unshare="/usr/bin/unshare")
         cmd = sandbox.command(box, ["python", "-m", "ipykernel_launcher"])
         assert ("--lock-mounts" in cmd) == (not as_root)
+
+
+@pytest.mark.unit
+def test_kernel_rundirs_of_finished_processes_are_removed_and_others_kept(tmp_path, monkeypatch):
+    """커널 실행 폴더의 이름에는 만든 프로세스가 적혀 있어, 그 프로세스가 끝난 것만 지웁니다(살아 있는 다른 채점기의
+    것, 이름만 흉내 낸 심볼릭 링크, 다른 이름의 폴더는 그대로)."""
+    from autograder import workdir
+
+    monkeypatch.setattr(workdir.tempfile, "tempdir", str(tmp_path))
+    mine = Path(workdir.kernel_rundir())
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])  # 끝났지만 아직 거두지 않은 것도 끝난 것
+    os.waitid(os.P_PID, zombie.pid, os.WEXITED | os.WNOWAIT)
+    ns = mine.name.split("-")[2]
+    made = {}
+    for label, pid in [("dead", dead.pid), ("zombie", zombie.pid)]:
+        made[label] = tmp_path / f"{workdir.RUNDIR_PREFIX}{ns}-{pid}-x"
+        (made[label] / "run").mkdir(parents=True)
+    other_ns = tmp_path / f"{workdir.RUNDIR_PREFIX}1-{dead.pid}-x"
+    other_ns.mkdir()
+    target = tmp_path / "precious"
+    target.mkdir()
+    link = tmp_path / f"{workdir.RUNDIR_PREFIX}{ns}-{dead.pid}-link"
+    link.symlink_to(target)
+
+    assert workdir.remove_kernel_rundirs() == 2
+    assert mine.is_dir() and other_ns.is_dir() and target.is_dir() and link.is_symlink()
+    assert not made["dead"].exists() and not made["zombie"].exists()
+    zombie.wait()
+    assert workdir.remove_kernel_rundirs(os.getpid()) == 1 and not mine.exists()

@@ -27,6 +27,7 @@ from nbformat import NotebookNode
 from .. import course, notebooks
 from ..limits import Limits
 from ..status import Status
+from ..workdir import remove_kernel_rundirs
 from . import forkserver
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,7 @@ def _kill_group(proc) -> None:
         proc.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5)
+        remove_kernel_rundirs(proc.pid)  # 끝냈으면 제 커널의 실행 폴더를 지우지 못했습니다. 거두기 전이라 pid가 안전합니다
         proc.release()
         return
     if proc.poll() is None:  # 이 프로세스의 자식이고 아직 거두지 않았으므로 pid가 안전합니다
@@ -242,6 +244,7 @@ def _kill_group(proc) -> None:
             proc.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=5)
+    remove_kernel_rundirs(proc.pid)
 
 
 #: 지금 실행 중인 실행 프로세스들(Ctrl-C나 SIGTERM에 :func:`stop_all` 로 끝냅니다)

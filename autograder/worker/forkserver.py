@@ -18,7 +18,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from .. import startup
+from .. import startup, workdir
 
 #: 포크 서버가 미리 불러 두는 모듈. 노트북마다 새 파이썬이 nbgrader의 전처리기(와 그것이 불러오는 nbconvert)를
 #: 불러오면 CPU로 1초 가까이 듭니다. matplotlib은 커널에 줄 글꼴 캐시가 아직 없을 때만 불러옵니다(:func:`serve`).
@@ -134,6 +134,7 @@ def serve() -> int:
     runner.executor_class()
     _warm_caches()
     sandbox.ensure_matplotlib_font_cache()  # 새 컴퓨터에서는 여기서 한 번 만들어, 자식마다 만들지 않게
+    workdir.remove_kernel_rundirs()  # 앞서 SIGKILL로 끝난 배치가 남긴 커널 실행 폴더
     children: set[int] = set()
     for line in sys.stdin:
         request = json.loads(line)

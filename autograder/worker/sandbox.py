@@ -33,7 +33,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type
 
 from ..limits import BUBBLEWRAP, MECHANISMS, SETRLIMIT, UNSHARE, Limits
+from ..workdir import kernel_rundir
 
 __all__ = ["Box", "SandboxedKernelManager", "bwrap_args", "command", "detect_isolation", "make_kernel_manager"]
 
@@ -729,7 +729,7 @@ def make_kernel_manager(
     km.box = Box(
         mechanism=mechanism,
         workdir=str(workdir),
-        rundir=tempfile.mkdtemp(prefix="ag-kernel-"),
+        rundir=kernel_rundir(),
         limits=limits,
         deny=tuple((path, os.path.isdir(path)) for path in deny if os.path.lexists(path)),
         visible=tuple(dict.fromkeys([*_python_roots(python), *(str(p) for p in _KERNEL_CODE),
