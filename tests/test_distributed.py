@@ -64,6 +64,16 @@ def subs(tmp_path_factory):
     return subs
 
 
+#: 두 클러스터 테스트가 같은 한도로 채점합니다.
+LIMITS = ("--cell-timeout", "60", "--notebook-timeout", "300")
+
+
+@pytest.fixture(scope="module")
+def local(subs, tmp_path_factory):
+    """이 컴퓨터에서 ``--jobs`` 로 채점한 성적(표의 행, 테스트별 점수). 클러스터로 채점한 것을 이것과 견줍니다."""
+    return grade(subs, tmp_path_factory.mktemp("local") / "out", "--jobs", "2", *LIMITS)
+
+
 def _code_cell(source):
     cell = notebooks.nbformat.v4.new_code_cell(source)
     del cell["id"]  # 과제 노트북은 nbformat 4.4 (셀 id 없음)
@@ -74,10 +84,9 @@ def _without_timings(tests):
     return sorted(tuple(sorted(t.items())) for t in tests)
 
 
-def test_scheduler_gives_the_same_rows_as_local(cluster, subs, tmp_path):
-    limits = ("--cell-timeout", "60", "--notebook-timeout", "300")
-    local_rows, local_tests = grade(subs, tmp_path / "local", "--jobs", "2", *limits)
-    dask_rows, dask_tests = grade(subs, tmp_path / "dask", "--scheduler", cluster.scheduler_address, *limits)
+def test_scheduler_gives_the_same_rows_as_local(cluster, subs, local, tmp_path):
+    local_rows, local_tests = local
+    dask_rows, dask_tests = grade(subs, tmp_path / "dask", "--scheduler", cluster.scheduler_address, *LIMITS)
 
     assert dask_rows == local_rows
     assert _without_timings(dask_tests) == _without_timings(local_tests)
@@ -147,10 +156,9 @@ def foreign_cluster(tmp_path_factory):
                 proc.kill()
 
 
-def test_a_scheduler_without_the_course_grades_like_local(foreign_cluster, subs, tmp_path):
-    limits = ("--cell-timeout", "60", "--notebook-timeout", "300")
-    local_rows, local_tests = grade(subs, tmp_path / "local", "--jobs", "2", *limits)
-    foreign_rows, foreign_tests = grade(subs, tmp_path / "foreign", "--scheduler", foreign_cluster, *limits)
+def test_a_scheduler_without_the_course_grades_like_local(foreign_cluster, subs, local, tmp_path):
+    local_rows, local_tests = local
+    foreign_rows, foreign_tests = grade(subs, tmp_path / "foreign", "--scheduler", foreign_cluster, *LIMITS)
     assert foreign_rows == local_rows
     assert _without_timings(foreign_tests) == _without_timings(local_tests)
     assert not any(r["status"] == "grader_error" for r in foreign_rows.values()), foreign_rows
