@@ -103,24 +103,46 @@ def write_json(path: Path, data: dict) -> None:
 
 
 #: 커널 실행 폴더(:mod:`autograder.worker.sandbox` 의 ``rundir``)의 이름 머리. 뒤에 만든 프로세스의 PID 이름공간과 pid가
-#: 붙습니다(:func:`kernel_rundir`).
+#: (36진수로) 붙습니다(:func:`kernel_rundir`).
 RUNDIR_PREFIX = "ag-kernel-"
+#: 유닉스 소켓 경로의 최대 길이(리눅스 ``sun_path`` 108바이트에서 끝의 NUL을 뺀 것)와, 실행 폴더 뒤에 붙는 가장 긴 소켓
+#: 이름(``/run/ipc-5``, jupyter_client는 채널마다 1부터 번호를 붙입니다. 넉넉히 두 자리)
+_SOCKET_PATH_MAX = 107
+_SOCKET_TAIL = len("/run/ipc-99")
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
 
 
 def _pid_namespace() -> str | None:
     try:
-        return str(os.stat("/proc/self/ns/pid").st_ino)
+        return _base36(os.stat("/proc/self/ns/pid").st_ino)
     except OSError:
         return None
+
+
+def _rundir_base() -> str:
+    """커널 실행 폴더를 둘 곳: 시스템 임시 폴더(``TMPDIR``). 그 경로가 길어 소켓 경로가 한도를 넘으면 /tmp."""
+    base = tempfile.gettempdir()
+    longest = len(os.fsencode(base)) + 1 + len(RUNDIR_PREFIX) + 7 + 1 + 5 + 1 + 8 + _SOCKET_TAIL
+    return "/tmp" if longest > _SOCKET_PATH_MAX and os.path.isdir("/tmp") else base
 
 
 def kernel_rundir() -> str:
     """커널 하나의 실행 폴더(연결 파일, ipc 소켓, 커널의 HOME)를 시스템 임시 폴더에 만듭니다.
 
-    유닉스 소켓 경로는 108바이트를 넘을 수 없어 결과 폴더가 아니라 짧은 임시 폴더에 둡니다. 이름에 만든 프로세스(PID
-    이름공간, pid)를 적어 두므로, 그 프로세스가 지우지 못하고 끝나면(시간 제한, 중단, SIGKILL)
-    :func:`remove_kernel_rundirs` 가 알아보고 지웁니다."""
-    return tempfile.mkdtemp(prefix=f"{RUNDIR_PREFIX}{_pid_namespace() or 0}-{os.getpid()}-")
+    유닉스 소켓 경로는 107바이트를 넘을 수 없어 결과 폴더가 아니라 짧은 임시 폴더에 둡니다(``TMPDIR`` 이 너무 길면
+    /tmp). 이름에 만든 프로세스(PID 이름공간, pid)를 적어 두므로, 그 프로세스가 지우지 못하고 끝나면(시간 제한, 중단,
+    SIGKILL) :func:`remove_kernel_rundirs` 가 알아보고 지웁니다."""
+    owner = f"{_pid_namespace() or 0}-{_base36(os.getpid())}-"
+    return tempfile.mkdtemp(prefix=RUNDIR_PREFIX + owner, dir=_rundir_base())
 
 
 def _gone(pid: int) -> bool:
@@ -143,10 +165,10 @@ def remove_kernel_rundirs(pid: int | None = None) -> int:
     ns = _pid_namespace()
     if ns is None:
         return 0
-    head = f"{RUNDIR_PREFIX}{ns}-" + (f"{pid}-" if pid is not None else "")
+    head = f"{RUNDIR_PREFIX}{ns}-" + (f"{_base36(pid)}-" if pid is not None else "")
     removed = 0
     try:
-        entries = os.scandir(tempfile.gettempdir())
+        entries = os.scandir(_rundir_base())
     except OSError:
         return 0
     with entries:
@@ -155,7 +177,10 @@ def remove_kernel_rundirs(pid: int | None = None) -> int:
                 continue
             if pid is None:
                 owner = entry.name[len(head):].split("-", 1)[0]
-                if not owner.isdigit() or not _gone(int(owner)):
+                try:
+                    if not _gone(int(owner, 36)):
+                        continue
+                except ValueError:
                     continue
             shutil.rmtree(entry.path, ignore_errors=True)
             removed += not os.path.lexists(entry.path)

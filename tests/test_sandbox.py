@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -409,7 +410,7 @@ def test_kernel_rundirs_of_finished_processes_are_removed_and_others_kept(tmp_pa
     것, 이름만 흉내 낸 심볼릭 링크, 다른 이름의 폴더는 그대로)."""
     from autograder import workdir
 
-    monkeypatch.setattr(workdir.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(workdir, "_rundir_base", lambda: str(tmp_path))
     mine = Path(workdir.kernel_rundir())
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -418,13 +419,13 @@ def test_kernel_rundirs_of_finished_processes_are_removed_and_others_kept(tmp_pa
     ns = mine.name.split("-")[2]
     made = {}
     for label, pid in [("dead", dead.pid), ("zombie", zombie.pid)]:
-        made[label] = tmp_path / f"{workdir.RUNDIR_PREFIX}{ns}-{pid}-x"
+        made[label] = tmp_path / f"{workdir.RUNDIR_PREFIX}{ns}-{workdir._base36(pid)}-x"
         (made[label] / "run").mkdir(parents=True)
-    other_ns = tmp_path / f"{workdir.RUNDIR_PREFIX}1-{dead.pid}-x"
+    other_ns = tmp_path / f"{workdir.RUNDIR_PREFIX}1-{workdir._base36(dead.pid)}-x"
     other_ns.mkdir()
     target = tmp_path / "precious"
     target.mkdir()
-    link = tmp_path / f"{workdir.RUNDIR_PREFIX}{ns}-{dead.pid}-link"
+    link = tmp_path / f"{workdir.RUNDIR_PREFIX}{ns}-{workdir._base36(dead.pid)}-link"
     link.symlink_to(target)
 
     assert workdir.remove_kernel_rundirs() == 2
@@ -432,3 +433,26 @@ def test_kernel_rundirs_of_finished_processes_are_removed_and_others_kept(tmp_pa
     assert not made["dead"].exists() and not made["zombie"].exists()
     zombie.wait()
     assert workdir.remove_kernel_rundirs(os.getpid()) == 1 and not mine.exists()
+
+
+@pytest.mark.unit
+def test_a_long_tmpdir_still_leaves_room_for_the_kernels_sockets(tmp_path, monkeypatch):
+    """유닉스 소켓 경로는 107바이트까지입니다. ``TMPDIR`` 이 길면 커널 실행 폴더를 /tmp에 두어, 커널이 뜰 수 있게 합니다
+    (긴 TMPDIR 아래에서 ``ZMQError: File name too long`` 으로 자가 점검이 실패했습니다)."""
+    from autograder import workdir
+
+    long = tmp_path / ("깊은-폴더" * 6)
+    long.mkdir()
+    monkeypatch.setattr(workdir.tempfile, "tempdir", str(long))
+    rundir = workdir.kernel_rundir()
+    try:
+        assert rundir.startswith("/tmp/" + workdir.RUNDIR_PREFIX)
+        assert len(os.fsencode(rundir + "/run/ipc-99")) <= 107
+    finally:
+        os.rmdir(rundir)
+    short = Path(tempfile.mkdtemp(dir="/tmp"))  # 짧은 TMPDIR은 그대로 씁니다
+    monkeypatch.setattr(workdir.tempfile, "tempdir", str(short))
+    try:
+        assert Path(workdir.kernel_rundir()).parent == short
+    finally:
+        shutil.rmtree(short)
