@@ -543,10 +543,10 @@ def test_the_hidden_tests_adam_is_torchs_adam_without_its_compiler(tmp_path):
 
 
 @pytest.mark.unit
-def test_the_probe_flushes_student_output_before_answering_only_when_there_is_some():
+def test_the_probe_flushes_student_output_before_answering_only_when_there_is_some(monkeypatch):
     """커널의 탐침은 답하기 전에 stdout/stderr를 비우되(학생 함수의 출력이 답보다 먼저 가게), 쓴 것이 없으면 비우지 않습니다
     (ipykernel의 flush는 비울 것이 없어도 출력 스레드와 두 번 오갑니다). ipykernel의 스트림이 아닌 것은 늘 비웁니다."""
-    from autograder.kernel.probe import _FlushIfPending
+    from autograder.kernel import probe
 
     class Stream:
         def __init__(self, pending):
@@ -555,12 +555,69 @@ def test_the_probe_flushes_student_output_before_answering_only_when_there_is_so
         def flush(self):
             self.flushed += 1
 
-        def write(self, text):
-            return len(text)
-
     quiet, busy, plain = Stream(False), Stream(True), type("Plain", (), {"flushed": 0})()
     plain.flush = lambda: setattr(plain, "flushed", plain.flushed + 1)
-    for stream in (quiet, busy, plain):
-        _FlushIfPending(stream).flush()
+    for out, err in ((quiet, busy), (plain, None)):
+        monkeypatch.setattr(probe.sys, "stdout", out)
+        monkeypatch.setattr(probe.sys, "stderr", err)
+        probe._flush_pending()
     assert (quiet.flushed, busy.flushed, plain.flushed) == (0, 1, 1)
-    assert _FlushIfPending(quiet).write("가나") == 2  # 그 밖의 것은 진짜 스트림으로
+
+
+@pytest.mark.unit
+def test_the_request_socket_talks_only_to_a_probe_with_the_token(tmp_path):
+    """테스트 셀의 요청은 커널 실행 폴더의 유닉스 소켓으로 오갑니다. 소켓은 0600(root면 커널 uid의 것)이고, 토큰을 먼저
+    보내지 않은 연결과 지나치게 큰 메시지를 알리는 연결은 끊습니다. 메시지는 길이 머리와 UTF-8 본문으로 온전히 오갑니다."""
+    import socket
+
+    from autograder.kernel import probe
+    from autograder.worker.checker import _Link, _Listener
+
+    uid = 12345 if os.geteuid() == 0 else None
+    listener = _Listener(str(tmp_path / "probe"), uid, uid)
+    try:
+        st = os.stat(listener.path)
+        assert st.st_mode & 0o777 == 0o600 and (uid is None or st.st_uid == uid)
+
+        def connect(first: bytes) -> tuple[socket.socket, _Link]:
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.connect(listener.path)
+            client.sendall(first)
+            link = None
+            deadline = time.monotonic() + 5
+            while link is None and time.monotonic() < deadline:
+                link = listener.accept()
+            for _ in range(100):
+                link.fill()
+                if link.ready or link.closed:
+                    break
+                time.sleep(0.01)
+            return client, link
+
+        def frame(text: str) -> bytes:
+            data = text.encode()
+            return len(data).to_bytes(probe._LENGTH, "big") + data
+
+        _, stranger = connect(frame("0" * 32))
+        assert stranger.closed and not stranger.ready
+        _, greedy = connect((_Link.MAX_FRAME + 1).to_bytes(probe._LENGTH, "big"))
+        assert greedy.closed and not greedy.ready
+
+        client, link = connect(frame(listener.token))
+        assert link.ready and not link.closed
+        answer = json.dumps({"value": "가" * 300_000})  # 소켓 버퍼보다 큰 답
+        sender = threading.Thread(target=probe._send, args=(client, answer))
+        sender.start()
+        got = None
+        while got is None:
+            link.fill()
+            got = link.frame()
+        sender.join()
+        assert got == answer
+        assert link.send(probe.END, 5) and probe._receive(client) == probe.END
+        client.close()
+        link.fill()
+        assert link.closed
+    finally:
+        listener.close()
+    assert not os.path.exists(listener.path)

@@ -81,6 +81,13 @@ except OSError:
         "nan_returning": {"sigmoid": "def sigmoid(z):\n    return np.full(np.shape(z), np.nan)\n"},
         "wrong_return_types": {"linear_hypothesis":
                                "def linear_hypothesis(X, theta):\n    return [str(v) for v in np.asarray(X) @ theta]\n"},
+        # 채점 중의 input(): 테스트가 부른 함수가 입력을 기다리면 채점기가 곧바로 답해(쓸 수 없다는 문장) 멈추지 않습니다.
+        "asks_for_input": _after("sigmoid", '''
+_quiet_sigmoid = sigmoid
+def sigmoid(z):
+    input("계속하려면 Enter: ")
+    return _quiet_sigmoid(z)
+'''),
         "slow_but_correct": _after("add_intercept", '''
 import time
 _fast_add_intercept = add_intercept
@@ -104,6 +111,7 @@ EXPECTED = {  # (점수, 상태)
     "nan_returning": (16, "ok"),
     "wrong_return_types": (17, "ok"),
     "slow_but_correct": (20, "ok"),
+    "asks_for_input": (20, "ok"),
     "gigabytes_beside_the_notebook": (0, "too_large"),
 }
 

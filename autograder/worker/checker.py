@@ -30,6 +30,9 @@ import io
 import itertools
 import json
 import linecache
+import os
+import secrets
+import socket
 import sys
 import time
 import traceback
@@ -48,8 +51,10 @@ from ..kernel import probe, wire
 #: 테스트 셀이 부른 학생 함수가 시간 안에 답하지 않았을 때의 설명(runner가 grades.csv의 detail로 씁니다)
 TEST_TIMEOUT = ("테스트가 부른 학생 함수가 {seconds}초 안에 답하지 않았습니다 (끝나지 않는 반복문이거나, 학생 코드가 커널의 "
                 "내장 함수·모듈을 바꿔 커널이 요청을 받지 못합니다).")
-#: 커널에 보내는 실행 요청: 요청들은 stdin 채널로 따로 보냅니다(:func:`autograder.kernel.probe.serve_input`).
-_REQUEST_CODE = "__import__('autograder.kernel.probe').kernel.probe.serve_input()"
+#: 커널에 보내는 실행 요청: 탐침이 이 프로세스의 소켓에 붙어 요청을 받습니다(:func:`autograder.kernel.probe.serve_socket`).
+_REQUEST_CODE = "__import__('autograder.kernel.probe').kernel.probe.serve_socket({path!r}, {token!r})"
+#: 커널 실행 폴더 안의 요청 소켓 이름(소켓 경로 한도 안에 들도록 짧게: autograder.workdir.kernel_rundir)
+_SOCKET_NAME = "probe"
 #: 한 테스트 셀이 모아 두는 출력의 상한(글자). 넘는 것은 세기만 하고 버립니다.
 MAX_CAPTURE = 1_000_000
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -230,10 +235,11 @@ class Checker:
         #: 커널에 보낸 큰 배열의 목록(커널이 같은 것을 간직합니다)
         self._arrays = wire.ArrayCache()
         self._forget_next = False
-        #: 열려 있는 요청 모음(커널의 실행 요청 msg_id)과, 커널이 다음 요청을 stdin으로 기다리는 중인지
+        #: 열려 있는 요청 모음(커널의 실행 요청 msg_id)과, 그 모음의 탐침과 이어진 소켓(:class:`_Link`)
         self._session: str | None = None
-        self._ready = False
-        #: (커널 클라이언트, stdin, iopub, 폴러): nbclient의 asyncio 소켓을 그림자로 쓰는 동기 소켓(:meth:`_channels`)
+        self._link: _Link | None = None
+        #: (커널 클라이언트, stdin, iopub, 요청 소켓): nbclient의 asyncio 소켓을 그림자로 쓰는 동기 소켓과, 이 커널의
+        #: 탐침이 붙을 유닉스 소켓(:meth:`_channels`)
         self._sync: tuple | None = None
 
     # --- 커널의 상태 -------------------------------------------------------------------------------
@@ -427,8 +433,8 @@ class Checker:
                 continue
 
     # --- 통신 --------------------------------------------------------------------------------------
-    # 테스트 셀 하나의 요청은 커널의 실행 요청 하나(``probe.serve_input``, "요청 모음") 안에서 오갑니다: 요청을 보내고,
-    # 커널이 답을 실어 다음 요청을 청하면(stdin의 input_request) 돌아옵니다. 셀이 끝나면 :meth:`_end_session` 이 모음을
+    # 테스트 셀 하나의 요청은 커널의 실행 요청 하나(``probe.serve_socket``, "요청 모음") 안에서 오갑니다: 탐침이 이 커널의
+    # 요청 소켓에 붙어 토큰을 보내면, 요청을 하나씩 보내고 답을 받습니다. 셀이 끝나면 :meth:`_end_session` 이 모음을
     # 닫아, nbclient가 다음 학생 셀을 실행할 수 있게 합니다.
     def _request(self, request: dict) -> dict:
         if self._in_callback:
@@ -436,7 +442,7 @@ class Checker:
         try:
             answer = self._exchange(json.dumps(request))
         except (CellTimeoutError, DeadKernelError) as exc:
-            self._session = None
+            self._close_session()
             raise _Abort(exc) from None
         if not isinstance(answer, str):
             return {"error": ["builtins", "RuntimeError", "학생 커널이 채점 요청에 답하지 않았습니다.", ""]}
@@ -457,65 +463,92 @@ class Checker:
         except (CellTimeoutError, DeadKernelError) as exc:
             raise _Abort(exc) from None
         finally:
-            self._session = None
+            self._close_session()
+
+    def _close_session(self) -> None:
+        self._session = None
+        if self._link is not None:
+            self._link.close()
+            self._link = None
 
     def _channels(self) -> tuple:
         """커널의 stdin·iopub 소켓을 같은 소켓의 동기 그림자(``zmq.Socket.shadow``)로 씁니다. nbclient의 asyncio 소켓으로
-        요청마다 이벤트 루프를 한 바퀴 돌리면 왕복 하나(약 1.3밀리초)에 0.15밀리초가 더 듭니다(학생 함수를 수백 번 부르는
-        숨은 테스트). 그림자는 소켓을 닫지 않으므로 nbclient는 셀 사이에 그대로 씁니다."""
+        요청마다 이벤트 루프를 한 바퀴 돌리면 왕복 하나에 0.15밀리초가 더 듭니다(학생 함수를 수백 번 부르는 숨은
+        테스트). 그림자는 소켓을 닫지 않으므로 nbclient는 셀 사이에 그대로 씁니다.
+
+        요청 소켓(:class:`_Listener`)은 커널의 실행 폴더(``run/``, 샌드박스 안에서도 같은 경로)에 커널마다 하나 엽니다."""
         kc = self.client.kc
         if self._sync is None or self._sync[0] is not kc:
+            if self._sync is not None:
+                self._sync[3].close()
             stdin = zmq.Socket.shadow(kc.stdin_channel.socket.underlying)
             iopub = zmq.Socket.shadow(kc.iopub_channel.socket.underlying)
-            poller = zmq.Poller()
-            poller.register(stdin, zmq.POLLIN)
-            poller.register(iopub, zmq.POLLIN)
-            self._sync = (kc, stdin, iopub, poller)
+            box = self.client.km.box
+            listener = _Listener(os.path.join(box.run, _SOCKET_NAME), box.uid, box.gid)
+            self._sync = (kc, stdin, iopub, listener)
         return self._sync
+
+    def close(self) -> None:
+        """요청 소켓을 닫습니다(커널을 끈 뒤)."""
+        self._close_session()
+        if self._sync is not None:
+            self._sync[3].close()
+            self._sync = None
 
     def _exchange(self, text: str) -> str | None:
         """요청 ``text`` 하나를 보내고 답을 기다립니다. ``probe.END`` 면 모음이 끝날 때까지 기다리고 None.
 
-        커널은 다음 요청을 청하는 input_request의 prompt(``probe.REQUEST_PROMPT`` 뒤)에 앞 요청의 답을 실어 보냅니다.
-        첫 input_request에는 답이 없습니다. 학생 함수가 쓴 출력(iopub의 stream)은 도착하는 대로 이 셀의 출력에 모읍니다."""
-        kc, stdin, iopub, poller = self._channels()
+        모음의 처음에는 실행 요청을 보내고 탐침이 토큰을 들고 붙기를 기다립니다. 탐침이 보낸 콜백 요청(학생 함수가 부른
+        참조 구현)에는 그 자리에서 답합니다. 학생 함수가 쓴 출력(iopub의 stream)은 도착하는 대로 이 셀의 출력에
+        모읍니다. 학생 코드의 ``input()`` (stdin의 input_request)에는 쓸 수 없다고 답합니다."""
+        kc, stdin, iopub, listener = self._channels()
         km, wire_session = self.client.km, kc.session
-
-        def answer(value: str) -> None:  # kc.input과 같은 메시지
-            wire_session.send(stdin, wire_session.msg("input_reply", {"value": value}))
 
         if self._session is None:
             if text == probe.END:
                 return None
-            self._session = kc.execute(_REQUEST_CODE, silent=False, store_history=False, allow_stdin=True,
-                                       stop_on_error=False)
-            self._ready = False
+            self._session = kc.execute(_REQUEST_CODE.format(path=listener.path, token=listener.token), silent=False,
+                                       store_history=False, allow_stdin=True, stop_on_error=False)
         session = self._session
-        pending: str | None = text
-        if self._ready:
-            answer(text)
-            pending, self._ready = None, False
+        outgoing: str | None = text  # 탐침에 보낼 것(요청, 또는 콜백의 답)
         while True:
+            link = self._link
+            if link is not None and link.ready:
+                if outgoing is not None:
+                    if not link.send(outgoing, self._deadline - time.monotonic()):
+                        raise CellTimeoutError(TEST_TIMEOUT.format(seconds=f"{self.timeout:g}"))
+                    outgoing = None
+                frame = link.frame()
+                if frame is not None:
+                    if frame.startswith(probe.CALLBACK_PREFIX):
+                        outgoing = self._callback(frame)
+                    elif text != probe.END:
+                        return frame
+                    continue
+            if link is not None and link.closed:
+                self._link = link = None
             left = self._deadline - time.monotonic()
             if left <= 0:
                 raise CellTimeoutError(TEST_TIMEOUT.format(seconds=f"{self.timeout:g}"))
+            waiting_on = link if link is not None else listener
+            poller = zmq.Poller()
+            for sock in (stdin, iopub, waiting_on.fileno()):
+                poller.register(sock, zmq.POLLIN)
             ready = dict(poller.poll(timeout=int(min(left, 1.0) * 1000) + 1))
             if not ready:
                 if not run_sync(km.is_alive)():
                     raise DeadKernelError("커널이 죽었습니다.")
                 continue
+            if waiting_on.fileno() in ready:
+                if link is None:
+                    self._link = listener.accept()
+                else:
+                    link.fill()
             if stdin in ready:
                 _, msg = wire_session.recv(stdin, mode=zmq.NOBLOCK)
-                if msg is not None and msg["msg_type"] == "input_request":
-                    prompt = str(msg["content"].get("prompt", ""))
-                    if not prompt.startswith(probe.REQUEST_PROMPT):
-                        answer(self._callback(prompt))
-                    elif pending is not None:  # 커널이 요청을 기다립니다(모음의 처음, 또는 닫으려고 기다림)
-                        answer(pending)
-                        pending = None
-                    else:  # 답: 커널은 이제 다음 요청을 기다립니다
-                        self._ready = True
-                        return prompt[len(probe.REQUEST_PROMPT):]
+                if msg is not None and msg["msg_type"] == "input_request":  # 학생 코드의 input()
+                    reply = self._callback(str(msg["content"].get("prompt", "")))
+                    wire_session.send(stdin, wire_session.msg("input_reply", {"value": reply}))
             if iopub in ready:
                 _, msg = wire_session.recv(iopub, mode=zmq.NOBLOCK)
                 if msg is None or msg.get("parent_header", {}).get("msg_id") != session:
@@ -524,7 +557,7 @@ class Checker:
                 if kind == "stream" and self._capture is not None:
                     self._capture.write("stderr" if content.get("name") == "stderr" else "stdout", str(content.get("text", "")))
                 elif kind == "status" and content.get("execution_state") == "idle":
-                    self._session = None  # 모음이 끝났습니다(닫았거나, 학생 코드가 끝내 버렸거나)
+                    self._close_session()  # 모음이 끝났습니다(닫았거나, 학생 코드가 끝내 버렸거나)
                     return None
 
     def _callback(self, prompt: str) -> str:
@@ -547,6 +580,114 @@ class Checker:
             return json.dumps({"error": [kind.__module__, kind.__qualname__, str(exc)[:2000]]})
         finally:
             self._in_callback = False
+
+
+class _Listener:
+    """커널 하나의 요청 소켓: 커널의 실행 폴더에 여는 유닉스 소켓. 커널 사용자만 붙을 수 있게(0600, root면 커널 uid의
+    것으로) 하고, 붙은 쪽이 실행 요청에 실어 보낸 토큰을 먼저 보내야 요청을 받습니다(:class:`_Link`)."""
+
+    def __init__(self, path: str, uid: int | None, gid: int | None):
+        self.path = path
+        self.token = secrets.token_hex(16)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock.setblocking(False)
+        self._sock.bind(path)
+        os.chmod(path, 0o600)
+        if uid is not None:
+            os.chown(path, uid, gid if gid is not None else uid)
+        self._sock.listen(8)
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def accept(self) -> _Link | None:
+        try:
+            conn, _ = self._sock.accept()
+        except (BlockingIOError, InterruptedError):
+            return None
+        return _Link(conn, self.token)
+
+    def close(self) -> None:
+        self._sock.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
+class _Link:
+    """요청 소켓에 붙은 탐침 하나(:func:`autograder.kernel.probe.serve_socket`). 메시지는 길이(8바이트)와 UTF-8 본문.
+    첫 메시지가 토큰과 같아야 ``ready`` 가 되고, 아니면 닫습니다. 읽기는 막히지 않게, 도착한 만큼만 합니다."""
+
+    #: 한 메시지의 최대 크기. 넘는다고 알리면 연결을 닫습니다(학생 커널이 채점기의 메모리를 채우지 못하게).
+    MAX_FRAME = 512 * 2**20
+
+    def __init__(self, conn: socket.socket, token: str):
+        conn.setblocking(False)
+        self._conn, self._token = conn, token
+        self._buf = bytearray()
+        self.ready = self.closed = False
+
+    def fileno(self) -> int:
+        return self._conn.fileno()
+
+    def fill(self) -> None:
+        """도착한 것을 모두 읽어 둡니다. 상대가 닫았으면 ``closed``."""
+        while True:
+            try:
+                chunk = self._conn.recv(1 << 20)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.close()
+                break
+            self._buf += chunk
+        if not self.ready and not self.closed:
+            first = self._take()
+            if first is not None:
+                if secrets.compare_digest(first, self._token):
+                    self.ready = True
+                else:
+                    self.close()
+
+    def _take(self) -> str | None:
+        if len(self._buf) < probe._LENGTH:
+            return None
+        size = int.from_bytes(self._buf[:probe._LENGTH], "big")
+        if size > self.MAX_FRAME:
+            self.close()
+            return None
+        end = probe._LENGTH + size
+        if len(self._buf) < end:
+            return None
+        data = bytes(self._buf[probe._LENGTH:end])
+        del self._buf[:end]
+        return data.decode("utf-8", "replace")
+
+    def frame(self) -> str | None:
+        """받아 둔 메시지 하나(없으면 None)."""
+        return self._take() if self.ready else None
+
+    def send(self, text: str, seconds: float) -> bool:
+        """보냅니다. ``seconds`` 안에 다 보내지 못하면(탐침이 읽지 않음) 거짓."""
+        data = text.encode("utf-8", "surrogatepass")
+        self._conn.settimeout(max(seconds, 0.001))
+        try:
+            self._conn.sendall(len(data).to_bytes(probe._LENGTH, "big") + data)
+        except TimeoutError:
+            return False
+        except OSError:
+            self.close()
+        finally:
+            if not self.closed:
+                self._conn.setblocking(False)
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+        self._conn.close()
 
 
 def _compiled(source: str, filename: str):

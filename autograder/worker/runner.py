@@ -248,6 +248,8 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
         if ep is not None and getattr(ep, "kc", None) is not None:
             with contextlib.suppress(Exception):
                 ep.kc.stop_channels()
+        if getattr(ep, "checker", None) is not None:
+            ep.checker.close()  # 테스트 셀이 쓰던 요청 소켓
         if km is not None:
             with contextlib.suppress(Exception):  # 커널이 이미 없을 수 있습니다
                 run_sync(km.shutdown_kernel)(now=True)
