@@ -566,18 +566,25 @@ def test_the_probe_flushes_student_output_before_answering_only_when_there_is_so
 
 @pytest.mark.unit
 def test_the_request_socket_talks_only_to_a_probe_with_the_token(tmp_path):
-    """테스트 셀의 요청은 커널 실행 폴더의 유닉스 소켓으로 오갑니다. 소켓은 0600(root면 커널 uid의 것)이고, 토큰을 먼저
-    보내지 않은 연결과 지나치게 큰 메시지를 알리는 연결은 끊습니다. 메시지는 길이 머리와 UTF-8 본문으로 온전히 오갑니다."""
+    """테스트 셀의 요청은 커널 실행 폴더의 유닉스 소켓으로 오갑니다. 그 폴더는 학생 커널이 쓸 수 있으므로 채점기는 경로로
+    bind 하나만 합니다: 그 자리에 학생이 놓아 둔 심볼릭 링크는 링크만 지우고, 링크가 가리키는 파일은 건드리지 않습니다.
+    토큰을 먼저 보내지 않은 연결과 지나치게 큰 메시지를 알리는 연결은 끊습니다. 메시지는 길이 머리와 UTF-8 본문으로
+    온전히 오갑니다."""
     import socket
+    import stat
 
     from autograder.kernel import probe
     from autograder.worker.checker import _Link, _Listener
 
-    uid = 12345 if os.geteuid() == 0 else None
-    listener = _Listener(str(tmp_path / "probe"), uid, uid)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("성적", encoding="utf-8")
+    precious.chmod(0o640)
+    (tmp_path / "probe").symlink_to(precious)
+    listener = _Listener(str(tmp_path / "probe"))
     try:
-        st = os.stat(listener.path)
-        assert st.st_mode & 0o777 == 0o600 and (uid is None or st.st_uid == uid)
+        st = os.lstat(listener.path)
+        assert stat.S_ISSOCK(st.st_mode) and st.st_mode & 0o777 == 0o666
+        assert precious.read_text(encoding="utf-8") == "성적" and precious.stat().st_mode & 0o777 == 0o640
 
         def connect(first: bytes) -> tuple[socket.socket, _Link]:
             client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

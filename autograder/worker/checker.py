@@ -483,8 +483,7 @@ class Checker:
                 self._sync[3].close()
             stdin = zmq.Socket.shadow(kc.stdin_channel.socket.underlying)
             iopub = zmq.Socket.shadow(kc.iopub_channel.socket.underlying)
-            box = self.client.km.box
-            listener = _Listener(os.path.join(box.run, _SOCKET_NAME), box.uid, box.gid)
+            listener = _Listener(os.path.join(self.client.km.box.run, _SOCKET_NAME))
             self._sync = (kc, stdin, iopub, listener)
         return self._sync
 
@@ -583,20 +582,27 @@ class Checker:
 
 
 class _Listener:
-    """커널 하나의 요청 소켓: 커널의 실행 폴더에 여는 유닉스 소켓. 커널 사용자만 붙을 수 있게(0600, root면 커널 uid의
-    것으로) 하고, 붙은 쪽이 실행 요청에 실어 보낸 토큰을 먼저 보내야 요청을 받습니다(:class:`_Link`)."""
+    """커널 하나의 요청 소켓: 커널의 실행 폴더(``run/``)에 여는 유닉스 소켓. 붙은 쪽이 실행 요청에 실어 보낸 토큰을 먼저
+    보내야 요청을 받습니다(:class:`_Link`).
 
-    def __init__(self, path: str, uid: int | None, gid: int | None):
+    ``run/`` 은 커널이 쓸 수 있는 폴더라, 만든 뒤에 경로로 권한을 바꾸면(chmod, chown은 심볼릭 링크를 따라감) 그 사이에
+    학생이 바꿔 놓은 링크를 따라 채점기 권한으로 엉뚱한 파일을 바꿀 수 있습니다. 그래서 경로로는 bind(마지막 이름이
+    링크면 따라가지 않고 실패) 하나만 하고, 권한은 만들 때의 umask로 정합니다. 커널 uid가 채점기와 다를 수 있으므로
+    누구나 붙을 수 있게(0666) 두고, 확인은 토큰으로 합니다(샌드박스 안에서는 다른 학생의 커널에 이 폴더가 보이지도
+    않습니다)."""
+
+    def __init__(self, path: str):
         self.path = path
         self.token = secrets.token_hex(16)
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
+            os.unlink(path)  # 링크면 링크만 지웁니다
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._sock.setblocking(False)
-        self._sock.bind(path)
-        os.chmod(path, 0o600)
-        if uid is not None:
-            os.chown(path, uid, gid if gid is not None else uid)
+        old = os.umask(0o111)
+        try:
+            self._sock.bind(path)
+        finally:
+            os.umask(old)
         self._sock.listen(8)
 
     def fileno(self) -> int:
