@@ -235,9 +235,14 @@ _channel: list = [None]
 _LENGTH = 8
 
 
-def _send(conn, text: str) -> None:
+def encode_frame(text: str) -> bytes:
+    """소켓 메시지 하나: 본문 길이(:data:`_LENGTH` 바이트)와 UTF-8 본문. 믿을 수 있는 쪽도 이것으로 보냅니다."""
     data = text.encode("utf-8", "surrogatepass")
-    conn.sendall(len(data).to_bytes(_LENGTH, "big") + data)
+    return len(data).to_bytes(_LENGTH, "big") + data
+
+
+def _send(conn, text: str) -> None:
+    conn.sendall(encode_frame(text))
 
 
 def _exactly(conn, size: int) -> bytes:

@@ -238,8 +238,8 @@ class Checker:
         #: 열려 있는 요청 모음(커널의 실행 요청 msg_id)과, 그 모음의 탐침과 이어진 소켓(:class:`_Link`)
         self._session: str | None = None
         self._link: _Link | None = None
-        #: (커널 클라이언트, stdin, iopub, 요청 소켓): nbclient의 asyncio 소켓을 그림자로 쓰는 동기 소켓과, 이 커널의
-        #: 탐침이 붙을 유닉스 소켓(:meth:`_channels`)
+        #: (커널 클라이언트, stdin, iopub, 그 둘의 폴러, 요청 소켓): nbclient의 asyncio 소켓을 그림자로 쓰는 동기 소켓과,
+        #: 이 커널의 탐침이 붙을 유닉스 소켓(:meth:`_channels`)
         self._sync: tuple | None = None
 
     # --- 커널의 상태 -------------------------------------------------------------------------------
@@ -479,19 +479,21 @@ class Checker:
         요청 소켓(:class:`_Listener`)은 커널의 실행 폴더(``run/``, 샌드박스 안에서도 같은 경로)에 커널마다 하나 엽니다."""
         kc = self.client.kc
         if self._sync is None or self._sync[0] is not kc:
-            if self._sync is not None:
-                self._sync[3].close()
+            self.close()
             stdin = zmq.Socket.shadow(kc.stdin_channel.socket.underlying)
             iopub = zmq.Socket.shadow(kc.iopub_channel.socket.underlying)
+            poller = zmq.Poller()
+            poller.register(stdin, zmq.POLLIN)
+            poller.register(iopub, zmq.POLLIN)
             listener = _Listener(os.path.join(self.client.km.box.run, _SOCKET_NAME))
-            self._sync = (kc, stdin, iopub, listener)
+            self._sync = (kc, stdin, iopub, poller, listener)
         return self._sync
 
     def close(self) -> None:
         """요청 소켓을 닫습니다(커널을 끈 뒤)."""
         self._close_session()
         if self._sync is not None:
-            self._sync[3].close()
+            self._sync[-1].close()
             self._sync = None
 
     def _exchange(self, text: str) -> str | None:
@@ -500,7 +502,7 @@ class Checker:
         모음의 처음에는 실행 요청을 보내고 탐침이 토큰을 들고 붙기를 기다립니다. 탐침이 보낸 콜백 요청(학생 함수가 부른
         참조 구현)에는 그 자리에서 답합니다. 학생 함수가 쓴 출력(iopub의 stream)은 도착하는 대로 이 셀의 출력에
         모읍니다. 학생 코드의 ``input()`` (stdin의 input_request)에는 쓸 수 없다고 답합니다."""
-        kc, stdin, iopub, listener = self._channels()
+        kc, stdin, iopub, poller, listener = self._channels()
         km, wire_session = self.client.km, kc.session
 
         if self._session is None:
@@ -529,16 +531,17 @@ class Checker:
             left = self._deadline - time.monotonic()
             if left <= 0:
                 raise CellTimeoutError(TEST_TIMEOUT.format(seconds=f"{self.timeout:g}"))
-            waiting_on = link if link is not None else listener
-            poller = zmq.Poller()
-            for sock in (stdin, iopub, waiting_on.fileno()):
-                poller.register(sock, zmq.POLLIN)
-            ready = dict(poller.poll(timeout=int(min(left, 1.0) * 1000) + 1))
+            waiting_on = (link if link is not None else listener).fileno()
+            poller.register(waiting_on, zmq.POLLIN)
+            try:
+                ready = dict(poller.poll(timeout=int(min(left, 1.0) * 1000) + 1))
+            finally:
+                poller.unregister(waiting_on)
             if not ready:
                 if not run_sync(km.is_alive)():
                     raise DeadKernelError("커널이 죽었습니다.")
                 continue
-            if waiting_on.fileno() in ready:
+            if waiting_on in ready:
                 if link is None:
                     self._link = listener.accept()
                 else:
@@ -678,10 +681,9 @@ class _Link:
 
     def send(self, text: str, seconds: float) -> bool:
         """보냅니다. ``seconds`` 안에 다 보내지 못하면(탐침이 읽지 않음) 거짓."""
-        data = text.encode("utf-8", "surrogatepass")
         self._conn.settimeout(max(seconds, 0.001))
         try:
-            self._conn.sendall(len(data).to_bytes(probe._LENGTH, "big") + data)
+            self._conn.sendall(probe.encode_frame(text))
         except TimeoutError:
             return False
         except OSError:
