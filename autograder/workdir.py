@@ -93,6 +93,12 @@ def replaced_atomically(path: Path, binary: bool = False):
     os.replace(tmp, path)
 
 
+def user_cache_dir() -> Path:
+    """이 사용자의 캐시 폴더(``$XDG_CACHE_HOME`` 또는 ``~/.cache`` 아래): 다시 만들 수 있는 것만 둡니다(채점기 쪽 글꼴,
+    성적부 등록본). 없거나 쓸 수 없어도 채점기는 동작하고, 만드는 데 시간이 더 들 뿐입니다."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "ml-restart-course"
+
+
 def write_json(path: Path, data: dict) -> None:
     """도중에 죽어도 반쯤 쓴 파일이 남지 않게(:func:`replaced_atomically`) JSON으로 씁니다."""
     import json

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 
 import jsonschema
 import nbformat
@@ -213,6 +214,7 @@ def test_an_unchanged_assignment_is_registered_once_per_gradebook(tmp_path, monk
     노트북이 성적부에서 지워졌으면 다시 등록합니다. 다시 등록한 성적부로도 context는 같습니다."""
     import sqlalchemy
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # 등록본(캐시)이 없는 처음부터
     made = []
     real = release.generate
     monkeypatch.setattr(release, "generate", lambda ids, *a: (made.append(list(ids)), real(ids, *a)))
@@ -231,6 +233,62 @@ def test_an_unchanged_assignment_is_registered_once_per_gradebook(tmp_path, monk
     gradebook.Book(db_url).prepare(AID)
     assert made == [[AID], [AID], [AID]]
     assert gradebook.Book(db_url).context(AID, AID) == first
+
+
+def _registration(db: Path) -> dict[str, list]:
+    """성적부의 모든 표의 내용을, nbgrader의 무작위 id 대신 이름으로 바꿔 표마다 정렬한 것."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        names: dict[str, tuple] = {}
+        for aid, name in con.execute("SELECT id, name FROM assignment"):
+            names[aid] = ("assignment", name)
+        for nid, name, aid in con.execute("SELECT id, name, assignment_id FROM notebook"):
+            names[nid] = ("notebook", names[aid], name)
+        for cid, name, nid, kind in con.execute("SELECT id, name, notebook_id, type FROM base_cell"):
+            names[cid] = ("cell", names[nid], name, kind)
+        for cid, name, nid in con.execute("SELECT id, name, notebook_id FROM source_cell"):
+            names[cid] = ("source", names[nid], name)
+        tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: sorted((tuple(names.get(v, v) if isinstance(v, str) else v for v in row)
+                           for row in con.execute(f"SELECT * FROM {t}")), key=repr) for t in tables}
+    finally:
+        con.close()
+
+
+@pytest.mark.unit
+def test_a_new_gradebook_copied_from_the_template_equals_what_nbgrader_registers(tmp_path, monkeypatch):
+    """새 SQLite 성적부는 nbgrader가 캐시 폴더에 한 번 만들어 둔 등록본에서 옮겨 담습니다(과제 만들기 없이). 옮긴
+    성적부(과제 하나면 복사, 둘째 과제부터는 표마다 행을 옮김)는 nbgrader가 직접 등록한 성적부와 id만 빼고 같습니다.
+    원본이 바뀌면 등록본의 이름(지문)이 달라 새로 만들고, 맞지 않는 등록본은 쓰지 않습니다."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made = []
+    real = release.generate
+    monkeypatch.setattr(release, "generate", lambda ids, *a: (made.append(list(ids)), real(ids, *a)))
+    aids = ["ch01_modeling", "ch04_neural_network"]
+    direct = tmp_path / "direct.db"
+    for aid in aids:
+        gradebook._generate(aid, f"sqlite:///{direct}", gradebook.source_fingerprint(aid))
+    made.clear()
+    for name in ("first.db", "second.db"):
+        book = gradebook.Book(f"sqlite:///{tmp_path / name}")
+        for aid in aids:
+            book.prepare(aid)
+        assert made == [[aid] for aid in aids], "nbgrader should make each template once, then never again"
+        assert _registration(tmp_path / name) == _registration(direct)
+        for aid in aids:
+            for nb in course.notebook_names(aid):
+                assert book.context(aid, nb) == gradebook.Book(f"sqlite:///{direct}").context(aid, nb)
+    # 등록본이 다른 원본의 것이면(이름은 같아도 안의 지문이 다름) 쓰지 않고 nbgrader로 등록합니다.
+    source = gradebook.source_fingerprint(AID)
+    gradebook.template_path(AID, source).write_bytes(gradebook.template_path(aids[1], gradebook.source_fingerprint(aids[1]))
+                                                     .read_bytes())
+    gradebook.Book(f"sqlite:///{tmp_path / 'third.db'}").prepare(AID)
+    assert made[-1] == [AID]
+    alone = tmp_path / "alone.db"
+    gradebook._generate(AID, f"sqlite:///{alone}", source)
+    assert _registration(tmp_path / "third.db") == _registration(alone)
 
 
 def _tampered(assignment_id: str) -> list[nbformat.NotebookNode]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from .. import course, release
+from .. import course, release, workdir
 
 #: nbgrader 전처리기의 기록. 숨은 테스트 셀마다 나는 checksum 경고(정상 동작)는 강사에게 소음일 뿐입니다.
 _QUIET = logging.getLogger("autograder.nbgrader")
@@ -97,6 +98,105 @@ def _setup_lock(db_url: str):
         engine.dispose()
 
 
+def _generate(assignment_id: str, db_url: str, source: str) -> None:
+    """nbgrader의 과제 만들기(``release.generate``)로 과제를 성적부에 등록하고, 등록한 원본의 지문을 적습니다."""
+    import sqlalchemy
+
+    with tempfile.TemporaryDirectory(prefix="gb-release-") as tmp:
+        release.generate([assignment_id], Path(tmp), db_url)
+    engine = sqlalchemy.create_engine(db_url, poolclass=sqlalchemy.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text(f"CREATE TABLE IF NOT EXISTS {PREPARED_TABLE} "
+                                         "(assignment VARCHAR(128) PRIMARY KEY, source VARCHAR(64) NOT NULL)"))
+            conn.execute(sqlalchemy.text(f"DELETE FROM {PREPARED_TABLE} WHERE assignment = :a"), {"a": assignment_id})
+            conn.execute(sqlalchemy.text(f"INSERT INTO {PREPARED_TABLE} (assignment, source) VALUES (:a, :s)"),
+                         {"a": assignment_id, "s": source})
+    finally:
+        engine.dispose()
+
+
+#: 과제 등록이 쓰는 nbgrader의 표(학생·제출물·점수의 표는 빼고)와 등록 지문의 표. 등록본에는 이 표들만 차 있습니다.
+_REGISTRATION_TABLES = ("course", "assignment", "notebook", "base_cell", "source_cell", "grade_cells", "solution_cells",
+                        "task_cells", PREPARED_TABLE)
+
+
+def template_path(assignment_id: str, source: str) -> Path:
+    """과제 하나만 nbgrader로 등록한 빈 SQLite 성적부(등록본)의 자리: 사용자의 캐시 폴더, 이름에 원본 지문."""
+    return workdir.user_cache_dir() / f"gradebook-{assignment_id}-{source[:32]}.db"
+
+
+def _template(assignment_id: str, source: str) -> Path | None:
+    """등록본을 돌려줍니다. 없으면 nbgrader로 만들어(과제 만들기와 같은 1초 남짓) 캐시 폴더에 한 번에 바꿔 넣습니다.
+    캐시 폴더에 쓸 수 없으면 None."""
+    path = template_path(assignment_id, source)
+    if path.is_file():
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="gradebook-", dir=path.parent) as tmp:
+            db = Path(tmp) / "gradebook.db"
+            _generate(assignment_id, f"sqlite:///{db}", source)
+            os.chmod(db, 0o600)  # 숨은 테스트의 원본이 들어 있습니다
+            os.replace(db, path)
+    except OSError:
+        return None
+    return path
+
+
+def _from_template(db_url: str, assignment_id: str, source: str) -> bool:
+    """SQLite 성적부에 과제가 아직 없으면, 같은 원본의 등록본(:func:`_template`)에서 등록 내용을 옮겨 담습니다.
+
+    nbgrader의 과제 만들기는 과제 노트북을 nbconvert 전처리기 열두 개에 통과시켜 과제마다 1초 남짓 듭니다. 새 결과
+    폴더마다 치르던 이 값을, 같은 원본·같은 nbgrader 판으로 nbgrader가 만들어 둔 등록본을 복사해(성적부가 아직 없을 때)
+    또는 표마다 행을 옮겨(다른 과제가 이미 있을 때) 대신합니다. nbgrader의 id는 무작위 UUID라 과제끼리 겹치지 않습니다.
+    옮긴 것이 nbgrader가 직접 등록한 것과 같음은 tests/test_grading_pipeline.py가 봅니다.
+
+    옮기지 못하면(PostgreSQL, 과제가 이미 있음, 등록본이 없거나 맞지 않음) 아무것도 바꾸지 않고 False."""
+    import shutil
+    import sqlite3
+
+    if not db_url.startswith("sqlite:///"):
+        return False
+    target = Path(db_url[len("sqlite:///"):])
+    template = _template(assignment_id, source)
+    if template is None:
+        return False
+    try:
+        check = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+        try:
+            marked = check.execute(f"SELECT assignment, source FROM {PREPARED_TABLE}").fetchall()
+        finally:
+            check.close()
+        if marked != [(assignment_id, source)]:
+            return False
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            shutil.copyfile(template, tmp)
+            os.replace(tmp, target)
+            return True
+        con = sqlite3.connect(target)
+        try:
+            con.execute("ATTACH DATABASE ? AS template", (f"file:{template}?mode=ro",))
+            same_schema = con.execute("SELECT (SELECT group_concat(version_num) FROM main.alembic_version) = "
+                                      "(SELECT group_concat(version_num) FROM template.alembic_version)").fetchone()[0]
+            present = con.execute("SELECT count(*) FROM main.assignment WHERE name = ?", (assignment_id,)).fetchone()[0]
+            if not same_schema or present:
+                return False
+            with con:  # 한 트랜잭션: 중간에 실패하면 아무것도 옮기지 않습니다
+                con.execute(f"CREATE TABLE IF NOT EXISTS main.{PREPARED_TABLE} "
+                            "(assignment VARCHAR(128) PRIMARY KEY, source VARCHAR(64) NOT NULL)")
+                for table in _REGISTRATION_TABLES:
+                    verb = "INSERT OR IGNORE" if table == "course" else "INSERT"
+                    con.execute(f"{verb} INTO main.{table} SELECT * FROM template.{table}")
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
 @dataclass
 class CellScore:
     grade_id: str
@@ -131,10 +231,9 @@ class Book:
         source = source_fingerprint(assignment_id)
         with _setup_lock(self.db_url):
             # 같은 원본으로 이미 등록한 성적부(다시 채점하기)면 nbgrader의 과제 만들기(과제마다 1초 남짓)를 건너뜁니다.
-            if self._registered(assignment_id) != source:
-                with tempfile.TemporaryDirectory(prefix="gb-release-") as tmp:
-                    release.generate([assignment_id], Path(tmp), self.db_url)
-                self._mark(assignment_id, source)
+            # 새 SQLite 성적부(새 결과 폴더)는 같은 원본으로 nbgrader가 만들어 둔 등록본을 옮겨 담습니다(_from_template).
+            if self._registered(assignment_id) != source and not _from_template(self.db_url, assignment_id, source):
+                _generate(assignment_id, self.db_url, source)
         self._prepared.add(assignment_id)
 
     def _registered(self, assignment_id: str) -> str | None:
@@ -159,20 +258,6 @@ class Book:
         finally:
             engine.dispose()
         return source if notebooks == len(course.notebook_names(assignment_id)) else None
-
-    def _mark(self, assignment_id: str, source: str) -> None:
-        import sqlalchemy
-
-        engine = sqlalchemy.create_engine(self.db_url, poolclass=sqlalchemy.pool.NullPool)
-        try:
-            with engine.begin() as conn:
-                conn.execute(sqlalchemy.text(f"CREATE TABLE IF NOT EXISTS {PREPARED_TABLE} "
-                                             "(assignment VARCHAR(128) PRIMARY KEY, source VARCHAR(64) NOT NULL)"))
-                conn.execute(sqlalchemy.text(f"DELETE FROM {PREPARED_TABLE} WHERE assignment = :a"), {"a": assignment_id})
-                conn.execute(sqlalchemy.text(f"INSERT INTO {PREPARED_TABLE} (assignment, source) VALUES (:a, :s)"),
-                             {"a": assignment_id, "s": source})
-        finally:
-            engine.dispose()
 
     def context(self, assignment_id: str, notebook: str) -> dict:
         """과제 노트북 하나의 정리에 필요한 성적부 내용의 사본(기본 자료형; JSON으로 실행 프로세스에 보냅니다).

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from ..webfont import make_webfont as _make_webfont
+from ..workdir import user_cache_dir
 
 FONT_FAMILY = "Course Hangul"
 #: 줄인 글꼴에 남기는 범위: 한글 자모, 일반 구두점, 화살표, CJK 기호와 구두점, 호환 자모, 자모 확장 A, 음절, 자모 확장 B,
@@ -54,17 +55,13 @@ def make_webfont(source: Path) -> bytes:
     return _make_webfont(source, (c for lo, hi in FONT_RANGES for c in range(lo, hi + 1)), layout_features=[])
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "ml-restart-course"
-
-
 @functools.cache
 def webfont() -> bytes:
     """줄인 나눔고딕 WOFF2. 원본과 만드는 법이 같으면 캐시 폴더의 것을 씁니다(캐시에 쓸 수 없어도 동작합니다)."""
     source = font_source()
     stat = source.stat()
     key = hashlib.sha256(f"{_RECIPE} {FONT_RANGES} {stat.st_size} {stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    cached = _cache_dir() / f"grader-font-{key}.woff2"
+    cached = user_cache_dir() / f"grader-font-{key}.woff2"
     if cached.is_file():
         data = cached.read_bytes()
         if data[:4] == b"wOF2":
