@@ -266,7 +266,7 @@ def test_a_new_gradebook_copied_from_the_template_equals_what_nbgrader_registers
     made = []
     real = release.generate
     monkeypatch.setattr(release, "generate", lambda ids, *a: (made.append(list(ids)), real(ids, *a)))
-    aids = ["ch01_modeling", "ch04_neural_network"]
+    aids = [AID, "ch02_learning"]
     direct = tmp_path / "direct.db"
     for aid in aids:
         gradebook._generate(aid, f"sqlite:///{direct}", gradebook.source_fingerprint(aid))
@@ -280,14 +280,14 @@ def test_a_new_gradebook_copied_from_the_template_equals_what_nbgrader_registers
         for aid in aids:
             for nb in course.notebook_names(aid):
                 assert book.context(aid, nb) == gradebook.Book(f"sqlite:///{direct}").context(aid, nb)
-    # 등록본이 다른 원본의 것이면(이름은 같아도 안의 지문이 다름) 쓰지 않고 nbgrader로 등록합니다.
-    source = gradebook.source_fingerprint(AID)
-    gradebook.template_path(AID, source).write_bytes(gradebook.template_path(aids[1], gradebook.source_fingerprint(aids[1]))
-                                                     .read_bytes())
+    # 등록본이 다른 원본의 것이면(이름은 같아도 안의 지문이 다름) 쓰지 않고 nbgrader로 등록합니다. 비교할 것은 nbgrader가
+    # 이 과제 하나만 등록한 성적부, 곧 바꿔치기 전의 등록본입니다.
+    template = gradebook.template_path(AID, gradebook.source_fingerprint(AID))
+    alone = tmp_path / "alone.db"
+    alone.write_bytes(template.read_bytes())
+    template.write_bytes(gradebook.template_path(aids[1], gradebook.source_fingerprint(aids[1])).read_bytes())
     gradebook.Book(f"sqlite:///{tmp_path / 'third.db'}").prepare(AID)
     assert made[-1] == [AID]
-    alone = tmp_path / "alone.db"
-    gradebook._generate(AID, f"sqlite:///{alone}", source)
     assert _registration(tmp_path / "third.db") == _registration(alone)
 
 
