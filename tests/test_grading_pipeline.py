@@ -257,11 +257,11 @@ def _registration(db: Path) -> dict[str, list]:
         con.close()
 
 
-@pytest.mark.unit
 def test_a_new_gradebook_copied_from_the_template_equals_what_nbgrader_registers(tmp_path, monkeypatch):
     """새 SQLite 성적부는 nbgrader가 캐시 폴더에 한 번 만들어 둔 등록본에서 옮겨 담습니다(과제 만들기 없이). 옮긴
     성적부(과제 하나면 복사, 둘째 과제부터는 표마다 행을 옮김)는 nbgrader가 직접 등록한 성적부와 id만 빼고 같습니다.
-    원본이 바뀌면 등록본의 이름(지문)이 달라 새로 만들고, 맞지 않는 등록본은 쓰지 않습니다."""
+    원본이 바뀌면 등록본의 이름(지문)이 달라 새로 만들고, 맞지 않는 등록본은 쓰지 않습니다. nbgrader의 과제 만들기를 다섯 번
+    하므로(2.5초) 단위 묶음(-m unit)에는 넣지 않았습니다. 단위 묶음에서는 바로 위 테스트가 등록본으로 만드는 길을 지납니다."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     made = []
     real = release.generate
