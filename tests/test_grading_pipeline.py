@@ -289,6 +289,12 @@ def test_a_new_gradebook_copied_from_the_template_equals_what_nbgrader_registers
     gradebook.Book(f"sqlite:///{tmp_path / 'third.db'}").prepare(AID)
     assert made[-1] == [AID]
     assert _registration(tmp_path / "third.db") == _registration(alone)
+    # 캐시 폴더를 쓸 수 없으면(여기서는 그 자리가 파일) 등록본 없이 성적부에 바로 등록합니다.
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    gradebook.Book(f"sqlite:///{tmp_path / 'fourth.db'}").prepare(AID)
+    assert made[-1] == [AID] and len(made) == 4
+    assert _registration(tmp_path / "fourth.db") == _registration(alone)
 
 
 def _tampered(assignment_id: str) -> list[nbformat.NotebookNode]:

@@ -128,7 +128,8 @@ def template_path(assignment_id: str, source: str) -> Path:
 
 def _template(assignment_id: str, source: str) -> Path | None:
     """등록본을 돌려줍니다. 없으면 nbgrader로 만들어(과제 만들기와 같은 1초 남짓) 캐시 폴더에 한 번에 바꿔 넣습니다.
-    캐시 폴더에 쓸 수 없으면 None."""
+    캐시 폴더를 쓸 수 없으면 None. 채점기 둘이 함께 만들어도 각자 임시 폴더에서 만들어 바꿔 넣으므로 반쯤 쓴 등록본은
+    보이지 않습니다."""
     path = template_path(assignment_id, source)
     if path.is_file():
         return path
@@ -139,7 +140,7 @@ def _template(assignment_id: str, source: str) -> Path | None:
             _generate(assignment_id, f"sqlite:///{db}", source)
             os.chmod(db, 0o600)  # 숨은 테스트의 원본이 들어 있습니다
             os.replace(db, path)
-    except OSError:
+    except Exception:  # 캐시 폴더에 쓸 수 없거나 그곳의 SQLite가 안 되면 등록본 없이(성적부에 바로 등록) 갑니다
         return None
     return path
 
@@ -192,7 +193,7 @@ def _from_template(db_url: str, assignment_id: str, source: str) -> bool:
                     con.execute(f"{verb} INTO main.{table} SELECT * FROM template.{table}")
         finally:
             con.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):
         return False
     return True
 
