@@ -58,6 +58,13 @@ def _commit_deferred(session):
 #: 과제를 성적부에 등록한 원본의 지문을 적어 두는 표. nbgrader의 표 옆, 같은 데이터베이스 안에 있어 성적부와 함께
 #: 옮겨 다닙니다(nbgrader와 formgrader는 모르는 표를 건드리지 않습니다).
 PREPARED_TABLE = "autograder_prepared"
+_CREATE_PREPARED = (f"CREATE TABLE IF NOT EXISTS {PREPARED_TABLE} "
+                    "(assignment VARCHAR(128) PRIMARY KEY, source VARCHAR(64) NOT NULL)")
+
+
+def _sqlite_file(db_url: str) -> Path | None:
+    """SQLite 성적부 주소(``sqlite:///경로``)면 그 파일의 경로, 아니면(PostgreSQL 등) None."""
+    return Path(db_url[len("sqlite:///"):]) if db_url.startswith("sqlite:///") else None
 
 
 def source_fingerprint(assignment_id: str) -> str:
@@ -107,8 +114,7 @@ def _generate(assignment_id: str, db_url: str, source: str) -> None:
     engine = sqlalchemy.create_engine(db_url, poolclass=sqlalchemy.pool.NullPool)
     try:
         with engine.begin() as conn:
-            conn.execute(sqlalchemy.text(f"CREATE TABLE IF NOT EXISTS {PREPARED_TABLE} "
-                                         "(assignment VARCHAR(128) PRIMARY KEY, source VARCHAR(64) NOT NULL)"))
+            conn.execute(sqlalchemy.text(_CREATE_PREPARED))
             conn.execute(sqlalchemy.text(f"DELETE FROM {PREPARED_TABLE} WHERE assignment = :a"), {"a": assignment_id})
             conn.execute(sqlalchemy.text(f"INSERT INTO {PREPARED_TABLE} (assignment, source) VALUES (:a, :s)"),
                          {"a": assignment_id, "s": source})
@@ -157,13 +163,19 @@ def _from_template(db_url: str, assignment_id: str, source: str) -> bool:
     import shutil
     import sqlite3
 
-    if not db_url.startswith("sqlite:///"):
+    target = _sqlite_file(db_url)
+    if target is None:
         return False
-    target = Path(db_url[len("sqlite:///"):])
-    template = _template(assignment_id, source)
-    if template is None:
-        return False
+    con = None
     try:
+        if target.exists():
+            con = sqlite3.connect(target)
+            # 이미 있는 과제(다시 등록)는 nbgrader가 고칩니다: 쓰지 못할 등록본을 만들지 않게 이것부터 봅니다.
+            if con.execute("SELECT count(*) FROM assignment WHERE name = ?", (assignment_id,)).fetchone()[0]:
+                return False
+        template = _template(assignment_id, source)
+        if template is None:
+            return False
         check = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
         try:
             marked = check.execute(f"SELECT assignment, source FROM {PREPARED_TABLE}").fetchall()
@@ -171,30 +183,26 @@ def _from_template(db_url: str, assignment_id: str, source: str) -> bool:
             check.close()
         if marked != [(assignment_id, source)]:
             return False
-        if not target.exists():
+        if con is None:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + ".tmp")
             shutil.copyfile(template, tmp)
             os.replace(tmp, target)
             return True
-        con = sqlite3.connect(target)
-        try:
-            con.execute("ATTACH DATABASE ? AS template", (f"file:{template}?mode=ro",))
-            same_schema = con.execute("SELECT (SELECT group_concat(version_num) FROM main.alembic_version) = "
-                                      "(SELECT group_concat(version_num) FROM template.alembic_version)").fetchone()[0]
-            present = con.execute("SELECT count(*) FROM main.assignment WHERE name = ?", (assignment_id,)).fetchone()[0]
-            if not same_schema or present:
-                return False
-            with con:  # 한 트랜잭션: 중간에 실패하면 아무것도 옮기지 않습니다
-                con.execute(f"CREATE TABLE IF NOT EXISTS main.{PREPARED_TABLE} "
-                            "(assignment VARCHAR(128) PRIMARY KEY, source VARCHAR(64) NOT NULL)")
-                for table in _REGISTRATION_TABLES:
-                    verb = "INSERT OR IGNORE" if table == "course" else "INSERT"
-                    con.execute(f"{verb} INTO main.{table} SELECT * FROM template.{table}")
-        finally:
-            con.close()
+        con.execute("ATTACH DATABASE ? AS template", (f"file:{template}?mode=ro",))
+        if not con.execute("SELECT (SELECT group_concat(version_num) FROM main.alembic_version) = "
+                           "(SELECT group_concat(version_num) FROM template.alembic_version)").fetchone()[0]:
+            return False
+        with con:  # 한 트랜잭션: 중간에 실패하면 아무것도 옮기지 않습니다
+            con.execute(_CREATE_PREPARED)  # 이름만 쓴 CREATE TABLE은 main(이 성적부)에 만듭니다
+            for table in _REGISTRATION_TABLES:
+                verb = "INSERT OR IGNORE" if table == "course" else "INSERT"
+                con.execute(f"{verb} INTO main.{table} SELECT * FROM template.{table}")
     except (sqlite3.Error, OSError):
         return False
+    finally:
+        if con is not None:
+            con.close()
     return True
 
 
@@ -240,7 +248,7 @@ class Book:
     def _registered(self, assignment_id: str) -> str | None:
         """이 성적부에 과제를 등록할 때 적어 둔 원본 지문(:data:`PREPARED_TABLE`). 성적부나 기록이 없거나, 과제의 노트북이
         성적부에서 지워졌으면 None(다시 등록)."""
-        if self.db_url.startswith("sqlite:///") and not Path(self.db_url[len("sqlite:///"):]).is_file():
+        if (path := _sqlite_file(self.db_url)) is not None and not path.is_file():
             return None
         import sqlalchemy
 
@@ -284,7 +292,7 @@ class Book:
 
         이어 채점하기의 지문에 들어갑니다(``grade.Grader._key``). 그래서 formgrader에서 서술형 답을 채점하거나 고친
         제출물은 다음 ``grade`` 에서 다시 기록되어 표와 피드백에 그 점수와 의견이 나옵니다. 성적부가 아직 없으면 빈 dict."""
-        if self.db_url.startswith("sqlite:///") and not Path(self.db_url[len("sqlite:///"):]).is_file():
+        if (path := _sqlite_file(self.db_url)) is not None and not path.is_file():
             return {}
         from nbgrader.api import Comment, Grade
 
