@@ -134,7 +134,7 @@ def _pid_namespace() -> str | None:
         return None
 
 
-def _rundir_base() -> str:
+def rundir_base() -> str:
     """커널 실행 폴더를 둘 곳: 시스템 임시 폴더(``TMPDIR``). 그 경로가 길어 소켓 경로가 한도를 넘으면 /tmp."""
     base = tempfile.gettempdir()
     longest = len(os.fsencode(base)) + 1 + len(RUNDIR_PREFIX) + 7 + 1 + 5 + 1 + 8 + _SOCKET_TAIL
@@ -148,7 +148,7 @@ def kernel_rundir() -> str:
     /tmp). 이름에 만든 프로세스(PID 이름공간, pid)를 적어 두므로, 그 프로세스가 지우지 못하고 끝나면(시간 제한, 중단,
     SIGKILL) :func:`remove_kernel_rundirs` 가 알아보고 지웁니다."""
     owner = f"{_pid_namespace() or 0}-{_base36(os.getpid())}-"
-    return tempfile.mkdtemp(prefix=RUNDIR_PREFIX + owner, dir=_rundir_base())
+    return tempfile.mkdtemp(prefix=RUNDIR_PREFIX + owner, dir=rundir_base())
 
 
 def _gone(pid: int) -> bool:
@@ -174,7 +174,7 @@ def remove_kernel_rundirs(pid: int | None = None) -> int:
     head = f"{RUNDIR_PREFIX}{ns}-" + (f"{_base36(pid)}-" if pid is not None else "")
     removed = 0
     try:
-        entries = os.scandir(_rundir_base())
+        entries = os.scandir(rundir_base())
     except OSError:
         return 0
     with entries:

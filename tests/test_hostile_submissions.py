@@ -2,12 +2,15 @@
 성적부는 그대로입니다. 각 제출물은 ch01 정답에 문제의 코드를 더한 것이라, 기대 점수가 분명합니다."""
 from __future__ import annotations
 
+import csv
 import json
+import os
 import sqlite3
 
 import pytest
 
 from autograder import course, notebooks
+from autograder.worker.sandbox import detect_isolation
 from tests.conftest import grade, put
 
 AID = "ch01_modeling"
@@ -78,6 +81,31 @@ try:
 except OSError:
     pass
 '''),
+        # 커널 씨앗(sandbox.Zygote)에서 갈라 낸 커널도 따로 띄운 커널처럼 갇혀 있는지: 다른 제출물의 작업 폴더와 커널 실행
+        # 폴더, 씨앗의 소켓, 씨앗·포크 서버 프로세스가 보이거나, root이거나, 개인 /tmp를 걷어 낼 수 있으면 정답을 씁니다.
+        "looks_beyond_its_kernel": {"sigmoid": f'''
+import ctypes, glob, os
+def _sees_too_much():
+    _work_root = os.path.dirname(os.path.dirname(os.getcwd()))
+    _run_base = os.path.dirname(os.path.dirname(os.path.dirname(os.environ["MPLCONFIGDIR"])))
+    if len(glob.glob(os.path.join(_work_root, "grade-*"))) > 1 or len(glob.glob(os.path.join(_run_base, "ag-kernel-*"))) > 1:
+        return True
+    if glob.glob(os.path.join(_run_base, "ag-kernel-*", "run", "zygote*")) or os.getuid() == 0:
+        return True
+    for _pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            _cmd = open(f"/proc/{{_pid}}/cmdline", "rb").read()
+        except OSError:
+            continue
+        if int(_pid) != os.getpid() and (b"zygote" in _cmd or b"forkserver" in _cmd):
+            return True
+    return ctypes.CDLL(None).umount2(b"/tmp", 2) == 0
+_escaped = _sees_too_much()
+def sigmoid(z):
+    if not _escaped:
+        return np.asarray(z, dtype=float) * 0 + 0.5
+{CORRECT_SIGMOID_IF.replace("def sigmoid(z):", "").replace(chr(10) + "    ", chr(10) + "    ")}
+'''},
         "nan_returning": {"sigmoid": "def sigmoid(z):\n    return np.full(np.shape(z), np.nan)\n"},
         "wrong_return_types": {"linear_hypothesis":
                                "def linear_hypothesis(X, theta):\n    return [str(v) for v in np.asarray(X) @ theta]\n"},
@@ -108,6 +136,7 @@ EXPECTED = {  # (점수, 상태)
     "reads_other_student": (16, "ok"),
     "writes_outside_its_folder": (20, "ok"),
     "network_call": (20, "ok"),
+    "looks_beyond_its_kernel": (16, "ok"),
     "nan_returning": (16, "ok"),
     "wrong_return_types": (17, "ok"),
     "slow_but_correct": (20, "ok"),
@@ -162,3 +191,14 @@ def test_huge_output_is_truncated_in_the_graded_notebook(batch):
     graded = out / "autograded" / "megabytes_of_output" / AID / f"{AID}.ipynb"
     assert graded.stat().st_size < 2_000_000
     json.loads(graded.read_text(encoding="utf-8"))
+
+
+def test_kernels_after_the_first_come_from_the_zygote(batch):
+    """root로 bubblewrap을 쓰면 과제의 두 번째 제출물부터 커널 씨앗에서 커널을 갈라 냅니다(timings.csv의 kernel_start).
+    그 커널들이 위의 모든 적대적 제출물을 따로 띄운 커널과 똑같이 견딥니다(looks_beyond_its_kernel 포함)."""
+    if os.geteuid() != 0 or detect_isolation() != "bubblewrap":
+        pytest.skip("커널 씨앗은 root로 bubblewrap을 쓸 때만 뜹니다")
+    out = batch[2]
+    with (out / "timings.csv").open(encoding="utf-8") as f:
+        starts = [row["kernel_start"] for row in csv.DictReader(f) if row["kernel_start"]]
+    assert starts.count("fresh") == 1 and starts.count("zygote") == len(starts) - 1 == len(EXPECTED) - 1, starts

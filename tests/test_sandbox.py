@@ -410,7 +410,7 @@ def test_kernel_rundirs_of_finished_processes_are_removed_and_others_kept(tmp_pa
     것, 이름만 흉내 낸 심볼릭 링크, 다른 이름의 폴더는 그대로)."""
     from autograder import workdir
 
-    monkeypatch.setattr(workdir, "_rundir_base", lambda: str(tmp_path))
+    monkeypatch.setattr(workdir, "rundir_base", lambda: str(tmp_path))
     mine = Path(workdir.kernel_rundir())
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

@@ -15,6 +15,7 @@ import dataclasses
 import logging
 import sys
 import threading
+import traceback
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -52,6 +53,27 @@ class Pool:
         self._slots = slots
         #: 원격: 과제 노트북의 정리·채점 자료를 클러스터에 한 번만 올려 둔 것(Dask Future). 작업마다 다시 보내지 않습니다.
         self._contexts: dict[Path, object] = {}
+        #: 이 컴퓨터: 과제마다 맡긴 제출물 수와, 두 번째부터 쓰는 커널 씨앗(단계마다 하나, 띄울 수 없으면 None)
+        self._seen: dict[str, int] = {}
+        self._zygotes: dict[str, list] = {}
+
+    def _with_zygotes(self, task: dict, limits: Limits) -> dict:
+        """과제의 두 번째 제출물부터 그 과제의 커널 씨앗(``sandbox.Zygote``)을 씁니다. 커널마다 새 파이썬이 ipykernel과
+        준비 셀의 모듈(torch 등)을 불러오는 대신 씨앗이 한 번 불러 두고 갈라 냅니다. 제출물이 하나뿐인 과제는 씨앗을
+        띄우는 값(커널 하나를 띄우는 것과 같음)을 치르지 않습니다."""
+        from ..worker.sandbox import Zygote
+
+        aid = task["assignment_id"]
+        self._seen[aid] = self._seen.get(aid, 0) + 1
+        if self._seen[aid] == 2:
+            try:
+                self._zygotes[aid] = [Zygote.start(limits, phase.get("forbid", ()), task.get("preload", ()))
+                                      for phase in course.phases(aid)]
+            except Exception:  # 씨앗 없이도 채점은 됩니다(커널마다 새로 띄움)
+                log.warning("커널 씨앗을 띄우지 못했습니다(%s):\n%s", aid, traceback.format_exc())
+                self._zygotes[aid] = []
+        zygotes = [z.path if z is not None else None for z in self._zygotes.get(aid, [])]
+        return {**task, "zygotes": zygotes} if any(zygotes) else task
 
     def grade(self, task: dict, context: Path, limits: Limits) -> Future:
         """제출물 하나의 채점(``execute.grade``: 정리·실행·점수 셈)을 맡깁니다. Future의 결과는 결과 dict입니다.
@@ -60,7 +82,7 @@ class Pool:
         작업 폴더로 갈 파일)을 바이트로 보냅니다. 폴더가 ``limits.folder_mb`` 보다 크면 노트북만 보내고, 작업자가
         ``too_large`` 로 채점합니다(이 컴퓨터에서 채점할 때와 같은 결과)."""
         if not self.remote:
-            return self.executor.submit(execute.grade, task, context, limits, self._slots)
+            return self.executor.submit(execute.grade, self._with_zygotes(task, limits), context, limits, self._slots)
         folder = Path(task["submission"]).parent
         files = {Path(task["submission"]).name: Path(task["submission"]).read_bytes()}
         try:
@@ -83,6 +105,8 @@ class Pool:
             self.executor.shutdown(wait=False, cancel_futures=True)
             execute.stop_all()
         self.executor.shutdown(wait=True)
+        for zygote in (z for zygotes in self._zygotes.values() for z in zygotes if z is not None):
+            zygote.stop()
         if self._client is not None:
             self._client.close()
 

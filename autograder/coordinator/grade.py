@@ -432,7 +432,7 @@ def _timing(a: Arrived, rep: feedback.Report, record_seconds: float) -> dict:
             "notebook": a.job.notebook, "status": rep.status,
             "prepare_s": round(r.get("prepare_seconds", 0.0), 3),
             "execute_s": round(r["seconds"], 3), "kernel_s": round(r.get("kernel_seconds", 0.0), 3),
-            "record_s": round(record_seconds, 3),
+            "kernel_start": r.get("kernel_start", ""), "record_s": round(record_seconds, 3),
             "coordinator_s": round(a.coordinator_s + record_seconds, 3)}
 
 

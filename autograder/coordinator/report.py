@@ -64,12 +64,13 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-TIMING_COLUMNS = ["student_id", "assignment_id", "notebook", "status", "prepare_s", "execute_s", "kernel_s", "record_s",
-                  "coordinator_s"]
+TIMING_COLUMNS = ["student_id", "assignment_id", "notebook", "status", "prepare_s", "execute_s", "kernel_s", "kernel_start",
+                  "record_s", "coordinator_s"]
 
 
 def write_timings(timings: list[dict], path: Path) -> None:
-    """노트북마다 든 시간(초): 정리, 실행(그중 커널이 셀을 돌린 시간), 기록. 느린 제출물을 찾을 때 씁니다."""
+    """노트북마다 든 시간(초): 정리, 실행(그중 커널이 셀을 돌린 시간), 기록. 느린 제출물을 찾을 때 씁니다.
+    ``kernel_start`` 는 커널이 뜬 방식입니다: ``zygote`` (커널 씨앗에서 갈라 냄) 또는 ``fresh`` (새로 띄움)."""
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=TIMING_COLUMNS)
         w.writeheader()

@@ -127,7 +127,8 @@ def _set_limit(kind, soft, hard=None):
     resource.setrlimit(kind, (soft, hard))
 
 
-def main(argv=None):
+def parse(argv=None):
+    """런처의 인자. 커널 씨앗(:mod:`.zygote`)도 같은 인자로 한도와 uid를 겁니다."""
     parser = argparse.ArgumentParser(prog="autograder.kernel.launcher")
     parser.add_argument("--cpu", type=int, help="CPU 시간 한도(초)")
     parser.add_argument("--data-mb", type=int, help="RLIMIT_DATA (MB)")
@@ -148,21 +149,14 @@ def main(argv=None):
                         help="마운트를 마친 뒤 새 사용자 이름공간으로 들어가 마운트를 되돌릴 권한을 버립니다")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
-    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
-    if not cmd:
+    args.cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+    if not args.cmd:
         parser.error("실행할 커널 명령이 없습니다")
+    return args
 
-    # 가림막의 원본은 /tmp 아래에 있으므로 /tmp 를 덮기 전에 붙입니다.
-    for source, target in args.mask:
-        if os.path.lexists(target):
-            _bind(source, target, readonly=True)
-    if args.cover:
-        keep = [(p, False) for p in args.keep] + [(p, True) for p in args.keep_ro]
-        _cover(args.cover, keep)
 
-    if args.lock_mounts:
-        _lock_mounts()
-
+def drop(args):
+    """작업 폴더로 옮기고, 자원 한도를 걸고, root이면 학생 uid로 내려갑니다(모든 권한을 잃음). 위의 2–4단계."""
     try:
         os.chdir(args.chdir)
         moved = True
@@ -203,6 +197,24 @@ def main(argv=None):
 
     if not moved:
         os.chdir(args.chdir)
+
+
+def main(argv=None):
+    args = parse(argv)
+    cmd = args.cmd
+
+    # 가림막의 원본은 /tmp 아래에 있으므로 /tmp 를 덮기 전에 붙입니다.
+    for source, target in args.mask:
+        if os.path.lexists(target):
+            _bind(source, target, readonly=True)
+    if args.cover:
+        keep = [(p, False) for p in args.keep] + [(p, True) for p in args.keep_ro]
+        _cover(args.cover, keep)
+
+    if args.lock_mounts:
+        _lock_mounts()
+
+    drop(args)
 
     # uid 를 바꾸면 커널이 부모 사망 신호 설정을 잃습니다. 다시 걸어 두어야 채점기가
     # 갑자기 끝나도 커널이 남지 않습니다.

@@ -53,6 +53,13 @@ class Outcome:
     kernel_log: str = ""
     #: 채점기가 바로잡은 것(학생에게 보이는 메모): 예) 출력이 너무 많아 잘랐음
     notes: list = field(default_factory=list)
+    #: 커널마다 어떻게 떴는지: ``zygote`` (커널 씨앗에서 갈라 냄, sandbox.Zygote) 또는 ``fresh`` (새로 띄움)
+    kernels: list = field(default_factory=list)
+
+    @property
+    def kernel_start(self) -> str:
+        """timings.csv의 ``kernel_start``: 모든 커널이 같은 방식이면 그 이름, 섞였으면 ``zygote+fresh``."""
+        return "+".join(sorted(set(self.kernels), reverse=True))
 
 
 def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
@@ -82,7 +89,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
             return fn in mine if mine is not None else fn not in claimed
 
         outcome = _execute(copy.deepcopy(nb) if i < len(phases) - 1 else nb, workdir, limits, go if i == 0 else None,
-                           grades, tuple(phase.get("forbid", ())))
+                           grades, tuple(phase.get("forbid", ())), zygote=phase.get("zygote"))
         results.append((grades, outcome))
         if mine is not None:
             claimed |= mine
@@ -90,6 +97,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
             break
     final = results[-1][1]
     final.notes = list(dict.fromkeys(note for _, outcome in results for note in outcome.notes))
+    final.kernels = [kind for _, outcome in results for kind in outcome.kernels]
     by_id = {}
     for grades, outcome in results[:-1]:
         for cell in outcome.nb.cells:
@@ -194,7 +202,8 @@ def executor_class(grading: bool = True) -> type:
 
 
 def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], bool] | None,
-             grades: Callable | None, forbid: tuple[str, ...] = (), kernel_imports: tuple[str, ...] = ()) -> Outcome:
+             grades: Callable | None, forbid: tuple[str, ...] = (), kernel_imports: tuple[str, ...] = (),
+             zygote: str | None = None) -> Outcome:
     from jupyter_core.utils import run_sync
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -209,7 +218,7 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             workdir,
             limits,
             deny_paths=[Path(p) for p in limits.deny_paths if Path(p).exists()],
-            isolation=limits.isolation, env=env, forbid=forbid,
+            isolation=limits.isolation, env=env, forbid=forbid, zygote=zygote,
         )
     out = Outcome(nb, Status.OK, "", isolation)
     ep = None
@@ -223,6 +232,8 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True, iopub_timeout=30)
         ep.grades = grades
         resources = {"metadata": {"path": str(workdir)}}
+        if km is not None:
+            out.kernels = ["zygote" if getattr(km, "from_zygote", False) else "fresh"]
         if go is not None and not go():
             out.status, out.detail = Status.GRADER_ERROR, "채점기가 실행을 취소했습니다."
         else:

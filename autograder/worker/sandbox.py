@@ -25,14 +25,22 @@ Execute 전처리기)에 ``km=`` 으로 넘깁니다. 커널은 다음 셋 중 �
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import glob
 import itertools
+import json
 import os
+import re
+import select
 import shutil
+import signal
+import socket
 import stat
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -44,6 +52,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type
 
+from .. import workdir as _workdir
 from ..limits import BUBBLEWRAP, MECHANISMS, SETRLIMIT, UNSHARE, Limits
 from ..workdir import kernel_rundir
 
@@ -438,9 +447,17 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["pass_fds"] = (self._parent_read,)
         return await super()._async_pre_start_kernel(**kw)
 
+    #: 커널 씨앗(:class:`Zygote`)의 소켓. 있으면 커널을 거기서 갈라 냅니다(:meth:`_from_zygote`).
+    zygote: str | None = None
+    #: 씨앗에 보낼 요청(:meth:`format_kernel_cmd` 가 만듦)
+    _zygote_request: dict | None = None
+    #: 커널을 씨앗에서 갈라 냈는지
+    from_zygote = False
+
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         try:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
+            if not await self._from_zygote(kw["stdout"].fileno()):
+                await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             if self._log_file is not None:
                 self._log_file.close()
@@ -468,9 +485,47 @@ class SandboxedKernelManager(AsyncKernelManager):
             _chown_tree(Path(box.workdir), box.uid, box.gid)
         spec = self.kernel_spec
         env = dict(spec.env if spec is not None else {})
+        if self.zygote and kernel_cmd[1:3] == ["-c", _KERNEL_MAIN]:
+            # 씨앗의 자식은 같은 환경 변수와 인자로 ipykernel을 띄웁니다. 부모 감시 파이프는 기술자째 건넵니다.
+            self._zygote_request = {
+                "argv": kernel_cmd[3:], "env": kernel_env(box, kernel_cmd[0], "/tmp", env),
+                "launcher": launcher_args(box, {}), "workdir": box.workdir, "run": box.run,
+                "cover": zygote_covers(), "tmp_mb": box.limits.tmp_mb}
         if self._parent_read is not None:
             env[PARENT_FD_ENV] = str(self._parent_read)
         return command(box, kernel_cmd, env)
+
+    async def _from_zygote(self, log_fd: int) -> bool:
+        """씨앗에 커널 하나를 청해 받으면 True. 씨앗이 없거나 뜨다 죽었거나 답하지 않으면 False(보통처럼 띄움)."""
+        if not self.zygote or self._zygote_request is None:
+            return False
+        from ..kernel import zygote
+
+        deadline = time.monotonic() + Zygote.WAIT_S
+        while not os.path.exists(self.zygote):  # 씨앗이 아직 모듈을 불러오는 중
+            if os.path.exists(self.zygote + ".gone") or time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.01)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(Zygote.WAIT_S)
+        try:
+            sock.connect(self.zygote)
+            zygote.send_message(sock, json.dumps(self._zygote_request).encode(), [log_fd, self._parent_read])
+            answer, fds = zygote.receive_message(sock, max_fds=1)
+        except (OSError, ValueError, EOFError):
+            return False
+        finally:
+            sock.close()
+        if answer != b"ok" or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            return False
+        provisioner = self.provisioner
+        provisioner.process, provisioner.pid, provisioner.pgid = ForkedKernel(fds[0]), None, None
+        provisioner.cwd = self.box.workdir
+        self._reconcile_connection_info(provisioner.connection_info)
+        self.from_zygote = True
+        return True
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         # 끌 때는 SIGKILL 이라 커널은 곧바로 끝납니다. jupyter_client 의 0.1초 간격으로 물으면
@@ -513,39 +568,45 @@ class SandboxedKernelManager(AsyncKernelManager):
         shutil.rmtree(rundir, ignore_errors=True)
 
     def _prepare_rundir(self) -> None:
-        """연결 파일, ipc 소켓, 커널의 HOME 을 둘 폴더를 만듭니다.
-
-        ``rundir`` 자체는 채점기 소유(0711)이고, 커널은 그 안의 ``run/`` 에만 씁니다.
-        ``deny-file``, ``deny-dir`` 은 아무도 읽을 수 없는 가림막입니다.
-        """
-        rundir, run = Path(self.box.rundir), Path(self.box.run)
-        if run.exists():
-            return
-        rundir.mkdir(mode=0o711, exist_ok=True)
-        rundir.chmod(0o711)
-        (run / "home").mkdir(parents=True)
-        (run / "mpl").mkdir()
-        # 폰트 캐시를 새로 만들면 matplotlib import 가 몇 초씩 걸립니다. 채점기의 캐시를
-        # 복사해 주되, 커널이 바꾼 캐시를 되가져오지는 않습니다.
-        for cached in glob.glob(str(_matplotlib_cache_dir() / "fontlist-*.json")):
-            shutil.copy(cached, run / "mpl")
-        deny_file = Path(self.box.mask(False))
-        deny_file.touch()
-        deny_file.chmod(0)
-        deny_dir = Path(self.box.mask(True))
-        deny_dir.mkdir()
-        deny_dir.chmod(0)
-        for _, top in self.box.forbid:
-            from ..kernel import forbidden
-
-            stub = Path(self.box.stub(top))
-            stub.mkdir(parents=True)
-            (stub / "__init__.py").write_text(forbidden.STUB, encoding="utf-8")
-            stub.chmod(0o755)
-            stub.parent.chmod(0o755)
+        """연결 파일, ipc 소켓, 커널의 HOME 을 둘 폴더를 만듭니다(:func:`prepare_rundir`)."""
+        run = prepare_rundir(self.box)
         self.connection_file = str(run / "kernel.json")
         self.transport = "ipc"
         self.ip = str(run / "ipc")
+
+
+def prepare_rundir(box: Box) -> Path:
+    """커널(이나 커널 씨앗)의 실행 폴더를 만들고 그 안의 ``run/`` 을 돌려줍니다. 이미 있으면 그대로.
+
+    ``rundir`` 자체는 채점기 소유(0711)이고, 커널은 그 안의 ``run/`` 에만 씁니다.
+    ``deny-file``, ``deny-dir`` 은 아무도 읽을 수 없는 가림막입니다.
+    """
+    rundir, run = Path(box.rundir), Path(box.run)
+    if run.exists():
+        return run
+    rundir.mkdir(mode=0o711, exist_ok=True)
+    rundir.chmod(0o711)
+    (run / "home").mkdir(parents=True)
+    (run / "mpl").mkdir()
+    # 폰트 캐시를 새로 만들면 matplotlib import 가 몇 초씩 걸립니다. 채점기의 캐시를
+    # 복사해 주되, 커널이 바꾼 캐시를 되가져오지는 않습니다.
+    for cached in glob.glob(str(_matplotlib_cache_dir() / "fontlist-*.json")):
+        shutil.copy(cached, run / "mpl")
+    deny_file = Path(box.mask(False))
+    deny_file.touch()
+    deny_file.chmod(0)
+    deny_dir = Path(box.mask(True))
+    deny_dir.mkdir()
+    deny_dir.chmod(0)
+    for _, top in box.forbid:
+        from ..kernel import forbidden
+
+        stub = Path(box.stub(top))
+        stub.mkdir(parents=True)
+        (stub / "__init__.py").write_text(forbidden.STUB, encoding="utf-8")
+        stub.chmod(0o755)
+        stub.parent.chmod(0o755)
+    return run
 
 
 def _chown_tree(root: Path, uid: int, gid: int) -> None:
@@ -663,6 +724,7 @@ def make_kernel_manager(
     ro_paths: Iterable[Path] = (),
     env: Mapping[str, str] | None = None,
     forbid: Iterable[str] = (),
+    zygote: str | None = None,
 ) -> tuple[AsyncKernelManager, str]:
     """격리된 커널을 띄울 (아직 시작하지 않은) 커널 관리자를 만듭니다.
 
@@ -746,6 +808,7 @@ def make_kernel_manager(
         unshare=shutil.which("unshare"),
         setpriv=shutil.which("setpriv"),
     )
+    km.zygote = zygote if mechanism == BUBBLEWRAP and _is_root() else None
     return km, _describe(mechanism, limits, deny, uid, root_reason, tuple(forbid))
 
 
@@ -755,3 +818,113 @@ def _package_folders(top: str) -> list[str]:
 
     spec = importlib.util.find_spec(top)
     return [os.path.realpath(p) for p in (spec.submodule_search_locations or [])] if spec else []
+
+
+class ForkedKernel:
+    """씨앗이 갈라 낸 커널(이 프로세스의 자식이 아님)을 jupyter_client가 ``Popen`` 처럼 다루게 하는 것: pidfd 하나.
+
+    커널이 끝나면 pidfd를 읽을 수 있게 됩니다. 끝난 상태(종료 코드)는 자식이 아니라 알 수 없으므로 -9로 둡니다."""
+
+    pid = None
+    stdin = stdout = stderr = None
+
+    def __init__(self, pidfd: int):
+        self.pidfd: int | None = pidfd
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self.pidfd], [], [], 0)[0]:
+            self._ended()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not select.select([self.pidfd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired("kernel", timeout)
+            self._ended()
+        return self.returncode
+
+    def _ended(self) -> None:
+        self.returncode = -signal.SIGKILL
+        os.close(self.pidfd)
+        self.pidfd = None
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self.pidfd, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def zygote_covers() -> list[str]:
+    """씨앗이 갈라 낸 커널이 빈 tmpfs로 덮는 폴더: 개인 /tmp와 /dev/shm, 그리고 채점기의 임시 폴더(다른 제출물의 작업 폴더와
+    커널 실행 폴더, 씨앗의 소켓이 있는 곳). 바깥 폴더가 먼저입니다(안쪽은 덮인 뒤 없으므로 건너뜁니다)."""
+    roots = {"/tmp", "/dev/shm", os.path.realpath(tempfile.gettempdir()), os.path.realpath(_workdir.rundir_base())}
+    return sorted(roots, key=lambda p: (p.count("/"), p))
+
+
+class Zygote:
+    """커널 씨앗(:mod:`autograder.kernel.zygote`) 하나: 한 과제 한 단계의 샌드박스 설정으로 띄운 bubblewrap과 그 소켓.
+
+    채점기(이 컴퓨터에서 채점하는 ``dispatch.local``)가 과제의 두 번째 제출물을 맡길 때 띄우고 배치가 끝나면 끕니다.
+    ``root`` 로 bubblewrap을 쓸 때만 뜹니다(:meth:`start` 가 None): 커널이 스스로 격리를 걸려면 씨앗에 CAP_SYS_ADMIN이
+    있어야 하고, 커널마다 다른 uid로 내려가야 다른 커널과 씨앗에 손대지 못합니다.
+
+    실행 프로세스는 :attr:`path` 의 소켓이 나타나기를 :data:`WAIT_S` 초까지 기다리고, 씨앗이 끝나면 생기는
+    ``path + ".gone"`` 을 보면 기다리지 않고 보통처럼 커널을 띄웁니다."""
+
+    #: 씨앗이 모듈을 불러오기를(소켓이 나타나기를) 기다리는 최대 시간(초)
+    WAIT_S = 60
+    #: 이 환경 변수가 ``0`` 이면 씨앗을 띄우지 않습니다(커널마다 새로 띄움: 비교 측정이나 문제를 좁힐 때)
+    SWITCH = "AUTOGRADER_ZYGOTE"
+
+    def __init__(self, proc: subprocess.Popen, box: Box, path: str):
+        self.proc, self.box, self.path = proc, box, path
+        self._watch = threading.Thread(target=self._mark_gone, daemon=True)
+        self._watch.start()
+
+    @classmethod
+    def start(cls, limits: Limits, forbid: Iterable[str] = (), preload: Iterable[str] = ()) -> Zygote | None:
+        """``limits`` (가린 경로, 한도)와 막은 라이브러리 ``forbid`` 로 씨앗을 띄웁니다. ``preload`` 를 미리 불러 둡니다.
+        씨앗을 쓸 수 없는 설정이면 None."""
+        tmp = os.path.realpath(tempfile.gettempdir())
+        if (os.environ.get(cls.SWITCH) == "0" or not _is_root() or (limits.isolation or detect_isolation()) != BUBBLEWRAP
+                or not _under(os.path.realpath(_workdir.rundir_base()), tmp)):
+            return None
+        deny = [p for p in limits.deny_paths if os.path.exists(p)]
+        km, _ = make_kernel_manager(Path(tmp), limits, deny_paths=deny, isolation=BUBBLEWRAP, forbid=forbid)
+        box = km.box
+        run = prepare_rundir(box)
+        path = str(run / "zygote")
+        python = _kernel_python(km)
+        env = kernel_env(box, python, "/tmp")
+        launcher = ["--chdir", "/", *(f"--env={k}={v}" for k, v in env.items())]
+        modules = [m for m in preload if _MODULE.fullmatch(m) and m.split(".")[0] != "matplotlib"]
+        cmd = [box.bwrap, *bwrap_args(box), "--cap-add", "CAP_SYS_ADMIN", "--",
+               python, "-I", "-S", _LAUNCHER_IN_BOX, *launcher, "--",
+               python, "-m", "autograder.kernel.zygote", path, *modules]
+        with open(os.path.join(box.rundir, "zygote.log"), "ab") as log:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/")
+        return cls(proc, box, path)
+
+    def _mark_gone(self) -> None:
+        self.proc.wait()
+        with contextlib.suppress(OSError):
+            Path(self.path + ".gone").touch()
+
+    def stop(self) -> None:
+        """씨앗을 끝냅니다. 그 PID 이름공간 안의 커널도 모두 끝납니다(배치가 끝난 뒤에 부름)."""
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        self.proc.wait()
+        self._watch.join()
+        shutil.rmtree(self.box.rundir, ignore_errors=True)
+
+
+#: 미리 불러 둘 수 있는 모듈 이름의 모양
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")

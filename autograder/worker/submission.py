@@ -105,11 +105,14 @@ def grade(task: dict, context: dict, work: Path, limits: Limits, run, out: Path)
     fallback, text = conclude(copy.deepcopy(nb), Status.GRADER_ERROR, "", task, context)  # conclude는 노트북을 바꿉니다
     fallback.update(prepare_seconds=time.monotonic() - start, graded=text)
     workdir.write_json(out / "fallback.json", fallback)
-    outcome = run(nb, context.get("phases"))
+    phases = context.get("phases")
+    if phases and task.get("zygotes"):  # 이 배치의 커널 씨앗(단계마다 하나, 없으면 None): sandbox.Zygote
+        phases = [{**phase, "zygote": path} for phase, path in zip(phases, task["zygotes"], strict=False)]
+    outcome = run(nb, phases)
     task["notes"] = [*task.get("notes", []), *outcome.notes]
     result, text = conclude(outcome.nb, outcome.status, outcome.detail, task, context)
     result.update(isolation=outcome.isolation, kernel_log=outcome.kernel_log, prepare_seconds=fallback["prepare_seconds"],
-                  graded=text)
+                  graded=text, kernel_start=outcome.kernel_start)
     return result
 
 
