@@ -95,17 +95,20 @@ def source_notebook(assignment_id: str, notebook: str | None = None) -> Notebook
     return nbformat.read(course.SOLUTIONS / assignment_id / f"{notebook}.ipynb", as_version=4)
 
 
-def test_imports(nb: NotebookNode) -> list[str]:
+def test_imports(nb: NotebookNode, kernel: bool = False) -> list[str]:
     """테스트 셀과 출제자의 준비 셀(잠긴 코드 셀)이 import하는 모듈 이름들(``from a.b import c`` 는 ``a.b``).
 
     채점할 때 이 셀들은 믿을 수 있는 작업자에서 돌므로, 포크 서버가 이 모듈들을 한 번 불러 두면 제출물마다
-    torch·scikit-learn을 다시 불러오는 몇 초가 사라집니다(:mod:`autograder.worker.forkserver`)."""
+    torch·scikit-learn을 다시 불러오는 몇 초가 사라집니다(:mod:`autograder.worker.forkserver`). ``kernel`` 이면
+    학생 커널에서도 도는 잠긴 셀(테스트 셀 빼고)의 것만: 커널 씨앗(``sandbox.Zygote``)이 불러 둘 모듈입니다."""
     import ast
 
     names: dict[str, None] = {}
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
         if cell.cell_type != "code" or not (meta.get("grade") or meta.get("locked")) or meta.get("solution"):
+            continue
+        if kernel and meta.get("grade"):
             continue
         try:
             tree = ast.parse(cell.source)

@@ -456,3 +456,65 @@ def test_a_long_tmpdir_still_leaves_room_for_the_kernels_sockets(tmp_path, monke
         assert Path(workdir.kernel_rundir()).parent == short
     finally:
         shutil.rmtree(short)
+
+
+@needs_bwrap
+@pytest.mark.skipif(os.geteuid() != 0, reason="커널 씨앗은 root로 bubblewrap을 쓸 때만 뜹니다")
+def test_a_kernel_forked_from_the_zygote_is_confined_and_a_dead_zygote_means_a_fresh_kernel(course, tmp_path):
+    """씨앗(sandbox.Zygote)에서 갈라 낸 커널: 제 PID 이름공간의 1번이고, 학생 uid이며, 가린 경로와 다른 작업 폴더, 씨앗의
+    소켓을 보지 못하고, 개인 /tmp를 걷어 내지 못합니다. 씨앗이 끝나면 다음 커널은 보통처럼 새로 뜹니다."""
+    from autograder.worker.sandbox import Zygote
+
+    root = course["root"]
+    limits = Limits(deny_paths=tuple(str(p) for p in course["deny"]))
+    # 과정 폴더는 /tmp 아래(덮이는 곳)라, 읽기 전용으로 보여 준 경로와 그 안의 가림막이 덮은 뒤에도 그대로인지 봅니다
+    # (저장소나 가상 환경이 /tmp 아래에 있을 때와 같은 경우).
+    zygote = Zygote.start(limits, preload=["numpy"], ro_paths=[root])
+    assert zygote is not None
+    other = Path(tempfile.mkdtemp(prefix="grade-"))  # 다른 제출물의 작업 폴더가 놓이는 곳
+    workdir = Path(tempfile.mkdtemp(prefix="grade-")) / "work"
+    workdir.mkdir()
+    try:
+        cells = {
+            "setup": "import ctypes, glob, os, sys",
+            "identity": "print(os.getpid(), os.getuid(), 'numpy' in sys.modules)",
+            "processes": "print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))",
+            "read_solution": f"open({str(root / 'solutions' / 'ps1' / 'answer.py')!r}).read()",
+            "read_public": f"print(open({str(root / 'README.md')!r}, encoding='utf-8').read())",
+            "other_workdir": f"os.listdir({str(other)!r})",
+            "zygote_socket": f"print(os.path.exists({zygote.path!r}))",
+            "unmount_tmp": "print(ctypes.CDLL(None, use_errno=True).umount2(b'/tmp', 2), ctypes.get_errno())",
+            "write_own": "open('mine.txt', 'w').write('x'); print('written')",
+        }
+        km, _ = make_kernel_manager(workdir, limits, deny_paths=course["deny"], ro_paths=[root], zygote=zygote.path)
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src, metadata={"name": n})
+                                             for n, src in cells.items()])
+
+        async def go(km):
+            try:
+                await NotebookClient(nb, km=km, allow_errors=True, startup_timeout=120).async_execute()
+            finally:
+                await km.shutdown_kernel(now=True)
+
+        asyncio.run(go(km))
+        assert km.from_zygote
+        out = {cell.metadata["name"]: cell for cell in nb.cells}
+        pid, uid, numpy_loaded = _stdout(out["identity"]).split()
+        assert pid == "1" and int(uid) != 0 and numpy_loaded == "True"
+        assert _stdout(out["processes"]).strip() == "[1]"
+        assert _error(out["read_solution"]) == "PermissionError"
+        assert "공개 안내문" in _stdout(out["read_public"])
+        assert _error(out["other_workdir"]) == "FileNotFoundError"
+        assert _stdout(out["zygote_socket"]).strip() == "False"
+        assert _stdout(out["unmount_tmp"]).split()[0] == "-1"
+        assert "written" in _stdout(out["write_own"]) and (workdir / "mine.txt").exists()
+
+        zygote.stop()
+        km, _ = make_kernel_manager(workdir, limits, deny_paths=course["deny"], zygote=zygote.path)
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('fresh')")])
+        asyncio.run(go(km))
+        assert not km.from_zygote and "fresh" in _stdout(nb.cells[0])
+    finally:
+        zygote.stop()
+        shutil.rmtree(other, ignore_errors=True)
+        shutil.rmtree(workdir.parent, ignore_errors=True)

@@ -103,6 +103,8 @@ class Grader:
         self._contexts: dict[tuple[str, str], Path] = {}
         #: 과제 노트북마다 테스트 셀이 import하는 모듈(포크 서버가 한 번 불러 둡니다)
         self._preload: dict[tuple[str, str], list[str]] = {}
+        #: 그중 학생 커널에서도 도는 준비 셀의 것(커널 씨앗이 한 번 불러 둡니다)
+        self._kernel_preload: dict[tuple[str, str], list[str]] = {}
         #: 과제 노트북 → 학생본의 점수 셀 id(노트북 순서)와 만점. 노트북 없이 0점을 줄 때 씁니다.
         self._layouts: dict[tuple[str, str], tuple[list[str], float]] = {}
         self._source_hashes: dict[tuple[str, str], str] = {}
@@ -180,6 +182,7 @@ class Grader:
             path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             self._contexts[key] = path
             self._preload[key] = notebooks.test_imports(source)
+            self._kernel_preload[key] = notebooks.test_imports(source, kernel=True)
             self._layouts[key] = ([notebooks.grade_id(c) for c in reference.cells
                                    if notebooks.grade_id(c) and notebooks.is_grade(c) and not notebooks.is_written(c)],
                                   sum(snapshot["grade_cells"].values()) + sum(snapshot["task_cells"].values()))
@@ -199,7 +202,8 @@ class Grader:
             raise notebooks.SubmissionError(Status.INVALID_NOTEBOOK, "제출물이 링크(symlink)입니다. 실제 파일을 제출하세요.")
         return {"student_id": job.student_id, "assignment_id": job.assignment_id, "notebook": job.notebook,
                 "submission": str(job.path), "notes": list(job.notes),
-                "preload": self._preload[job.assignment_id, job.notebook]}
+                "preload": self._preload[job.assignment_id, job.notebook],
+                "kernel_preload": self._kernel_preload[job.assignment_id, job.notebook]}
 
     def _submit(self, pool: dispatch.Pool, job: Job) -> tuple[Future | None, Arrived]:
         """제출물 하나를 ``pool`` 에 맡깁니다. 맡길 수 없으면(채점할 수 없는 제출물, 채점기 오류) Future 없이 결과를 채워

@@ -28,6 +28,8 @@ import os
 import socket
 import sys
 
+from . import launcher
+
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUTS = 0x04000000
 _CLONE_NEWIPC = 0x08000000
@@ -138,22 +140,26 @@ def _intermediate(conn, request, fds) -> None:
     os.setsid()  # 새 세션: bubblewrap의 --new-session처럼 터미널에 글자를 밀어 넣지 못하게
     _check(_libc.unshare(_CLONE_NEWNS | _CLONE_NEWPID | _CLONE_NEWIPC | _CLONE_NEWNET | _CLONE_NEWUTS), "unshare")
     _check(_libc.mount(None, b"/", None, ctypes.c_ulong(_MS_REC | _MS_PRIVATE), None), "mount --make-rprivate /")
+    ready, done = os.pipe()
     pid = os.fork()
     if pid == 0:
         code = 71
         try:
             conn.close()
-            _kernel(request, fds)
+            os.close(ready)
+            _kernel(request, fds, done)
         finally:
             os._exit(code)
+    os.close(done)
     pidfd = os.pidfd_open(pid)
-    send_message(conn, b"ok", [pidfd])
+    # 커널이 격리를 다 걸고 권한을 버린 뒤에야 답합니다. 그 전에 실패하면 답 없이 끝나고, 실행 프로세스는 커널을
+    # 보통처럼 새로 띄웁니다(학생이 커널이 죽었다는 결과를 받지 않음).
+    if os.read(ready, 1) == b"1":
+        send_message(conn, b"ok", [pidfd])
 
 
-def _kernel(request, fds) -> None:
+def _kernel(request, fds, done: int) -> None:
     """(새 PID 이름공간의 1번) 격리를 마저 걸고 권한을 버린 뒤 ipykernel을 이 프로세스에서 띄웁니다."""
-    from . import launcher
-
     hostname = b"sandbox"
     _check(_libc.sethostname(hostname, len(hostname)), "sethostname")
     _check(_libc.mount(b"proc", b"/proc", b"proc", ctypes.c_ulong(_MS_NOSUID | _MS_NODEV | _MS_NOEXEC), None),
@@ -161,7 +167,10 @@ def _kernel(request, fds) -> None:
     tmp_mb = int(request["tmp_mb"])
     covers = [(folder, "1777", str(tmp_mb)) if folder in ("/tmp", "/dev/shm") else (folder, "0755", "1")
               for folder in request["cover"]]
-    launcher._cover(covers, [(request["workdir"], False), (request["run"], False)])
+    # 덮은 폴더 안에 있던 것 가운데 커널이 볼 것(파이썬 환경, 채점기의 kernel/ 폴더: 저장소가 /tmp 아래일 수도 있음)은
+    # 읽기 전용으로, 제 작업 폴더와 실행 폴더는 쓸 수 있게 다시 붙입니다(unshare 방식의 --keep, --keep-ro와 같음).
+    keep = [(request["workdir"], False), (request["run"], False), *((path, True) for path in request["visible"])]
+    launcher._cover(covers, keep)
     log, parent = fds
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -172,6 +181,10 @@ def _kernel(request, fds) -> None:
     # 런처와 같은 인자(작업 폴더, 한도, uid)로 같은 순서를 밟습니다. uid를 바꾸는 순간 모든 권한을 잃습니다.
     launcher.drop(launcher.parse([*request["launcher"], "--", "-"]))
     _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    os.write(done, b"1")
+    # 씨앗에게서 물려받은 기술자는 부모 감시 파이프 말고 모두 닫습니다(새 커널이 물려받는 것과 같게).
+    os.closerange(3, parent)
+    os.closerange(parent + 1, 1 << 16)
     os.environ.clear()
     os.environ.update(request["env"])
     _watch_parent(parent)

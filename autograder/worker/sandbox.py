@@ -490,7 +490,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._zygote_request = {
                 "argv": kernel_cmd[3:], "env": kernel_env(box, kernel_cmd[0], "/tmp", env),
                 "launcher": launcher_args(box, {}), "workdir": box.workdir, "run": box.run,
-                "cover": zygote_covers(), "tmp_mb": box.limits.tmp_mb}
+                "visible": list(box.visible), "cover": zygote_covers(), "tmp_mb": box.limits.tmp_mb}
         if self._parent_read is not None:
             env[PARENT_FD_ENV] = str(self._parent_read)
         return command(box, kernel_cmd, env)
@@ -503,7 +503,8 @@ class SandboxedKernelManager(AsyncKernelManager):
 
         deadline = time.monotonic() + Zygote.WAIT_S
         while not os.path.exists(self.zygote):  # 씨앗이 아직 모듈을 불러오는 중
-            if os.path.exists(self.zygote + ".gone") or time.monotonic() > deadline:
+            if (os.path.exists(self.zygote + ".gone") or not os.path.isdir(os.path.dirname(self.zygote))
+                    or time.monotonic() > deadline):
                 return False
             await asyncio.sleep(0.01)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -889,15 +890,18 @@ class Zygote:
         self._watch.start()
 
     @classmethod
-    def start(cls, limits: Limits, forbid: Iterable[str] = (), preload: Iterable[str] = ()) -> Zygote | None:
+    def start(cls, limits: Limits, forbid: Iterable[str] = (), preload: Iterable[str] = (),
+              ro_paths: Iterable[Path] = ()) -> Zygote | None:
         """``limits`` (가린 경로, 한도)와 막은 라이브러리 ``forbid`` 로 씨앗을 띄웁니다. ``preload`` 를 미리 불러 둡니다.
+        ``ro_paths`` 는 :func:`make_kernel_manager` 의 것과 같고, 커널 관리자에게도 같은 것을 주어야 합니다.
         씨앗을 쓸 수 없는 설정이면 None."""
         tmp = os.path.realpath(tempfile.gettempdir())
         if (os.environ.get(cls.SWITCH) == "0" or not _is_root() or (limits.isolation or detect_isolation()) != BUBBLEWRAP
                 or not _under(os.path.realpath(_workdir.rundir_base()), tmp)):
             return None
         deny = [p for p in limits.deny_paths if os.path.exists(p)]
-        km, _ = make_kernel_manager(Path(tmp), limits, deny_paths=deny, isolation=BUBBLEWRAP, forbid=forbid)
+        km, _ = make_kernel_manager(Path(tmp), limits, deny_paths=deny, isolation=BUBBLEWRAP, forbid=forbid,
+                                    ro_paths=ro_paths)
         box = km.box
         run = prepare_rundir(box)
         path = str(run / "zygote")
