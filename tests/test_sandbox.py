@@ -459,7 +459,8 @@ def test_a_long_tmpdir_still_leaves_room_for_the_kernels_sockets(tmp_path, monke
 
 
 @needs_bwrap
-@pytest.mark.skipif(os.geteuid() != 0, reason="커널 씨앗은 root로 bubblewrap을 쓸 때만 뜹니다")
+@pytest.mark.skipif(os.geteuid() != 0 or os.environ.get("AUTOGRADER_ZYGOTE") == "0",
+                    reason="커널 씨앗은 root로 bubblewrap을 쓸 때만 뜹니다(AUTOGRADER_ZYGOTE=0이면 끔)")
 def test_a_kernel_forked_from_the_zygote_is_confined_and_a_dead_zygote_means_a_fresh_kernel(course, tmp_path):
     """씨앗(sandbox.Zygote)에서 갈라 낸 커널: 제 PID 이름공간의 1번이고, 학생 uid이며, 가린 경로와 다른 작업 폴더, 씨앗의
     소켓을 보지 못하고, 개인 /tmp를 걷어 내지 못합니다. 씨앗이 끝나면 다음 커널은 보통처럼 새로 뜹니다."""
