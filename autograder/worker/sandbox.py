@@ -31,7 +31,6 @@ import glob
 import itertools
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -908,7 +907,8 @@ class Zygote:
         python = _kernel_python(km)
         env = kernel_env(box, python, "/tmp")
         launcher = ["--chdir", "/", *(f"--env={k}={v}" for k, v in env.items())]
-        modules = [m for m in preload if _MODULE.fullmatch(m) and m.split(".")[0] != "matplotlib"]
+        # matplotlib은 불러올 때 설정 폴더(MPLCONFIGDIR: 씨앗의 실행 폴더)를 정해 버리므로 커널마다 불러오게 둡니다.
+        modules = [m for m in preload if m.split(".")[0] != "matplotlib"]
         cmd = [box.bwrap, *bwrap_args(box), "--cap-add", "CAP_SYS_ADMIN", "--",
                python, "-I", "-S", _LAUNCHER_IN_BOX, *launcher, "--",
                python, "-m", "autograder.kernel.zygote", path, *modules]
@@ -928,7 +928,3 @@ class Zygote:
         self.proc.wait()
         self._watch.join()
         shutil.rmtree(self.box.rundir, ignore_errors=True)
-
-
-#: 미리 불러 둘 수 있는 모듈 이름의 모양
-_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
