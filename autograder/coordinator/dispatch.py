@@ -66,12 +66,13 @@ class Pool:
         aid = task["assignment_id"]
         self._seen[aid] = self._seen.get(aid, 0) + 1
         if self._seen[aid] == 2:
-            try:
-                self._zygotes[aid] = [Zygote.start(limits, phase.get("forbid", ()), task.get("kernel_preload", ()))
-                                      for phase in course.phases(aid)]
-            except Exception:  # 씨앗 없이도 채점은 됩니다(커널마다 새로 띄움)
-                log.warning("커널 씨앗을 띄우지 못했습니다(%s):\n%s", aid, traceback.format_exc())
-                self._zygotes[aid] = []
+            self._zygotes[aid] = []
+            for phase in course.phases(aid):
+                try:
+                    self._zygotes[aid].append(Zygote.start(limits, phase.get("forbid", ()), task.get("kernel_preload", ())))
+                except Exception:  # 씨앗 없이도 채점은 됩니다(그 단계의 커널은 새로 띄움)
+                    log.warning("커널 씨앗을 띄우지 못했습니다(%s):\n%s", aid, traceback.format_exc())
+                    self._zygotes[aid].append(None)
         zygotes = [z.path if z is not None else None for z in self._zygotes.get(aid, [])]
         return {**task, "zygotes": zygotes} if any(zygotes) else task
 

@@ -74,6 +74,7 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
 
     커널은 sandbox.make_kernel_manager가 만든 격리된 커널입니다. ``Outcome.isolation`` 은 실제로 걸린 격리의 설명.
     ``go`` 가 있으면 첫 커널을 먼저 띄워 두고, ``go()`` 가 돌아온 뒤에 셀을 실행합니다(거짓이면 실행하지 않음).
+    단계에 ``zygote`` (커널 씨앗의 소켓, ``sandbox.Zygote``)가 있으면 그 단계의 커널을 씨앗에서 갈라 냅니다.
     ``kernel_imports`` (자가 점검만): 커널이 뜨면서 바로 불러 둘 모듈. 과제의 준비 셀이 부를 torch 같은 모듈을 이
     프로세스가 실행기를 준비하는 동안 불러 둡니다.
     """
