@@ -35,8 +35,7 @@ _CLONE_NEWUTS = 0x04000000
 _CLONE_NEWIPC = 0x08000000
 _CLONE_NEWPID = 0x20000000
 _CLONE_NEWNET = 0x40000000
-_MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 2, 4, 8
-_MS_REC, _MS_PRIVATE = 16384, 1 << 18
+_MS_NOEXEC, _MS_PRIVATE = 8, 1 << 18
 _PR_SET_NO_NEW_PRIVS = 38
 #: 요청 하나의 최대 크기(바이트)
 _MAX_REQUEST = 1 << 20
@@ -139,7 +138,7 @@ def _intermediate(conn, request, fds) -> None:
     """새 이름공간을 만들고, 그 PID 이름공간의 1번(커널)을 갈라 내 그 pidfd를 실행 프로세스에 보낸 뒤 끝납니다."""
     os.setsid()  # 새 세션: bubblewrap의 --new-session처럼 터미널에 글자를 밀어 넣지 못하게
     _check(_libc.unshare(_CLONE_NEWNS | _CLONE_NEWPID | _CLONE_NEWIPC | _CLONE_NEWNET | _CLONE_NEWUTS), "unshare")
-    _check(_libc.mount(None, b"/", None, ctypes.c_ulong(_MS_REC | _MS_PRIVATE), None), "mount --make-rprivate /")
+    launcher._mount(None, "/", None, launcher._MS_REC | _MS_PRIVATE)  # 이 뒤의 마운트가 씨앗 쪽으로 번지지 않게
     ready, done = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -162,8 +161,7 @@ def _kernel(request, fds, done: int) -> None:
     """(새 PID 이름공간의 1번) 격리를 마저 걸고 권한을 버린 뒤 ipykernel을 이 프로세스에서 띄웁니다."""
     hostname = b"sandbox"
     _check(_libc.sethostname(hostname, len(hostname)), "sethostname")
-    _check(_libc.mount(b"proc", b"/proc", b"proc", ctypes.c_ulong(_MS_NOSUID | _MS_NODEV | _MS_NOEXEC), None),
-           "mount /proc")
+    launcher._mount("proc", "/proc", "proc", launcher._MS_NOSUID | launcher._MS_NODEV | _MS_NOEXEC)
     tmp_mb = int(request["tmp_mb"])
     covers = [(folder, "1777", str(tmp_mb)) if folder in ("/tmp", "/dev/shm") else (folder, "0755", "1")
               for folder in request["cover"]]
