@@ -29,6 +29,7 @@ import socket
 import sys
 
 from . import launcher
+from .parent import watch as watch_parent
 
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUTS = 0x04000000
@@ -185,27 +186,11 @@ def _kernel(request, fds, done: int) -> None:
     os.closerange(parent + 1, 1 << 16)
     os.environ.clear()
     os.environ.update(request["env"])
-    _watch_parent(parent)
+    watch_parent(parent)
     sys.argv = ["-c", *request["argv"]]
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
-
-
-def _watch_parent(fd: int) -> None:
-    """커널을 띄운 실행 프로세스가 죽으면(파이프가 닫혀 EOF) 커널이 끝납니다. 커널이 PID 이름공간의 1번이므로 그것이
-    끝나면 학생 코드가 남긴 프로세스도 모두 끝납니다(:data:`autograder.worker.sandbox._KERNEL_MAIN` 과 같은 감시)."""
-    import threading
-
-    def watch():
-        try:
-            while os.read(fd, 1):
-                pass
-        except OSError:
-            return
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -673,28 +673,14 @@ PARENT_FD_ENV = "AUTOGRADER_PARENT_FD"
 #: ``python -m ipykernel_launcher`` 와 같되 디버거(debugpy)를 불러오지 않는 커널 시작 코드.
 #: 채점 커널에는 디버거가 쓸모없고, debugpy 를 불러오는 데만 커널 시작 시간의 3분의 1(약 0.2초)이 듭니다.
 #: ipykernel 은 debugpy 를 import 할 수 없으면 디버거 없이 뜹니다.
-#: 부모 감시: 커널을 띄운 실행 프로세스가 죽으면(파이프의 쓰는 쪽이 닫혀 EOF) 커널이 제 프로세스 그룹을 끝내고 나옵니다.
-#: unshare 방식에서는 커널이 새 PID 이름공간의 1번이라 제가 보낸 SIGKILL도 받지 않으므로 ``os._exit`` 로 나옵니다
-#: (1번이 끝나면 그 이름공간의 프로세스가 모두 끝납니다).
-#: bubblewrap의 ``--die-with-parent`` 는 샌드박스 안의 첫 프로세스가 신호를 걸기 전에 바깥 bwrap이 죽으면 듣지 않아,
-#: 채점기를 SIGKILL로 끝낸 순간 뜨던 커널이 남았습니다(tests/test_process_hygiene.py). 이 감시는 그 틈이 없습니다.
+#: 부모 감시(:func:`autograder.kernel.parent.watch`): 커널을 띄운 실행 프로세스가 죽으면 커널도 끝납니다.
 _KERNEL_MAIN = (
     "import sys; sys.modules['debugpy'] = None\n"
     "if sys.path and sys.path[0] == '': del sys.path[0]\n"
     "import os\n"
     f"if os.environ.get('{PARENT_FD_ENV}', '').isdigit():\n"
-    "    import signal, threading\n"
-    "    def _watch_parent(fd):\n"
-    "        try:\n"
-    "            while os.read(fd, 1):\n"
-    "                pass\n"
-    "        except OSError:\n"
-    "            return\n"
-    "        try:\n"
-    "            os.killpg(0, signal.SIGKILL)\n"
-    "        finally:\n"
-    "            os._exit(1)\n"
-    f"    threading.Thread(target=_watch_parent, args=(int(os.environ.pop('{PARENT_FD_ENV}')),), daemon=True).start()\n"
+    "    from autograder.kernel import parent\n"
+    f"    parent.watch(int(os.environ.pop('{PARENT_FD_ENV}')))\n"
     "from ipykernel import kernelapp; kernelapp.launch_new_instance()"
 )
 
