@@ -8,6 +8,7 @@ CPU 시간 초과)와 대체 방식(unshare, setrlimit)은 따로 커널을 띄�
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -519,3 +520,63 @@ def test_a_kernel_forked_from_the_zygote_is_confined_and_a_dead_zygote_means_a_f
         zygote.stop()
         shutil.rmtree(other, ignore_errors=True)
         shutil.rmtree(workdir.parent, ignore_errors=True)
+
+
+_SYMLINKED_PYTHON = r'''
+import asyncio, json, sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from autograder.limits import Limits
+from autograder.worker.sandbox import Zygote, make_kernel_manager
+
+CELL = """
+import importlib.util, os, sys
+spec = importlib.util.find_spec("sklearn")
+seen = [sorted(os.listdir(p)) for p in spec.submodule_search_locations or []]
+print(json.dumps({"prefix": sys.prefix, "real_files": any("metrics" in names for names in seen)}))
+"""
+work, limits = Path(sys.argv[1]), Limits(isolation=sys.argv[2])
+zygote = Zygote.start(limits, forbid=["sklearn"])  # root와 bubblewrap일 때만
+report = []
+for forked in ([False, True] if zygote else [False]):  # 새로 띄운 커널, 그리고 씨앗에서 갈라 낸 커널
+    km, _ = make_kernel_manager(work, limits, isolation=sys.argv[2], forbid=["sklearn"],
+                                zygote=zygote.path if forked else None)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import json\n" + CELL)])
+
+    async def go():
+        try:
+            await NotebookClient(nb, km=km, startup_timeout=120).async_execute()
+        finally:
+            await km.shutdown_kernel(now=True)
+
+    asyncio.run(go())
+    report.append({**json.loads(nb.cells[0].outputs[0]["text"]), "from_zygote": km.from_zygote})
+if zygote:
+    zygote.stop()
+print(json.dumps({"zygote": zygote is not None, "kernels": report}))
+'''
+
+
+@pytest.mark.parametrize("isolation", [
+    pytest.param(BUBBLEWRAP, marks=needs_bwrap),
+    pytest.param(UNSHARE, marks=pytest.mark.skipif(not _unshare_works(), reason="unshare를 쓸 수 없습니다"))])
+def test_a_forbidden_library_stays_hidden_when_the_python_environment_is_reached_through_a_symlink(tmp_path, isolation):
+    """가상 환경에 심볼릭 링크로 닿는 채점기(``~/course/.venv`` -> 다른 디스크): 커널 파이썬은 링크 쪽 경로에서
+    import하므로 막은 라이브러리를 그 경로에서도 가려야 합니다. 씨앗(root)에서 갈라 낸 커널도 같습니다.
+    링크는 /tmp 아래에 두어, /tmp 전체를 붙이는 씨앗의 샌드박스 안에 링크 자체가 보이는 경우도 봅니다."""
+    link = tmp_path / "venv-link"
+    link.symlink_to(sys.prefix, target_is_directory=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = subprocess.run([str(link / "bin" / "python"), "-c", _SYMLINKED_PYTHON, str(work), isolation],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    for kernel in result["kernels"]:
+        assert kernel["prefix"] == str(link)  # 커널이 정말 링크 쪽 경로로 돌았는지
+        assert not kernel["real_files"], kernel
+    assert [kernel["from_zygote"] for kernel in result["kernels"]] == ([False, True] if result["zygote"] else [False])

@@ -314,6 +314,22 @@ def command(box: Box, kernel_cmd: list[str], spec_env: Mapping[str, str] | None 
     return [python, "-I", "-S", str(_LAUNCHER), *launcher_args(box, env), "--", *kernel_cmd]
 
 
+def _not_through_links(mounts: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """붙일 자리 가운데, 이미 붙인 다른 폴더 안의 심볼릭 링크를 지나는 것을 뺍니다.
+
+    씨앗은 /tmp를 통째로 붙이므로, 가상 환경에 ``/tmp/x/.venv -> /data/venv`` 처럼 링크로 닿으면 그 링크가 샌드박스
+    안에 그대로 있습니다. bwrap은 그 자리를 새 루트로 옮기기 전에 만들어서 절대 경로 링크를 따라가지 못하고 멈춥니다.
+    링크의 대상은 실제 경로로 따로 붙으므로(보이는 경로, 가림막, 막은 라이브러리 모두 실제 경로도 함께 적힘) 뺀 자리는
+    링크를 거쳐 같은 것을 봅니다."""
+    points = {path for path, _, _ in mounts}
+
+    def through_link(path: str) -> bool:
+        return any(os.path.islink(step) and any(_under(step, other) and step != other for other in points)
+                   for step in [*_ancestors(path), path])
+
+    return [m for m in mounts if not through_link(m[0])]
+
+
 def bwrap_args(box: Box) -> list[str]:
     """bubblewrap 의 인자: 이름공간, 읽기 전용 시스템, 작업 폴더와 실행 폴더, 가린 경로, 런처."""
     limits = box.limits
@@ -350,6 +366,7 @@ def bwrap_args(box: Box) -> list[str]:
             mounts.append((path, "mask", box.mask(is_dir)))
     for path, top in box.forbid:
         mounts.append((path, "mask", box.stub(top)))
+    mounts = _not_through_links(mounts)
     mounts.sort(key=lambda m: (m[0].count("/"), m[1] == "mask"))
     for path, kind, source in mounts:
         parents(path)
@@ -598,7 +615,7 @@ def prepare_rundir(box: Box) -> Path:
     deny_dir = Path(box.mask(True))
     deny_dir.mkdir()
     deny_dir.chmod(0)
-    for _, top in box.forbid:
+    for top in dict.fromkeys(top for _, top in box.forbid):  # 한 라이브러리가 여러 경로로 가려져도 껍데기는 하나
         from ..kernel import forbidden
 
         stub = Path(box.stub(top))
@@ -799,11 +816,16 @@ def make_kernel_manager(
 
 
 def _package_folders(top: str) -> list[str]:
-    """최상위 패키지 ``top`` 의 폴더(커널 파이썬과 채점기는 같은 환경입니다). 설치되어 있지 않으면 빈 목록."""
+    """최상위 패키지 ``top`` 의 폴더(커널 파이썬과 채점기는 같은 환경입니다). 설치되어 있지 않으면 빈 목록.
+
+    경로를 적힌 그대로와 실제 경로 둘 다 돌려줍니다: 가상 환경에 심볼릭 링크로 닿으면(``~/course/.venv`` 가 다른
+    디스크를 가리킬 때) 커널 파이썬은 링크 쪽 경로에서 import하는데, 샌드박스에는 두 경로가 따로 붙으므로 둘 다
+    가려야 합니다(가린 경로 ``deny`` 와 같음)."""
     import importlib.util
 
     spec = importlib.util.find_spec(top)
-    return [os.path.realpath(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    folders = (spec.submodule_search_locations or []) if spec else []
+    return list(dict.fromkeys(path for p in folders for path in (os.path.abspath(p), os.path.realpath(p))))
 
 
 class ForkedKernel:
