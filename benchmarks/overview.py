@@ -2,7 +2,7 @@
 
 채점 없이 결과(``Report``)를 만듭니다: 과제마다 함수 6–12개, 함수마다 공개 테스트 하나와 숨은 테스트 하나, 학생마다
 실력 하나로 통과를 뽑습니다. 새 프로세스에서 한 번은 그림 없이(``_assignment_figures``를 빈 글로 바꿔), 한 번은 그림과
-함께 쓰므로 matplotlib을 불러오는 시간과 글꼴 등록까지 더한 시간에 들어갑니다.
+함께 쓰므로 글꼴 파일을 읽는 시간까지 더한 시간에 들어갑니다.
 
     python -m benchmarks.overview            # 200명
     python -m benchmarks.overview --n 40

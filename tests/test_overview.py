@@ -133,14 +133,43 @@ def test_overview_shows_the_summary_first_and_flags_in_the_table(page):
 
 
 @pytest.mark.unit
-def test_the_grader_loads_matplotlib_only_when_it_draws_the_overview():
+def test_writing_the_overview_with_its_figures_loads_no_matplotlib(tmp_path):
+    """그림은 SVG를 직접 씁니다: 채점기는 개요를 쓸 때도 matplotlib을 불러오지 않습니다(불러오기만 0.5초)."""
     import subprocess
     import sys
 
-    code = ("import sys, autograder.cli, autograder.coordinator.grade, autograder.coordinator.report\n"
+    code = ("import sys\nfrom pathlib import Path\nfrom autograder.coordinator import report\n"
+            "from tests.test_overview import _batch\n"
+            f"report.write_overview(_batch(), Path({str(tmp_path / 'overview.html')!r}))\n"
             "print('matplotlib' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+    assert (tmp_path / "overview.html").read_text(encoding="utf-8").count("data:image/svg+xml") == 3
+
+
+def _svg_tree(svg: bytes):
+    import xml.etree.ElementTree as ET
+
+    return ET.fromstring(svg)
+
+
+@pytest.mark.unit
+def test_histogram_bars_are_as_tall_as_their_counts_and_its_words_are_glyph_shapes():
+    """총점 분포: 막대의 높이가 구간마다 센 제출물 수에 비례하고(0점 둘, 3.5점 하나, 만점 둘), 글자는 ``<text>`` 가 아니라
+    글꼴에서 꺼낸 글리프 모양입니다(보는 컴퓨터에 한글 글꼴이 없어도 보임): 축 이름 '점수'의 두 글자는 나눔고딕의
+    모양, 눈금의 숫자는 DejaVu Sans의 모양입니다."""
+    from autograder.coordinator import charts
+
+    svg = charts.score_histogram([0, 0, 3.5, 20, 20], 20)
+    root = _svg_tree(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    bars = [float(r.get("height")) for r in root.iter(ns + "rect") if r.get("fill") == charts.BLUE]
+    assert len(bars) == 3 and bars[0] == pytest.approx(bars[2]) == pytest.approx(2 * bars[1]), bars
+    assert root.find(f".//{ns}text") is None
+    outlines = {p.get("d") for p in root.iter(ns + "path") if p.get("id")}
+    latin, korean = charts._fonts()
+    for ch, font in (("점", korean), ("수", korean), ("5", latin)):
+        assert font.outline(font.cmap[ord(ch)]) in outlines, ch
 
 
 @pytest.mark.unit
