@@ -141,7 +141,7 @@ class Canvas:
         """``(x, y)`` 에 글 한 줄: ``y`` 는 글의 세로 가운데, ``anchor`` 는 start/middle/end. ``rotate``: 90도 돌림."""
         width = text_width(text, size)
         shift = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
-        scale_at = f"translate({_num(x)} {_num(y)})" + (" rotate(-90)" if rotate else "")
+        place = f"translate({_num(x)} {_num(y)})" + (" rotate(-90)" if rotate else "")
         uses, pen = [], shift
         for font, name in _glyphs(text):
             advance = font.metrics[name][0] * size / font.units
@@ -154,7 +154,7 @@ class Canvas:
                 uses.append(f'<use xlink:href="#{self._ids[key]}" '
                             f'transform="translate({_num(pen)} {_num(0.36 * size)}) scale({k:.5f} {-k:.5f})"/>')
             pen += advance
-        self.body.append(f'<g transform="{scale_at}" fill="{color}">{"".join(uses)}</g>')
+        self.body.append(f'<g transform="{place}" fill="{color}">{"".join(uses)}</g>')
 
     def svg(self) -> bytes:
         defs = list(self._defs)
@@ -188,13 +188,12 @@ class Axes:
         t = (v - self.ylim[0]) / (self.ylim[1] - self.ylim[0])
         return y0 + t * (y1 - y0) if self.invert_y else y1 - t * (y1 - y0)
 
-    def grid_x(self, ticks: Sequence[float], labels: bool = True, size: float = FONT_SIZE) -> None:
+    def grid_x(self, ticks: Sequence[float], size: float = FONT_SIZE) -> None:
         _, y0, _, y1 = self.box
         for v in ticks:
             self.c.line(self.x(v), y0, self.x(v), y1, GRID, 0.8)
             self.c.line(self.x(v), y1, self.x(v), y1 + TICK)
-            if labels:
-                self.c.text(_label(v), self.x(v), y1 + TICK + PAD + size / 2, size, "middle")
+            self.c.text(_label(v), self.x(v), y1 + TICK + PAD + size / 2, size, "middle")
 
     def grid_y(self, ticks: Sequence[float], labels: Sequence[str] | None = None, size: float = FONT_SIZE,
                grid: bool = True) -> None:
