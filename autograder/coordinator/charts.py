@@ -79,8 +79,12 @@ def _glyphs(text: str) -> list[tuple[_Font, str]]:
     return out
 
 
+def _advances(glyphs: list[tuple[_Font, str]], size: float) -> list[float]:
+    return [font.metrics[name][0] * size / font.units for font, name in glyphs]
+
+
 def text_width(text: str, size: float = FONT_SIZE) -> float:
-    return sum(font.metrics[name][0] * size / font.units for font, name in _glyphs(text))
+    return sum(_advances(_glyphs(text), size))
 
 
 def _num(v: float) -> str:
@@ -139,17 +143,19 @@ class Canvas:
     def text(self, text: str, x: float, y: float, size: float = FONT_SIZE, anchor: str = "start",
              color: str = INK, rotate: bool = False) -> None:
         """``(x, y)`` 에 글 한 줄: ``y`` 는 글의 세로 가운데, ``anchor`` 는 start/middle/end. ``rotate``: 90도 돌림."""
-        width = text_width(text, size)
+        glyphs = _glyphs(text)
+        advances = _advances(glyphs, size)
+        width = sum(advances)
         shift = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
         place = f"translate({_num(x)} {_num(y)})" + (" rotate(-90)" if rotate else "")
         uses, pen = [], shift
-        for font, name in _glyphs(text):
-            advance = font.metrics[name][0] * size / font.units
-            if font.outline(name):
+        for (font, name), advance in zip(glyphs, advances, strict=True):
+            outline = font.outline(name)
+            if outline:
                 key = (id(font), name)
                 if key not in self._ids:
                     self._ids[key] = f"g{len(self._ids)}"
-                    self._defs.append(f'<path id="{self._ids[key]}" d="{font.outline(name)}"/>')
+                    self._defs.append(f'<path id="{self._ids[key]}" d="{outline}"/>')
                 k = size / font.units
                 uses.append(f'<use xlink:href="#{self._ids[key]}" '
                             f'transform="translate({_num(pen)} {_num(0.36 * size)}) scale({k:.5f} {-k:.5f})"/>')
