@@ -113,6 +113,8 @@ def site(built_book, playwright):
 
 @pytest.fixture(scope="module")
 def sub_path_site(built_book, playwright):
+    """하위 경로(``/course/``)에 올린 사이트. 이것을 쓰는 테스트는 따로 묶여(:data:`SUB_PATH`) 다른 작업자가 돌릴 수
+    있습니다(이 모듈은 책 빌드를 기다려 맨 뒤에 돌므로, 두 작업자가 나눠 끝냅니다)."""
     with site_browser.serve(built_book, prefix="/course/") as base, \
             site_browser.open_browser(base, playwright=playwright, accept_downloads=True) as browser:
         yield Session(browser, base)
@@ -151,6 +153,11 @@ def test_page_renders_offline_with_math_images_and_no_errors(site, built_book, d
     assert site.blocked_while_opening[path] == [], "사이트 밖으로 나간 요청:\n" + "\n".join(site.blocked_while_opening[path])
 
 
+#: 하위 경로 사이트를 쓰는 테스트의 묶음(pytest-xdist): 공유 쪽(``site``)을 쓰지 않으므로 다른 작업자에게 갈 수 있습니다.
+SUB_PATH = pytest.mark.xdist_group("tests.test_browser.sub_path")
+
+
+@SUB_PATH
 def test_search_works_under_a_sub_path(sub_path_site):
     assert "book/ch02_learning" in sub_path_site.search("경사")
     assert not sub_path_site.browser.blocked and not sub_path_site.bad_responses, \
@@ -162,6 +169,7 @@ def _chapters_with_exercises(built_book) -> list[str]:
             and (built_book / f"{d}.html").is_file()]
 
 
+@SUB_PATH
 def test_exercise_notebooks_download_under_a_sub_path(sub_path_site, built_book, tmp_path):
     chapters = _chapters_with_exercises(built_book)
     assert chapters, "과제가 있는 장이 사이트에 없습니다"
@@ -326,10 +334,11 @@ VISIBLE = "els => els.filter(e => e.getClientRects().length && getComputedStyle(
 
 @pytest.mark.parametrize("width", [1280, 900, 500])
 def test_one_search_entry_at_each_width(site, width):
-    page = site.open("book/ch02_learning.html")
+    # 너비마다 같은 쪽의 창 크기를 바꿔 봅니다. 창 크기를 바꾸는 쪽은 이 테스트들만 쓰는 것(주소의 ?widths)이라, 다른
+    # 테스트가 함께 읽는 쪽의 배치는 그대로입니다.
+    page = site.shared("book/ch02_learning.html?widths")
     page.set_viewport_size({"width": width, "height": 900})
     visible = page.eval_on_selector_all(SEARCH_ENTRIES, VISIBLE)
-    page.close()
     assert visible == 1, f"너비 {width}px에서 보이는 검색 입구가 {visible}개입니다"
 
 
