@@ -169,13 +169,12 @@ def test_a_grader_that_dies_while_a_kernel_is_launching_leaves_no_sandbox(mode, 
         assert out.strip().startswith("/"), out + err
         runs.append(out.strip())
     time.sleep(2)  # 남는 것이 있다면 그동안 커널까지 떠서 연결을 기다립니다
-    for run in runs:
-        launched = [p for p in psutil.process_iter() if run in " ".join(_cmdline(p))]
-        left = _wait_gone(launched, seconds=5)
-        for p in launched:
-            with contextlib.suppress(psutil.Error):
-                p.kill()
-        assert not left, f"{mode}: 실행 프로세스가 죽은 뒤에도 남은 것:\n" + "\n".join(left)
+    launched = [p for p in psutil.process_iter() if any(run in " ".join(_cmdline(p)) for run in runs)]
+    left = _wait_gone(launched, seconds=5)
+    for p in launched:  # 남은 것은 다음 테스트에 섞이지 않게 거둡니다
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    assert not left, f"{mode}: 실행 프로세스가 죽은 뒤에도 남은 것:\n" + "\n".join(left)
     # 그 실행 폴더는 만든 프로세스가 끝났으므로 다음 포크 서버가 지웁니다(같은 함수를 여기서 부릅니다). 함께 도는
     # 다른 테스트의 포크 서버가 그사이 먼저 지웠을 수도 있습니다.
     workdir.remove_kernel_rundirs()
