@@ -149,6 +149,12 @@ def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
+def _both_spellings(paths) -> list[str]:
+    """경로마다 적힌 그대로(절대 경로)와 링크를 푼 실제 경로(순서대로, 겹침 없이). 샌드박스에는 두 경로가 따로 붙으므로
+    링크로 닿는 폴더(``~/course/.venv`` -> 다른 디스크)는 둘 다 다뤄야 합니다."""
+    return list(dict.fromkeys(path for p in paths for path in (os.path.abspath(p), os.path.realpath(p))))
+
+
 def _python_roots(executable: str) -> list[str]:
     """커널 파이썬을 돌리는 데 필요한 폴더들(가상 환경과 그 바탕 설치)."""
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
@@ -156,12 +162,8 @@ def _python_roots(executable: str) -> list[str]:
     for candidate in (exe.absolute(), exe.resolve()):
         if candidate.parent.name == "bin":
             roots.add(str(candidate.parent.parent))
-    real = set()
-    for root in roots:
-        real.add(os.path.abspath(root))
-        real.add(os.path.realpath(root))
     # /usr 아래는 시스템 바인드에 이미 들어 있고, 겹치는 폴더는 바깥쪽 하나면 됩니다.
-    kept = sorted(r for r in real if not _under(r, "/usr") and r != "/")
+    kept = sorted(r for r in _both_spellings(roots) if not _under(r, "/usr") and r != "/")
     return [r for r in kept if not any(r != o and _under(r, o) for o in kept)]
 
 
@@ -776,7 +778,7 @@ def make_kernel_manager(
     mechanism = isolation or detect_isolation()
     if mechanism not in MECHANISMS:
         raise ValueError(f"unknown isolation {mechanism!r}; expected one of {MECHANISMS}")
-    deny = sorted({os.path.realpath(p) for p in deny_paths} | {os.path.abspath(p) for p in deny_paths})
+    deny = sorted(_both_spellings(deny_paths))
     for path in deny:
         if _under(str(workdir), path):
             raise ValueError(f"workdir {workdir} lies inside denied path {path}")
@@ -818,14 +820,12 @@ def make_kernel_manager(
 def _package_folders(top: str) -> list[str]:
     """최상위 패키지 ``top`` 의 폴더(커널 파이썬과 채점기는 같은 환경입니다). 설치되어 있지 않으면 빈 목록.
 
-    경로를 적힌 그대로와 실제 경로 둘 다 돌려줍니다: 가상 환경에 심볼릭 링크로 닿으면(``~/course/.venv`` 가 다른
-    디스크를 가리킬 때) 커널 파이썬은 링크 쪽 경로에서 import하는데, 샌드박스에는 두 경로가 따로 붙으므로 둘 다
-    가려야 합니다(가린 경로 ``deny`` 와 같음)."""
+    적힌 경로와 실제 경로 둘 다(:func:`_both_spellings`): 가상 환경에 링크로 닿으면 커널 파이썬은 링크 쪽 경로에서
+    import하므로 두 경로 모두 가립니다(가린 경로 ``deny`` 와 같음)."""
     import importlib.util
 
     spec = importlib.util.find_spec(top)
-    folders = (spec.submodule_search_locations or []) if spec else []
-    return list(dict.fromkeys(path for p in folders for path in (os.path.abspath(p), os.path.realpath(p))))
+    return _both_spellings((spec.submodule_search_locations or []) if spec else [])
 
 
 class ForkedKernel:
