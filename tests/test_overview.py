@@ -147,21 +147,16 @@ def test_writing_the_overview_with_its_figures_loads_no_matplotlib(tmp_path):
     assert (tmp_path / "overview.html").read_text(encoding="utf-8").count("data:image/svg+xml") == 3
 
 
-def _svg_tree(svg: bytes):
-    import xml.etree.ElementTree as ET
-
-    return ET.fromstring(svg)
-
-
 @pytest.mark.unit
 def test_histogram_bars_are_as_tall_as_their_counts_and_its_words_are_glyph_shapes():
     """총점 분포: 막대의 높이가 구간마다 센 제출물 수에 비례하고(0점 둘, 3.5점 하나, 만점 둘), 글자는 ``<text>`` 가 아니라
     글꼴에서 꺼낸 글리프 모양입니다(보는 컴퓨터에 한글 글꼴이 없어도 보임): 축 이름 '점수'의 두 글자는 나눔고딕의
     모양, 눈금의 숫자는 DejaVu Sans의 모양입니다."""
+    import xml.etree.ElementTree as ET
+
     from autograder.coordinator import charts
 
-    svg = charts.score_histogram([0, 0, 3.5, 20, 20], 20)
-    root = _svg_tree(svg)
+    root = ET.fromstring(charts.score_histogram([0, 0, 3.5, 20, 20], 20))
     ns = "{http://www.w3.org/2000/svg}"
     bars = [float(r.get("height")) for r in root.iter(ns + "rect") if r.get("fill") == charts.BLUE]
     assert len(bars) == 3 and bars[0] == pytest.approx(bars[2]) == pytest.approx(2 * bars[1]), bars

@@ -194,12 +194,12 @@ class Axes:
         t = (v - self.ylim[0]) / (self.ylim[1] - self.ylim[0])
         return y0 + t * (y1 - y0) if self.invert_y else y1 - t * (y1 - y0)
 
-    def grid_x(self, ticks: Sequence[float], size: float = FONT_SIZE) -> None:
+    def grid_x(self, ticks: Sequence[float]) -> None:
         _, y0, _, y1 = self.box
         for v in ticks:
             self.c.line(self.x(v), y0, self.x(v), y1, GRID, 0.8)
             self.c.line(self.x(v), y1, self.x(v), y1 + TICK)
-            self.c.text(_label(v), self.x(v), y1 + TICK + PAD + size / 2, size, "middle")
+            self.c.text(_label(v), self.x(v), y1 + TICK + PAD + FONT_SIZE / 2, FONT_SIZE, "middle")
 
     def grid_y(self, ticks: Sequence[float], labels: Sequence[str] | None = None, size: float = FONT_SIZE,
                grid: bool = True) -> None:
