@@ -76,6 +76,38 @@ def skip_nbgraders_server_extensions() -> None:
     sys.modules["nbgrader"].__version__ = __version__
 
 
+#: nbgrader의 전처리기 모듈이 ``nbgrader.api`` 에서 가져오는 이름(tests/test_startup.py가 설치된 nbgrader로 확인합니다)
+GRADEBOOK_NAMES = ("Gradebook", "MissingEntry", "SubmittedNotebook")
+
+
+def runner_without_gradebook() -> None:
+    """실행 프로세스(포크 서버와 그 자식, ``python -m autograder.worker.runner``)에 성적부 없는 ``nbgrader.api`` 를 둡니다.
+
+    ``nbgrader.preprocessors`` 는 꾸러미를 불러올 때 모든 전처리기를 불러오고, 그중 여섯이 ``nbgrader.api`` (성적부:
+    SQLAlchemy와 표 정의)를 불러옵니다. 2코어 컴퓨터에서 CPU로 0.55초, 포크 서버가 준비되는 시간의 절반 가까이입니다.
+    실행 프로세스는 성적부에 닿지 않으므로(정리는 채점기가 과제마다 뜬 사본을 읽습니다, ``nbgrader_steps``) 그
+    전처리기들은 돌지 않습니다. 그래서 그 이름만 있는 모듈을 둡니다: ``MissingEntry`` 는 nbgrader의 것처럼
+    ``ValueError`` 이고(정리가 없는 셀을 알리는 데 씀), 성적부를 열려고 하면 바로 오류가 납니다.
+    ``nbgrader.api`` 를 이미 불러온 프로세스(채점기, 테스트)에서는 아무것도 하지 않습니다."""
+    if "nbgrader.api" in sys.modules:
+        return
+    import types
+
+    api = types.ModuleType("nbgrader.api", "실행 프로세스의 nbgrader.api: 성적부 없이 이름만 (autograder.startup)")
+
+    class MissingEntry(ValueError):
+        pass
+
+    class NoGradebook:
+        def __init__(self, *args, **kwargs):
+            raise RuntimeError("실행 프로세스는 성적부를 열지 않습니다 (autograder.startup.runner_without_gradebook)")
+
+    api.MissingEntry, api.Gradebook, api.SubmittedNotebook = MissingEntry, NoGradebook, NoGradebook
+    sys.modules["nbgrader.api"] = api
+    if "nbgrader" in sys.modules:  # import nbgrader.api 뒤의 nbgrader.api 도 이것이게
+        sys.modules["nbgrader"].api = api
+
+
 #: :func:`start_fork_server_early` 가 띄운 포크 서버(``subprocess.Popen``). ``ForkServer.shared`` 가 처음 불릴 때 가져갑니다.
 early_fork_server: subprocess.Popen | None = None
 

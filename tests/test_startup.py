@@ -93,6 +93,64 @@ print([p["module"] for p in nbgrader._jupyter_server_extension_points()])
     assert proc.stdout.split() == ["['nbgrader']"], proc.stdout
 
 
+@pytest.mark.unit
+def test_the_runners_nbgrader_api_has_every_name_nbgraders_preprocessors_import_and_no_gradebook():
+    """실행 프로세스의 ``nbgrader.api`` (``startup.runner_without_gradebook``)에는 설치된 nbgrader의 전처리기 모듈이
+    ``..api`` 에서 가져오는 이름이 모두 있습니다(nbgrader를 올려 이름이 늘면 여기서 실패합니다). 그 프로세스에서 정리
+    단계 전체를 불러와도 SQLAlchemy는 불러오지 않고, 정리가 없는 셀을 알리는 ``MissingEntry`` 는 전처리기와 같은
+    ``ValueError`` 이며, 성적부를 열려고 하면 바로 오류가 납니다."""
+    import ast
+    import importlib.util
+
+    folder = Path(importlib.util.find_spec("nbgrader").submodule_search_locations[0]) / "preprocessors"
+    imported = {alias.name for path in folder.glob("*.py") for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module == "api" for alias in node.names}
+    assert imported and imported <= set(startup.GRADEBOOK_NAMES), imported - set(startup.GRADEBOOK_NAMES)
+    code = """
+import sys
+from autograder import startup
+startup.skip_slow_optional_imports()
+startup.skip_nbgraders_server_extensions()
+startup.runner_without_gradebook()
+import nbgrader.api
+from autograder.worker import nbgrader_steps, runner, submission
+from nbgrader.preprocessors import overwritecells
+runner.executor_class()
+try:
+    nbgrader.api.Gradebook("sqlite:///never.db")
+except RuntimeError:
+    print("refused")
+print("sqlalchemy" in sys.modules, overwritecells.MissingEntry is nbgrader_steps.MissingEntry,
+      issubclass(nbgrader.api.MissingEntry, ValueError))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=course.REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["refused", "False", "True", "True"], proc.stdout
+
+
+def test_the_fork_server_never_loads_the_gradebook_stack():
+    """진짜 포크 서버(``python -m autograder.worker.forkserver``)가 미리 불러 두기를 마친 뒤(첫 자식을 갈라 낸 뒤)에도
+    그 프로세스에는 SQLAlchemy가 없습니다: 메모리에 올린 파일 목록(/proc/PID/maps)에 SQLAlchemy의 확장 모듈이 없고,
+    채점기 프로세스(성적부를 쓰는 쪽)에는 있습니다."""
+    from autograder.worker import forkserver
+
+    def loaded(pid: int) -> bool:
+        return "/sqlalchemy/" in Path(f"/proc/{pid}/maps").read_text()
+
+    import nbgrader.api  # noqa: F401 (이 프로세스는 성적부를 씁니다: 비교의 기준)
+
+    assert loaded(os.getpid()), "SQLAlchemy의 확장 모듈을 찾지 못하면 이 테스트는 아무것도 증명하지 못합니다"
+    server = forkserver.ForkServer()
+    try:
+        child = server.spawn(["--help"], Path(os.devnull))  # 미리 불러 두기가 끝나야 답합니다
+        child.wait(timeout=60)
+        child.release()
+        assert not loaded(server.proc.pid)
+    finally:
+        server.proc.stdin.close()
+        server.proc.wait(timeout=60)
+
+
 def test_a_finished_command_skips_pythons_teardown_yet_keeps_its_output_status_and_cleanup(tmp_path):
     """``python -m autograder`` 은 일을 마치면 파이썬의 마무리를 건너뛰고 ``os._exit`` 로 끝납니다(autograder/__main__.py).
     그래도 파이프로 받은 출력은 끝줄까지 오고, 종료 상태(풀이는 0, 빈 학생본은 1)는 그대로이며, 명령이 쓴 임시 폴더와

@@ -245,7 +245,8 @@ def _die_with_parent() -> None:
 
 
 if __name__ == "__main__":
-    from ..startup import skip_nbgraders_server_extensions
+    from ..startup import runner_without_gradebook, skip_nbgraders_server_extensions
 
     skip_nbgraders_server_extensions()
+    runner_without_gradebook()
     sys.exit(serve())
