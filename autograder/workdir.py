@@ -51,7 +51,7 @@ def copy(folder: Path, workdir: Path, max_mb: int, only: Iterable[str] | None = 
     if any(target.is_relative_to(p) for p in entries if p.is_dir()):
         raise SubmissionError(Status.TOO_LARGE, f"작업 폴더 {target}이(가) 복사할 폴더 안에 있어 복사하지 않았습니다.")
     _check_size(entries, max_mb)
-    workdir.mkdir(parents=True)
+    workdir.mkdir(parents=True, exist_ok=True)  # 먼저 띄운 커널(runner.start_first_kernel)이 빈 폴더를 쥐고 있을 수 있음
     for path in entries:
         if path.is_dir():
             shutil.copytree(path, workdir / path.name,

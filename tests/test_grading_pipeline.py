@@ -692,3 +692,60 @@ def test_the_request_socket_talks_only_to_a_probe_with_the_token(tmp_path):
     finally:
         listener.close()
     assert not os.path.exists(listener.path)
+
+
+def test_submissions_handed_out_before_the_gradebook_opens_get_the_graders_error_if_their_material_fails(
+        tmp_path, monkeypatch):
+    """성적부를 열기 전에 먼저 맡긴 제출물(``Grader._start_early``: 실행 프로세스가 커널부터 띄우고 자료를 기다림)은,
+    채점기가 그 과제의 자료를 만들지 못하면 끝없이 기다리지 않고 그 까닭이 적힌 채점기 오류가 됩니다. 나머지 제출물은
+    평소처럼 자료 만들기를 다시 해 보고 채점됩니다. 실제 포크 서버, 실행 프로세스, 격리된 커널로 채점합니다."""
+    from autograder.coordinator import grade
+    from autograder.coordinator.gradebook import Book
+    from tests.conftest import put
+
+    subs = tmp_path / "subs"
+    for student in ("a", "b", "c"):
+        put(notebooks.solution_submission(AID), subs, student, AID)
+    real, calls = Book.prepare, []
+
+    def prepare_fails_once(self, assignment_id):
+        calls.append(assignment_id)
+        if len(calls) == 1:
+            raise RuntimeError("성적부가 잠겨 있습니다")
+        return real(self, assignment_id)
+
+    monkeypatch.setattr(Book, "prepare", prepare_fails_once)
+    grader = grade.Grader(tmp_path / "out", jobs=1, progress=False)
+    start = time.monotonic()
+    reports = {r.student_id: r for r in grader.run(grade.discover(subs, [AID]))}
+    assert time.monotonic() - start < 120
+    assert grader.batch_timings["early"] == 1 and len(calls) == 2
+    assert reports["a"].status == "grader_error" and "성적부가 잠겨 있습니다" in reports["a"].detail, reports["a"]
+    assert [reports[s].status for s in ("b", "c")] == ["ok", "ok"] and reports["b"].score > 0
+
+
+def test_a_regraded_notebook_starts_its_kernel_before_the_gradebook_and_scores_as_a_fresh_batch(tmp_path):
+    """바뀐 노트북 하나를 다시 채점할 때(이어 채점하기), 그 제출물은 성적부를 열기 전에 맡겨지고(``early``), 점수와
+    테스트 결과는 새 결과 폴더에 처음 채점한 것과 같습니다. 바뀌지 않은 제출물은 먼저 맡기지 않습니다."""
+    from autograder.coordinator.report import read_csv
+    from tests.conftest import grade as grade_cli
+    from tests.conftest import put
+
+    subs = tmp_path / "subs"
+    put(notebooks.solution_submission(AID), subs, "a", AID)
+    put(notebooks.release_notebook(AID), subs, "b", AID)
+    grade_cli(subs, tmp_path / "out", "--jobs", "2")
+    assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 2
+    again, _ = grade_cli(subs, tmp_path / "out", "--jobs", "2")
+    assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 0
+    put(notebooks.release_notebook(AID), subs, "a", AID)  # a가 빈 학생본을 다시 냄
+    put(notebooks.solution_submission(AID), subs, "b", AID)  # b가 풀이를 냄
+    (subs / "a" / AID / "extra.txt").write_text("옆 파일만 바뀌어도 다시 실행합니다\n", encoding="utf-8")
+    rows, tests = grade_cli(subs, tmp_path / "out", "--jobs", "2")
+    assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 2
+    fresh_rows, fresh_tests = grade_cli(subs, tmp_path / "fresh", "--jobs", "2")
+    assert {k: (r["score"], r["status"]) for k, r in rows.items()} == \
+        {k: (r["score"], r["status"]) for k, r in fresh_rows.items()}
+    assert float(rows["b", AID]["score"]) > float(again["b", AID]["score"])
+    assert sorted(map(str, tests)) == sorted(map(str, fresh_tests))
+    assert [t["kernel_start"] for t in read_csv(tmp_path / "out" / "timings.csv")] == ["fresh", "fresh"]

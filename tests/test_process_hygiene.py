@@ -85,8 +85,13 @@ def test_sigterm_and_ctrl_c_stop_children_and_remove_hidden_tests(tmp_path, how)
     _slow_class(tmp_path / "subs")
     out = tmp_path / "out"
     proc = _start(tmp_path / "subs", out)
-    family = _descendants_once_a_kernel_runs(proc)
-    assert (out / ".grading-tmp").is_dir() and any((out / ".grading-tmp").iterdir()), "정리·채점 자료가 있어야 합니다"
+    _descendants_once_a_kernel_runs(proc)
+    # 먼저 맡긴 제출물의 커널은 채점기가 자료를 쓰기 전에 뜹니다(grade.Grader._start_early): 자료도 기다립니다.
+    deadline = time.monotonic() + 60
+    while not list((out / ".grading-tmp").glob("context-*.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list((out / ".grading-tmp").glob("context-*.json")), "정리·채점 자료가 있어야 합니다"
+    family = psutil.Process(proc.pid).children(recursive=True)
     rundirs = _rundirs(family)
     assert rundirs and all(d.is_dir() for d in rundirs), rundirs
     start = time.monotonic()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -30,7 +33,9 @@ from ..limits import Limits
 from ..status import Status
 from ..worker import submission
 from . import deadlines, dispatch, exchange, export, feedback, formgrader, ids, report, state
-from .gradebook import Book, Recorder
+
+if TYPE_CHECKING:
+    from .gradebook import Book, Recorder
 
 log = logging.getLogger(__name__)
 
@@ -92,15 +97,16 @@ class Grader:
         self.limits = limits or Limits()
         self.jobs = max(1, jobs)
         self.progress = sys.stderr.isatty() if progress is None else progress
-        self.book = Book(self.db_url)
         self.policy = policy or deadlines.Policy()
         #: 과제마다의 정리·채점 자료(숨은 테스트가 들어 있음)를 두는 곳. /tmp가 아니라 결과 폴더 안(커널에게는 가려짐)에
         #: 두므로, 채점기가 SIGKILL로 죽어 지우지 못해도 다음 실행이 지웁니다.
         self._tmp = self.out / ".grading-tmp"
         shutil.rmtree(self._tmp, ignore_errors=True)
         self._tmp.mkdir(mode=0o700)
-        #: 과제 노트북 → 실행 프로세스에 보내는 정리·채점 자료(JSON 파일, submission 모듈 설명)
+        #: 과제 노트북 → 실행 프로세스에 보내는 정리·채점 자료(JSON 파일, submission 모듈 설명)의 자리와, 다 쓴 것
         self._contexts: dict[tuple[str, str], Path] = {}
+        self._written: set[tuple[str, str]] = set()
+        self._serial = itertools.count()
         #: 과제 노트북마다 테스트 셀이 import하는 모듈(포크 서버가 한 번 불러 둡니다)
         self._preload: dict[tuple[str, str], list[str]] = {}
         #: 그중 학생 커널에서도 도는 준비 셀의 것(커널 씨앗이 한 번 불러 둡니다)
@@ -117,25 +123,37 @@ class Grader:
         self._last_tables = 0.0
         #: 배치 전체의 단계마다 든 시간(초, timings-batch.json): 이어 채점하기 판단(resume_s), 과제마다 성적부 등록
         #: (gradebook_s)과 정리·채점 자료(contexts_s), 노트북을 맡기고 기록한 시간 전체(grading_s, 등록과 자료 포함),
-        #: 표와 개요(reports_s)
+        #: 표와 개요(reports_s). 그리고 성적부를 열기 전에 먼저 맡긴 제출물 수(early, :meth:`_start_early`)
         self.batch_timings: dict = {"resume_s": 0.0, "gradebook_s": {}, "contexts_s": {}, "grading_s": 0.0,
-                                    "reports_s": 0.0}
+                                    "reports_s": 0.0, "early": 0}
         self._setup_s = 0.0  # 지금까지 과제 등록과 자료 만들기에 든 시간(coordinator_s에서 뺍니다)
         #: 성적부에 강사가 적어 둔 것(Book.manual_grades): 이어 채점하기의 지문에 들어갑니다
         self._manual: dict[tuple[str, str, str], list] = {}
+        self._work_keys: dict[int, str] = {}  # 제출물(Job의 id) → 성적부를 뺀 지문(:meth:`_keys`)
+
+    @functools.cached_property
+    def book(self) -> Book:
+        """이 채점의 성적부. nbgrader의 성적부 모듈(SQLAlchemy)을 불러오는 데 0.4초 남짓 들므로, 처음 쓸 때(먼저 맡길
+        제출물을 보낸 뒤, :meth:`_start_early`) 불러옵니다."""
+        from .gradebook import Book
+
+        return Book(self.db_url)
 
     # ---------- 이어 채점하기 (state.py)
-    def _key(self, job: Job) -> str:
-        limits = {k: v for k, v in dataclasses.asdict(self.limits).items() if k != "deny_paths"}
-        extension = None if self.policy.extensions is None else \
-            self.policy.extensions.get((job.student_id, job.assignment_id), 0.0)
-        return state.fingerprint(job, {
-            "db": self.db_url, "limits": limits, "source": self._source_hash(job.assignment_id, job.notebook),
-            "due": self.policy.due.get(job.assignment_id), "penalty": self.policy.penalty_percent,
-            "extension": extension, "isolation": self._isolation(), "phases": course.phases(job.assignment_id),
-            # 강사가 성적부에 적은 서술형 점수와 의견: 바뀌면 그 제출물을 다시 기록합니다
-            "manual": self._manual.get((job.student_id, job.assignment_id, job.notebook), []),
-        }, self.limits.folder_mb)
+    def _keys(self, job: Job) -> tuple[str, str]:
+        """이어 채점하기의 (지문, 성적부를 뺀 지문): :func:`state.with_manual`, :func:`state.fingerprint`. 뒤의 것은
+        성적부를 열기 전에도 셀 수 있고(:meth:`_start_early`), 제출물마다 한 번만 셉니다."""
+        work = self._work_keys.get(id(job))
+        if work is None:
+            limits = {k: v for k, v in dataclasses.asdict(self.limits).items() if k != "deny_paths"}
+            extension = None if self.policy.extensions is None else \
+                self.policy.extensions.get((job.student_id, job.assignment_id), 0.0)
+            work = self._work_keys[id(job)] = state.fingerprint(job, {
+                "db": self.db_url, "limits": limits, "source": self._source_hash(job.assignment_id, job.notebook),
+                "due": self.policy.due.get(job.assignment_id), "penalty": self.policy.penalty_percent,
+                "extension": extension, "isolation": self._isolation(), "phases": course.phases(job.assignment_id),
+            }, self.limits.folder_mb)
+        return state.with_manual(work, self._manual.get((job.student_id, job.assignment_id, job.notebook), [])), work
 
     def _isolation(self) -> str:
         """이번 채점에 쓰일 격리 방식(고른 것, 아니면 이 컴퓨터에서 쓸 수 있는 가장 강한 것)."""
@@ -167,32 +185,40 @@ class Grader:
         앞 과제의 제출물이 실행되는 동안 다음 과제를 등록합니다(모든 과제를 등록한 뒤에야 실행을 시작하지 않음).
         이 일은 모두 이 스레드가 하므로 성적부에 쓰는 곳은 여전히 한 곳입니다."""
         key = (assignment_id, notebook)
-        if key not in self._contexts:
+        path = self._plan(assignment_id, notebook)
+        if key not in self._written:
             start = clock = time.monotonic()
             self.book.prepare(assignment_id)
             self.batch_timings["gradebook_s"].setdefault(assignment_id, _since(clock))
             clock = time.monotonic()
             reference = notebooks.release_notebook(assignment_id, notebook)
-            source = notebooks.source_notebook(assignment_id, notebook)
             snapshot = self.book.context(assignment_id, notebook)
-            data = {"reference": nbformat.writes(reference), "snapshot": snapshot, "phases": course.phases(assignment_id),
-                    "authored": {gid: sorted(messages) for gid, messages in messages.authored_by_test(source).items()}}
-            path = self._tmp / f"context-{len(self._contexts):03d}.json"
-            path.touch(mode=0o600)
-            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            self._contexts[key] = path
-            self._preload[key] = notebooks.test_imports(source)
-            self._kernel_preload[key] = notebooks.test_imports(source, kernel=True)
+            authored = messages.authored_by_test(notebooks.source_notebook(assignment_id, notebook))
+            _write_private(path, {"reference": nbformat.writes(reference), "snapshot": snapshot,
+                                  "phases": course.phases(assignment_id),
+                                  "authored": {gid: sorted(messages) for gid, messages in authored.items()}})
+            self._written.add(key)
             self._layouts[key] = ([notebooks.grade_id(c) for c in reference.cells
                                    if notebooks.grade_id(c) and notebooks.is_grade(c) and not notebooks.is_written(c)],
                                   sum(snapshot["grade_cells"].values()) + sum(snapshot["task_cells"].values()))
             self.batch_timings["contexts_s"][f"{assignment_id}/{notebook}"] = _since(clock)
             self._setup_s += time.monotonic() - start
+        return path
+
+    def _plan(self, assignment_id: str, notebook: str) -> Path:
+        """과제 노트북의 자료를 둘 자리와, 성적부 없이 정할 수 있는 것(테스트 셀과 준비 셀이 불러오는 모듈)."""
+        key = (assignment_id, notebook)
+        if key not in self._contexts:
+            source = notebooks.source_notebook(assignment_id, notebook)
+            self._contexts[key] = self._tmp / f"context-{next(self._serial):03d}.json"
+            self._preload[key] = notebooks.test_imports(source)
+            self._kernel_preload[key] = notebooks.test_imports(source, kernel=True)
         return self._contexts[key]
 
-    def _task(self, job: Job) -> dict:
-        """실행하는 쪽에 보낼 제출물 하나. 채점할 수 없는 것(이름 충돌, 노트북 없음, 링크)은 ``SubmissionError``."""
-        self._context(job.assignment_id, job.notebook)
+    def _task(self, job: Job, early: bool = False) -> dict:
+        """실행하는 쪽에 보낼 제출물 하나. 채점할 수 없는 것(이름 충돌, 노트북 없음, 링크)은 ``SubmissionError``.
+        ``early`` 면 과제의 자료를 아직 만들지 않고 맡깁니다(:meth:`_start_early`)."""
+        (self._plan if early else self._context)(job.assignment_id, job.notebook)
         if job.collision:
             raise notebooks.SubmissionError(Status.ID_COLLISION, job.collision)
         if job.path is None:
@@ -200,10 +226,34 @@ class Grader:
         if any(p.is_symlink() for p in (job.path, job.path.parent, job.path.parent.parent)):
             # 링크를 따라가면 정답 폴더나 다른 학생의 파일을 '제출'할 수 있습니다.
             raise notebooks.SubmissionError(Status.INVALID_NOTEBOOK, "제출물이 링크(symlink)입니다. 실제 파일을 제출하세요.")
-        return {"student_id": job.student_id, "assignment_id": job.assignment_id, "notebook": job.notebook,
+        task = {"student_id": job.student_id, "assignment_id": job.assignment_id, "notebook": job.notebook,
                 "submission": str(job.path), "notes": list(job.notes),
                 "preload": self._preload[job.assignment_id, job.notebook],
                 "kernel_preload": self._kernel_preload[job.assignment_id, job.notebook]}
+        if early:  # 실행 프로세스는 첫 단계의 커널을 먼저 띄우고 자료가 나타나기를 기다립니다(runner.start_first_kernel)
+            task.update(context_pending=True, phases=course.phases(job.assignment_id))
+        return task
+
+    def _start_early(self, pool: dispatch.Pool, jobs: list[Job]) -> dict[int, tuple[Future, Arrived]]:
+        """성적부를 열기 전에, 어차피 다시 실행해야 하는 제출물(성적부를 뺀 지문이 남겨 둔 것과 다르거나 ``--force``)을
+        칸 수만큼 먼저 맡깁니다. 실행 프로세스가 커널을 띄우는 동안(0.5초 남짓) 이 프로세스는 nbgrader의 성적부를
+        불러오고 과제를 등록해 자료를 씁니다. 늦은 제출물 하나를 다시 채점할 때 가장 긴 길이 그 둘이었습니다.
+        이 컴퓨터의 실행 프로세스에서만 합니다(Dask 작업자에는 자료를 내용으로 보내야 하므로)."""
+        early: dict[int, tuple[Future, Arrived]] = {}
+        for job in jobs:
+            if pool.remote or len(early) >= pool.capacity:
+                break
+            if job.path is None or job.collision or not (self.force or state.changed(self.out, job, self._keys(job)[1])):
+                continue
+            start = time.monotonic()
+            try:
+                task = self._task(job, early=True)
+            except notebooks.SubmissionError:  # 채점할 수 없는 제출물: 평소의 길에서 알립니다
+                continue
+            a = Arrived(job, task, {"notes": list(job.notes)})
+            early[id(job)] = pool.grade(task, self._contexts[job.assignment_id, job.notebook], self.limits), a
+            a.coordinator_s = time.monotonic() - start
+        return early
 
     def _submit(self, pool: dispatch.Pool, job: Job) -> tuple[Future | None, Arrived]:
         """제출물 하나를 ``pool`` 에 맡깁니다. 맡길 수 없으면(채점할 수 없는 제출물, 채점기 오류) Future 없이 결과를 채워
@@ -313,30 +363,41 @@ class Grader:
         self.limits = dataclasses.replace(self.limits, deny_paths=tuple(dict.fromkeys([*self.limits.deny_paths, *deny])))
         reports: list[feedback.Report] = []
         keys, todo = {}, []
-        clock = time.monotonic()
-        self._manual = self.book.manual_grades()
-        for job in jobs:
-            key = keys[job.student_id, job.assignment_id, job.notebook] = self._key(job)
-            cached = None if self.force else state.load(self.out, job, key)
-            if cached is not None:
-                reports.append(cached)
-            else:
-                todo.append(job)
-        self.skipped = len(jobs) - len(todo)
-        if announce is not None:  # 몇 개를 실행하고 몇 개를 지난 결과로 쓰는지 (명령줄이 알립니다)
-            announce(len(todo), self.skipped)
-        self.batch_timings["resume_s"] = _since(clock)
-        # 과제의 등록과 정리·채점 자료는 그 과제의 첫 제출물을 맡길 때 만듭니다(_context). 실패하면 그 과제의 제출물마다
-        # 다시 시도하고 채점기 오류로 알리므로, 한 과제가 망가져도 다른 과제는 채점됩니다.
-        clock = time.monotonic()
-        progress = _Progress(len(todo), self.progress)
         unsaved: list[tuple[Job, feedback.Report]] = []  # 표에 쓰인 뒤에 이어 채점하기 기록을 남길 것
-
-        with _stop_on_sigterm(), contextlib.ExitStack() as cleanup, pool or dispatch.local(self.jobs) as pool, \
-                contextlib.closing(self.book.recorder()) as rec:
+        clock = time.monotonic()
+        with _stop_on_sigterm(), contextlib.ExitStack() as cleanup, pool or dispatch.local(self.jobs) as pool:
             # 어떻게 끝나든(Ctrl-C, SIGTERM 포함) 숨은 테스트가 든 자료를 지웁니다. 기록한 결과와 표는 남습니다.
             cleanup.callback(shutil.rmtree, self._tmp, True)
-            waiting, futures = iter(todo), {}
+            early = self._start_early(pool, jobs)
+            self.batch_timings["early"] = len(early)
+            for assignment_id, notebook in dict.fromkeys((a.job.assignment_id, a.job.notebook) for _, a in early.values()):
+                try:
+                    self._context(assignment_id, notebook)
+                except Exception as exc:  # 먼저 맡긴 실행 프로세스에게 알립니다(그 제출물은 채점기 오류가 됩니다)
+                    log.error("채점기 오류 %s/%s:\n%s", assignment_id, notebook, traceback.format_exc())
+                    # 그 자리에는 실패를 남기고, 이 과제의 다음 제출물은 새 자리에 자료 만들기를 다시 해 봅니다
+                    failed = self._contexts.pop((assignment_id, notebook))
+                    _write_private(failed, {"failed": f"{type(exc).__name__}: {exc}"[:300]})
+            resume = time.monotonic()
+            self._manual = self.book.manual_grades()
+            for job in jobs:
+                keys[job.student_id, job.assignment_id, job.notebook] = self._keys(job)
+                cached = None if self.force or id(job) in early else state.load(self.out, job, keys[
+                    job.student_id, job.assignment_id, job.notebook][0])
+                if cached is not None:
+                    reports.append(cached)
+                else:
+                    todo.append(job)
+            self.skipped = len(jobs) - len(todo)
+            if announce is not None:  # 몇 개를 실행하고 몇 개를 지난 결과로 쓰는지 (명령줄이 알립니다)
+                announce(len(todo), self.skipped)
+            self.batch_timings["resume_s"] = _since(resume)
+            # 과제의 등록과 정리·채점 자료는 그 과제의 첫 제출물을 맡길 때 만듭니다(_context). 실패하면 그 과제의
+            # 제출물마다 다시 시도하고 채점기 오류로 알리므로, 한 과제가 망가져도 다른 과제는 채점됩니다.
+            progress = _Progress(len(todo), self.progress)
+            rec = cleanup.enter_context(contextlib.closing(self.book.recorder()))
+            waiting = (job for job in todo if id(job) not in early)
+            futures = {fut: a for fut, a in early.values()}
             while True:
                 arrived: list[Arrived] = []  # 맡길 수 없었던 것과 끝난 것: 이번에 함께 기록합니다
                 while len(futures) < 2 * pool.capacity and (job := next(waiting, None)) is not None:
@@ -411,6 +472,15 @@ class Arrived:
     coordinator_s: float = 0.0
 
 
+def _write_private(path: Path, data: dict) -> None:
+    """채점기만 읽을 자료(숨은 테스트가 들어 있음)를 원자적으로 씁니다: 그것을 기다리는 실행 프로세스
+    (:meth:`Grader._start_early`)는 반쯤 쓴 파일을 보지 않습니다."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
 def _since(clock: float) -> float:
     return round(time.monotonic() - clock, 3)
 
@@ -435,7 +505,8 @@ def _timing(a: Arrived, rep: feedback.Report, record_seconds: float) -> dict:
     return {"student_id": a.job.student_id, "assignment_id": a.job.assignment_id,
             "notebook": a.job.notebook, "status": rep.status,
             "prepare_s": round(r.get("prepare_seconds", 0.0), 3),
-            "execute_s": round(r["seconds"], 3), "kernel_s": round(r.get("kernel_seconds", 0.0), 3),
+            "execute_s": round(r["seconds"] - r.get("context_wait_s", 0.0), 3),
+            "kernel_s": round(r.get("kernel_seconds", 0.0), 3),
             "kernel_start": r.get("kernel_start", ""), "record_s": round(record_seconds, 3),
             "coordinator_s": round(a.coordinator_s + record_seconds, 3)}
 

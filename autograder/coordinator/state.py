@@ -62,6 +62,13 @@ def fingerprint(job, settings: dict, folder_mb: float | None = None) -> str:
     return h.hexdigest()
 
 
+def with_manual(work: str, manual) -> str:
+    """이어 채점하기의 지문: 성적부를 뺀 지문 ``work`` (:func:`fingerprint`)에 강사가 성적부에 적은 것(``manual``: 서술형
+    점수와 의견)을 더한 것. 이것이 같아야 남겨 둔 결과를 씁니다. ``work`` 가 달라졌으면 성적부를 열기 전에도 다시
+    실행해야 한다는 것을 압니다(:func:`changed`)."""
+    return hashlib.sha256(f"{work}\0{json.dumps(manual, sort_keys=True, default=str)}".encode()).hexdigest()
+
+
 def _path(out: Path, job) -> Path:
     return out / FOLDER / job.student_id / job.assignment_id / f"{job.notebook}.json"
 
@@ -83,8 +90,18 @@ def load(out: Path, job, key: str) -> Report | None:
         return None  # 옛 형식이거나 깨진 기록: 다시 채점합니다
 
 
-def save(out: Path, job, key: str, rep: Report) -> None:
+def changed(out: Path, job, work: str) -> bool:
+    """남겨 둔 결과가 없거나 그 성적부를 뺀 지문(:func:`fingerprint`)이 ``work`` 와 다르면 True."""
+    try:
+        saved = json.loads(_path(out, job).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return not isinstance(saved, dict) or saved.get("work") != work
+
+
+def save(out: Path, job, keys: tuple[str, str], rep: Report) -> None:
+    """``keys``: (지문(:func:`with_manual`), 성적부를 뺀 지문(:func:`fingerprint`))."""
     if rep.status == Status.GRADER_ERROR:
         return
     with workdir.replaced_atomically(_path(out, job)) as f:
-        json.dump({"key": key, "report": dataclasses.asdict(rep)}, f, ensure_ascii=False)
+        json.dump({"key": keys[0], "work": keys[1], "report": dataclasses.asdict(rep)}, f, ensure_ascii=False)

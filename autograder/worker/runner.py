@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import re
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ class Outcome:
 
 def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
                      go: Callable[[], bool] | None = None, phases: list[dict] | None = None,
-                     kernel_imports: tuple[str, ...] = ()) -> Outcome:
+                     kernel_imports: tuple[str, ...] = (), first: Started | None = None) -> Outcome:
     """이 프로세스에서 노트북을 실행합니다 (자식 프로세스 안에서 부름).
 
     ``phases`` 가 없으면 모든 셀을 커널에서 실행합니다(학생의 자가 점검). 채점이면 ``phases`` (과제의 라이브러리
@@ -77,7 +78,12 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
     단계에 ``zygote`` (커널 씨앗의 소켓, ``sandbox.Zygote``)가 있으면 그 단계의 커널을 씨앗에서 갈라 냅니다.
     ``kernel_imports`` (자가 점검만): 커널이 뜨면서 바로 불러 둘 모듈. 과제의 준비 셀이 부를 torch 같은 모듈을 이
     프로세스가 실행기를 준비하는 동안 불러 둡니다.
+    ``first``: 이미 띄워 둔 첫 단계의 커널(:func:`start_first_kernel`). 그 단계의 라이브러리 규칙으로 띄운 것이면 그
+    커널을 쓰고, 아니면 끄고 새로 띄웁니다.
     """
+    if first is not None and (not phases or first.forbid != tuple(phases[0].get("forbid", ()))):
+        first.stop()
+        first = None
     if not phases:
         return _execute(nb, workdir, limits, go, None, kernel_imports=kernel_imports)
     claimed: set[str] = set()
@@ -90,7 +96,8 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
             return fn in mine if mine is not None else fn not in claimed
 
         outcome = _execute(copy.deepcopy(nb) if i < len(phases) - 1 else nb, workdir, limits, go if i == 0 else None,
-                           grades, tuple(phase.get("forbid", ())), zygote=phase.get("zygote"))
+                           grades, tuple(phase.get("forbid", ())), zygote=phase.get("zygote"),
+                           started=first if i == 0 else None)
         results.append((grades, outcome))
         if mine is not None:
             claimed |= mine
@@ -202,33 +209,81 @@ def executor_class(grading: bool = True) -> type:
     return _TrustedExecute
 
 
-def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], bool] | None,
-             grades: Callable | None, forbid: tuple[str, ...] = (), kernel_imports: tuple[str, ...] = (),
-             zygote: str | None = None) -> Outcome:
-    from jupyter_core.utils import run_sync
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
+def _kernel_manager(workdir: Path, limits: Limits, forbid: tuple[str, ...] = (), zygote: str | None = None):
+    """격리된 커널의 관리자(아직 띄우지 않음)와 걸릴 격리의 설명. 격리하지 않으면 관리자는 None(nbclient가 띄움)."""
     from . import sandbox
 
     env = {**KERNEL_ENV, **limits.thread_env()}
     os.environ.update(env)
-    km, isolation = None, "없음 (격리하지 않음)"
-    if limits.isolation != "none":
-        sandbox.ensure_matplotlib_font_cache()  # 커널에 복사해 줄 글꼴 캐시
-        km, isolation = sandbox.make_kernel_manager(
-            workdir,
-            limits,
-            deny_paths=[Path(p) for p in limits.deny_paths if Path(p).exists()],
-            isolation=limits.isolation, env=env, forbid=forbid, zygote=zygote,
-        )
+    if limits.isolation == "none":
+        return None, "없음 (격리하지 않음)"
+    sandbox.ensure_matplotlib_font_cache()  # 커널에 복사해 줄 글꼴 캐시
+    return sandbox.make_kernel_manager(workdir, limits, deny_paths=[Path(p) for p in limits.deny_paths if Path(p).exists()],
+                                       isolation=limits.isolation, env=env, forbid=forbid, zygote=zygote)
+
+
+def _start_kernel(km, workdir: Path, kernel_imports: tuple[str, ...] = ()) -> None:
+    from jupyter_core.utils import run_sync
+
+    preload = [f"--IPKernelApp.exec_lines=import {name}" for name in kernel_imports if _MODULE.fullmatch(name)]
+    run_sync(km.start_kernel)(extra_arguments=[*KERNEL_ARGS, *preload], cwd=str(workdir))
+
+
+@dataclass
+class Started:
+    """정리·채점 자료를 기다리는 동안 먼저 띄운 첫 단계의 커널(:func:`start_first_kernel`)."""
+
+    km: object | None
+    isolation: str
+    forbid: tuple[str, ...]
+
+    def stop(self) -> None:
+        """쓰지 않게 된 커널을 끕니다(노트북을 읽을 수 없는 제출물, 자료를 만들지 못한 채점기 등)."""
+        if self.km is not None:
+            from jupyter_core.utils import run_sync
+
+            with contextlib.suppress(Exception):
+                run_sync(self.km.shutdown_kernel)(now=True)
+            self.km.remove_rundir()
+            self.km = None
+
+
+def start_first_kernel(workdir: Path, limits: Limits, phases: list[dict]) -> Started | None:
+    """채점기가 과제의 정리·채점 자료를 아직 만드는 동안(과제를 성적부에 등록하는 0.5초 남짓) 첫 단계의 커널을 빈 작업
+    폴더에서 먼저 띄웁니다. 제출 폴더의 파일은 정리가 끝난 뒤 같은 폴더로 복사되므로 커널이 그대로 봅니다. 셀은
+    아직 하나도 실행하지 않습니다. 띄우지 못하면 None: 평소처럼 실행할 때 다시 띄우고 그 오류를 알립니다."""
+    forbid = tuple((phases or [{}])[0].get("forbid", ()))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = None
+    try:
+        km, isolation = _kernel_manager(workdir, limits, forbid)
+        started = Started(km, isolation, forbid)
+        if km is not None:
+            _start_kernel(km, workdir)
+        return started
+    except Exception:
+        if started is not None:
+            started.stop()
+        return None
+
+
+def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], bool] | None,
+             grades: Callable | None, forbid: tuple[str, ...] = (), kernel_imports: tuple[str, ...] = (),
+             zygote: str | None = None, started: Started | None = None) -> Outcome:
+    from jupyter_core.utils import run_sync
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    if started is not None:
+        km, isolation = started.km, started.isolation
+    else:
+        km, isolation = _kernel_manager(workdir, limits, forbid, zygote)
     out = Outcome(nb, Status.OK, "", isolation)
     ep = None
     try:
-        if km is not None:
+        if km is not None and started is None:
             # 커널을 먼저 띄웁니다: 커널이 뜨는 동안(0.5초 남짓) 이 프로세스는 실행기를 준비하고, --jobs 이면 앞 노트북이
             # 실행 칸을 씁니다. nbclient는 이미 뜬 커널을 그대로 씁니다.
-            preload = [f"--IPKernelApp.exec_lines=import {name}" for name in kernel_imports if _MODULE.fullmatch(name)]
-            run_sync(km.start_kernel)(extra_arguments=[*KERNEL_ARGS, *preload], cwd=str(workdir))
+            _start_kernel(km, workdir, kernel_imports)
         ep = executor_class(grading=grades is not None)(
             timeout=limits.cell_timeout, interrupt_on_timeout=False, error_on_timeout={}, allow_errors=True, iopub_timeout=30)
         ep.grades = grades
@@ -291,6 +346,22 @@ def _go_signal(fifo: str) -> Callable[[], bool]:
     return go
 
 
+class ContextFailed(Exception):
+    """채점기가 과제의 정리·채점 자료를 만들지 못했다는 표시를 그 자료 대신 썼습니다(``grade.Grader``)."""
+
+
+def _read_context(path: Path, wait: bool) -> dict:
+    """과제의 정리·채점 자료. ``wait`` 이면 채점기가 아직 쓰는 중이라(먼저 맡긴 제출물) 나타날 때까지 기다립니다.
+    채점기는 자료를 원자적으로 쓰고, 만들지 못하면 그 까닭(``failed``)을 같은 자리에 씁니다. 채점기가 죽으면 이
+    프로세스도 포크 서버와 함께 끝나므로 끝없이 기다리지 않습니다."""
+    while wait and not path.exists():
+        time.sleep(0.005)
+    context = json.loads(path.read_text(encoding="utf-8"))
+    if "failed" in context:
+        raise ContextFailed(context["failed"])
+    return context
+
+
 def main(argv: list[str]) -> int:
     """``REQUEST.json`` 하나를 처리합니다. ``task`` 가 있으면 제출물 하나를 채점하고(``autograder.worker.submission``),
     없으면 ``notebook`` 을 실행만 합니다. 어느 쪽이든 결과는 요청의 ``out`` 폴더의 ``result.json`` 하나에
@@ -303,10 +374,12 @@ def main(argv: list[str]) -> int:
     out, work = Path(request["out"]), Path(request["workdir"])
     limits = Limits.from_dict(request["limits"])
     go = _go_signal(args.go) if args.go else None
+    early: list[Started] = []  # 자료를 기다리는 동안 먼저 띄운 커널(한 번만 씀)
 
     def run(nb: NotebookNode, phases: list[dict] | None = None, kernel_imports: tuple[str, ...] = ()) -> Outcome:
         try:
-            return execute_notebook(nb, work, limits, go=go, phases=phases, kernel_imports=kernel_imports)
+            return execute_notebook(nb, work, limits, go=go, phases=phases, kernel_imports=kernel_imports,
+                                    first=early.pop() if early else None)
         except Exception as exc:  # 무슨 일이든 상태로 알리고, 배치를 멈추지 않습니다
             return Outcome(nb, Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:500])
 
@@ -315,11 +388,21 @@ def main(argv: list[str]) -> int:
 
         task = request["task"]
         try:
-            context = json.loads(Path(request["context"]).read_text(encoding="utf-8"))
+            if task.get("context_pending") and (first := start_first_kernel(work, limits, task.get("phases") or [])):
+                early.append(first)
+            waited = time.monotonic()
+            context = _read_context(Path(request["context"]), wait=bool(task.get("context_pending")))
+            waited = time.monotonic() - waited
             result = submission.grade(task, context, work, limits, run, out)
+            result["context_wait_s"] = waited  # 실행 시간(timings.csv의 execute_s)에서 뺍니다
+        except ContextFailed as exc:  # 채점기가 자료를 만들지 못했습니다(그쪽 기록에 트레이스백이 있음)
+            result = submission.unexecuted(Status.GRADER_ERROR, str(exc), task)
         except Exception as exc:  # 정리나 점수 셈의 실패: 채점기 오류로 알리고, 강사용 기록에 트레이스백을 남깁니다
             result = submission.unexecuted(Status.GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300], task)
             result["traceback"] = traceback.format_exc()
+        finally:
+            for kernel in early:  # 실행하지 않고 끝난 제출물
+                kernel.stop()
         workdir.write_json(out / "result.json", result)
         return 0
     outcome = run(nbformat.read(request["notebook"], as_version=4), kernel_imports=tuple(request.get("kernel_imports", ())))
