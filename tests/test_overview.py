@@ -168,6 +168,43 @@ def test_histogram_bars_are_as_tall_as_their_counts_and_its_words_are_glyph_shap
 
 
 @pytest.mark.unit
+def test_glyphs_once_drawn_come_from_the_user_cache_and_a_tampered_cache_is_not_used(tmp_path):
+    """처음 그린 글자의 모양은 사용자 캐시(``XDG_CACHE_HOME`` 아래)에 남고, 다음 프로세스는 글꼴 파일을 열지 않고(fontTools를
+    불러오지 않고) 바이트까지 같은 그림을 그립니다. 캐시의 모양에 SVG 밖으로 나가는 글(``"/><script>``)을 넣으면 그
+    캐시는 쓰지 않고 글꼴에서 다시 꺼내 같은 그림을 그립니다."""
+    import json
+    import subprocess
+    import sys
+
+    from autograder import course
+
+    code = """
+import hashlib, sys
+from autograder.coordinator import charts
+svg = charts.score_histogram([0, 0, 3.5, 20, 20], 20) + charts.pass_rate_chart(
+    [{"function": "시그모이드", "visible": 0.5, "hidden": None}])
+print(hashlib.sha256(svg).hexdigest(), "fontTools" in sys.modules, b"<script" in svg)
+"""
+    env = {**course.env_with_venv_bin(), "XDG_CACHE_HOME": str(tmp_path)}
+
+    def draw() -> list[str]:
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=course.REPO, env=env,
+                              timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.split()
+
+    first = draw()
+    assert first[1:] == ["True", "False"]
+    [cache] = tmp_path.glob("*/chart-glyphs/*.json")
+    assert {"시", "5", "%"} <= set(json.loads(cache.read_text(encoding="utf-8")))
+    assert draw() == [first[0], "False", "False"]
+    glyphs = json.loads(cache.read_text(encoding="utf-8"))
+    glyphs["5"][4] = '"/><script>alert(1)</script><path d="'
+    cache.write_text(json.dumps(glyphs), encoding="utf-8")
+    assert draw() == [first[0], "True", "False"]
+
+
+@pytest.mark.unit
 def test_figures_drawn_once_are_reused_until_their_data_changes(tmp_path, monkeypatch):
     """다시 채점할 때 결과가 그대로인 과제의 그림은 다시 그리지 않고 남겨 둔 SVG를 씁니다(쪽은 바이트까지 같음). 자료가
     바뀐 그림만 다시 그리고, 쓰이지 않게 된 그림 파일은 지웁니다."""

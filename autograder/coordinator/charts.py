@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import importlib.util
 import io
+import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
-from ..workdir import replaced_atomically
+from ..workdir import replaced_atomically, user_cache_dir
 from .html_page import font_source
 from .item_analysis import Item
 
@@ -69,18 +73,77 @@ def _fonts() -> tuple[_Font, _Font]:
     return _Font(_dejavu()), _Font(font_source())
 
 
-def _glyphs(text: str) -> list[tuple[_Font, str]]:
-    """글자마다 그릴 글꼴과 글리프: DejaVu Sans에 있으면 그것, 없으면(한글) 나눔고딕."""
-    latin, korean = _fonts()
-    out = []
-    for ch in text:
-        font = latin if ord(ch) in latin.cmap else korean
-        out.append((font, font.cmap.get(ord(ch), ".notdef")))
-    return out
+#: 글리프 캐시의 판. 캐시에 적는 것이나 글꼴을 고르는 규칙이 바뀌면 올립니다.
+_GLYPH_CACHE_VERSION = 1
+#: 캐시에서 읽은 글리프 모양으로 받아들이는 것: SVG path의 명령과 수만(쪽에 그대로 들어가므로)
+_OUTLINE = re.compile(r"[MLHVCSQTZmlhvcsqtz0-9 .\-]*")
 
 
-def _advances(glyphs: list[tuple[_Font, str]], size: float) -> list[float]:
-    return [font.metrics[name][0] * size / font.units for font, name in glyphs]
+class _Glyph(NamedTuple):
+    """글자 하나: 글꼴(0 DejaVu Sans, 1 나눔고딕), 글리프 이름, 너비와 글꼴 단위(unitsPerEm), 모양(글꼴 단위의 path)."""
+
+    font: int
+    name: str
+    advance: float
+    units: int
+    outline: str
+
+
+class _GlyphCache:
+    """한 번 꺼낸 글자의 :class:`_Glyph` 를 사용자 캐시(``workdir.user_cache_dir``)에 둡니다. 글꼴 파일은 캐시에 없는
+    글자가 나올 때에만 엽니다: 나눔고딕의 글자표(1만 7천 자)를 읽는 것만으로 2코어 컴퓨터에서 0.15초가 들어, 그림을
+    그리는 배치마다(늦은 제출물 하나를 새 폴더에 채점할 때도) 치르던 값입니다. 캐시 파일의 이름에 두 글꼴 파일의
+    크기와 수정 시각이 들어가므로 글꼴이 바뀌면 새로 만듭니다. 읽을 수 없거나 모양이 어긋난 캐시는 쓰지 않습니다."""
+
+    def __init__(self):
+        self.path: Path | None = None
+        self.glyphs: dict[str, _Glyph] = {}
+        self.dirty = False
+
+    def load(self) -> None:
+        with contextlib.suppress(OSError, RuntimeError):
+            stamp = hashlib.sha256(repr([_GLYPH_CACHE_VERSION, *[(str(f), f.stat().st_size, f.stat().st_mtime_ns)
+                                                                  for f in (_dejavu(), font_source())]]).encode())
+            self.path = user_cache_dir() / "chart-glyphs" / f"{stamp.hexdigest()[:20]}.json"
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                glyphs = {ch: _Glyph(*g) for ch, g in data.items()}
+                if all(len(ch) == 1 and g.font in (0, 1) and _OUTLINE.fullmatch(g.outline) for ch, g in glyphs.items()):
+                    self.glyphs = glyphs
+
+    def get(self, ch: str) -> _Glyph:
+        if ch not in self.glyphs:
+            fonts = _fonts()
+            index = 0 if ord(ch) in fonts[0].cmap else 1  # DejaVu Sans에 있으면 그것, 없으면(한글) 나눔고딕
+            font = fonts[index]
+            name = font.cmap.get(ord(ch), ".notdef")
+            self.glyphs[ch] = _Glyph(index, name, float(font.metrics[name][0]), int(font.units), font.outline(name))
+            self.dirty = True
+        return self.glyphs[ch]
+
+    def save(self) -> None:
+        """새로 꺼낸 글자가 있으면 캐시 파일을 원자적으로 다시 씁니다(쓸 수 없으면 그대로 둡니다)."""
+        if self.dirty and self.path is not None:
+            with contextlib.suppress(OSError), replaced_atomically(self.path) as f:
+                json.dump({ch: list(g) for ch, g in self.glyphs.items()}, f, ensure_ascii=False)
+            self.dirty = False
+
+
+@functools.cache
+def _glyph_cache() -> _GlyphCache:
+    cache = _GlyphCache()
+    cache.load()
+    return cache
+
+
+def _glyphs(text: str) -> list[_Glyph]:
+    """글자마다 그릴 글리프(:class:`_Glyph`): DejaVu Sans에 있으면 그것, 없으면(한글) 나눔고딕."""
+    cache = _glyph_cache()
+    return [cache.get(ch) for ch in text]
+
+
+def _advances(glyphs: list[_Glyph], size: float) -> list[float]:
+    return [g.advance * size / g.units for g in glyphs]
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -149,20 +212,20 @@ class Canvas:
         shift = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
         place = f"translate({_num(x)} {_num(y)})" + (" rotate(-90)" if rotate else "")
         uses, pen = [], shift
-        for (font, name), advance in zip(glyphs, advances, strict=True):
-            outline = font.outline(name)
-            if outline:
-                key = (id(font), name)
+        for glyph, advance in zip(glyphs, advances, strict=True):
+            if glyph.outline:
+                key = (glyph.font, glyph.name)
                 if key not in self._ids:
                     self._ids[key] = f"g{len(self._ids)}"
-                    self._defs.append(f'<path id="{self._ids[key]}" d="{outline}"/>')
-                k = size / font.units
+                    self._defs.append(f'<path id="{self._ids[key]}" d="{glyph.outline}"/>')
+                k = size / glyph.units
                 uses.append(f'<use xlink:href="#{self._ids[key]}" '
                             f'transform="translate({_num(pen)} {_num(0.36 * size)}) scale({k:.5f} {-k:.5f})"/>')
             pen += advance
         self.body.append(f'<g transform="{place}" fill="{color}">{"".join(uses)}</g>')
 
     def svg(self) -> bytes:
+        _glyph_cache().save()
         defs = list(self._defs)
         if self._hatch:
             defs.append('<pattern id="hatch" patternUnits="userSpaceOnUse" width="5" height="5">'
