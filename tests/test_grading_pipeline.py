@@ -725,8 +725,8 @@ def test_submissions_handed_out_before_the_gradebook_opens_get_the_graders_error
 
 
 def test_a_regraded_notebook_starts_its_kernel_before_the_gradebook_and_scores_as_a_fresh_batch(tmp_path):
-    """바뀐 노트북 하나를 다시 채점할 때(이어 채점하기), 그 제출물은 성적부를 열기 전에 맡겨지고(``early``), 점수와
-    테스트 결과는 새 결과 폴더에 처음 채점한 것과 같습니다. 바뀌지 않은 제출물은 먼저 맡기지 않습니다."""
+    """다시 채점할 때(이어 채점하기) 바뀐 첫 제출물은 성적부를 열기 전에 맡겨지고(``early``: 배치에 하나), 점수와
+    테스트 결과는 새 결과 폴더에 처음 채점한 것과 같습니다. 바뀐 것이 없으면 먼저 맡기지 않습니다."""
     from autograder.coordinator.report import read_csv
     from tests.conftest import grade as grade_cli
     from tests.conftest import put
@@ -735,17 +735,17 @@ def test_a_regraded_notebook_starts_its_kernel_before_the_gradebook_and_scores_a
     put(notebooks.solution_submission(AID), subs, "a", AID)
     put(notebooks.release_notebook(AID), subs, "b", AID)
     grade_cli(subs, tmp_path / "out", "--jobs", "2")
-    assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 2
+    assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 1
     again, _ = grade_cli(subs, tmp_path / "out", "--jobs", "2")
     assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 0
     put(notebooks.release_notebook(AID), subs, "a", AID)  # a가 빈 학생본을 다시 냄
     put(notebooks.solution_submission(AID), subs, "b", AID)  # b가 풀이를 냄
     (subs / "a" / AID / "extra.txt").write_text("옆 파일만 바뀌어도 다시 실행합니다\n", encoding="utf-8")
     rows, tests = grade_cli(subs, tmp_path / "out", "--jobs", "2")
-    assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 2
+    assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 1
     fresh_rows, fresh_tests = grade_cli(subs, tmp_path / "fresh", "--jobs", "2")
     assert {k: (r["score"], r["status"]) for k, r in rows.items()} == \
         {k: (r["score"], r["status"]) for k, r in fresh_rows.items()}
     assert float(rows["b", AID]["score"]) > float(again["b", AID]["score"])
     assert sorted(map(str, tests)) == sorted(map(str, fresh_tests))
-    assert [t["kernel_start"] for t in read_csv(tmp_path / "out" / "timings.csv")] == ["fresh", "fresh"]
+    assert {t["student_id"]: t["kernel_start"] for t in read_csv(tmp_path / "out" / "timings.csv")}["a"] == "fresh"

@@ -123,7 +123,7 @@ class Grader:
         self._last_tables = 0.0
         #: 배치 전체의 단계마다 든 시간(초, timings-batch.json): 이어 채점하기 판단(resume_s), 과제마다 성적부 등록
         #: (gradebook_s)과 정리·채점 자료(contexts_s), 노트북을 맡기고 기록한 시간 전체(grading_s, 등록과 자료 포함),
-        #: 표와 개요(reports_s). 그리고 성적부를 열기 전에 먼저 맡긴 제출물 수(early, :meth:`_start_early`)
+        #: 표와 개요(reports_s). 그리고 성적부를 열기 전에 먼저 맡긴 제출물 수(early: 0 또는 1, :meth:`_start_early`)
         self.batch_timings: dict = {"resume_s": 0.0, "gradebook_s": {}, "contexts_s": {}, "grading_s": 0.0,
                                     "reports_s": 0.0, "early": 0}
         self._setup_s = 0.0  # 지금까지 과제 등록과 자료 만들기에 든 시간(coordinator_s에서 뺍니다)
@@ -234,15 +234,15 @@ class Grader:
             task.update(context_pending=True, phases=course.phases(job.assignment_id))
         return task
 
-    def _start_early(self, pool: dispatch.Pool, jobs: list[Job]) -> dict[int, tuple[Future, Arrived]]:
-        """성적부를 열기 전에, 어차피 다시 실행해야 하는 제출물(성적부를 뺀 지문이 남겨 둔 것과 다르거나 ``--force``)을
-        칸 수만큼 먼저 맡깁니다. 실행 프로세스가 커널을 띄우는 동안(0.5초 남짓) 이 프로세스는 nbgrader의 성적부를
-        불러오고 과제를 등록해 자료를 씁니다. 늦은 제출물 하나를 다시 채점할 때 가장 긴 길이 그 둘이었습니다.
+    def _start_early(self, pool: dispatch.Pool, jobs: list[Job]) -> tuple[Future, Arrived] | None:
+        """성적부를 열기 전에, 어차피 다시 실행해야 하는 첫 제출물(성적부를 뺀 지문이 남겨 둔 것과 다르거나 ``--force``)을
+        먼저 맡깁니다. 실행 프로세스가 커널을 띄우는 동안(0.5초 남짓) 이 프로세스는 nbgrader의 성적부를 불러오고
+        과제를 등록해 자료를 씁니다. 늦은 제출물 하나를 다시 채점할 때 가장 긴 길이 그 둘이었습니다. 하나만 먼저
+        맡깁니다: 과제의 두 번째 제출물부터는 커널 씨앗에서 커널을 갈라 내는 편이 CPU가 덜 듭니다(``dispatch.Pool``).
         이 컴퓨터의 실행 프로세스에서만 합니다(Dask 작업자에는 자료를 내용으로 보내야 하므로)."""
-        early: dict[int, tuple[Future, Arrived]] = {}
+        if pool.remote:
+            return None
         for job in jobs:
-            if pool.remote or len(early) >= pool.capacity:
-                break
             if job.path is None or job.collision or not (self.force or state.changed(self.out, job, self._keys(job)[1])):
                 continue
             start = time.monotonic()
@@ -251,9 +251,10 @@ class Grader:
             except notebooks.SubmissionError:  # 채점할 수 없는 제출물: 평소의 길에서 알립니다
                 continue
             a = Arrived(job, task, {"notes": list(job.notes)})
-            early[id(job)] = pool.grade(task, self._contexts[job.assignment_id, job.notebook], self.limits), a
+            fut = pool.grade(task, self._contexts[job.assignment_id, job.notebook], self.limits)
             a.coordinator_s = time.monotonic() - start
-        return early
+            return fut, a
+        return None
 
     def _submit(self, pool: dispatch.Pool, job: Job) -> tuple[Future | None, Arrived]:
         """제출물 하나를 ``pool`` 에 맡깁니다. 맡길 수 없으면(채점할 수 없는 제출물, 채점기 오류) Future 없이 결과를 채워
@@ -368,21 +369,23 @@ class Grader:
         with _stop_on_sigterm(), contextlib.ExitStack() as cleanup, pool or dispatch.local(self.jobs) as pool:
             # 어떻게 끝나든(Ctrl-C, SIGTERM 포함) 숨은 테스트가 든 자료를 지웁니다. 기록한 결과와 표는 남습니다.
             cleanup.callback(shutil.rmtree, self._tmp, True)
-            early = self._start_early(pool, jobs)
-            self.batch_timings["early"] = len(early)
-            for assignment_id, notebook in dict.fromkeys((a.job.assignment_id, a.job.notebook) for _, a in early.values()):
+            futures: dict[Future, Arrived] = {}
+            if (early := self._start_early(pool, jobs)) is not None:
+                futures[early[0]] = a = early[1]
+                key = (a.job.assignment_id, a.job.notebook)
                 try:
-                    self._context(assignment_id, notebook)
+                    self._context(*key)
                 except Exception as exc:  # 먼저 맡긴 실행 프로세스에게 알립니다(그 제출물은 채점기 오류가 됩니다)
-                    log.error("채점기 오류 %s/%s:\n%s", assignment_id, notebook, traceback.format_exc())
+                    log.error("채점기 오류 %s/%s:\n%s", *key, traceback.format_exc())
                     # 그 자리에는 실패를 남기고, 이 과제의 다음 제출물은 새 자리에 자료 만들기를 다시 해 봅니다
-                    failed = self._contexts.pop((assignment_id, notebook))
-                    _write_private(failed, {"failed": f"{type(exc).__name__}: {exc}"[:300]})
+                    _write_private(self._contexts.pop(key), {"failed": f"{type(exc).__name__}: {exc}"[:300]})
+            handed = {id(a.job) for a in futures.values()}
+            self.batch_timings["early"] = len(handed)
             resume = time.monotonic()
             self._manual = self.book.manual_grades()
             for job in jobs:
                 keys[job.student_id, job.assignment_id, job.notebook] = self._keys(job)
-                cached = None if self.force or id(job) in early else state.load(self.out, job, keys[
+                cached = None if self.force or id(job) in handed else state.load(self.out, job, keys[
                     job.student_id, job.assignment_id, job.notebook][0])
                 if cached is not None:
                     reports.append(cached)
@@ -396,8 +399,7 @@ class Grader:
             # 제출물마다 다시 시도하고 채점기 오류로 알리므로, 한 과제가 망가져도 다른 과제는 채점됩니다.
             progress = _Progress(len(todo), self.progress)
             rec = cleanup.enter_context(contextlib.closing(self.book.recorder()))
-            waiting = (job for job in todo if id(job) not in early)
-            futures = {fut: a for fut, a in early.values()}
+            waiting = (job for job in todo if id(job) not in handed)
             while True:
                 arrived: list[Arrived] = []  # 맡길 수 없었던 것과 끝난 것: 이번에 함께 기록합니다
                 while len(futures) < 2 * pool.capacity and (job := next(waiting, None)) is not None:
@@ -409,8 +411,11 @@ class Grader:
                 if not futures and not arrived:
                     break
                 if not arrived:
-                    wait(futures, return_when=FIRST_COMPLETED)
+                    # 1초마다 깨어납니다: SIGTERM·Ctrl-C가 다른 스레드에 전달되어도 이 스레드가 곧 신호 처리기를 돌립니다
+                    wait(futures, timeout=1.0, return_when=FIRST_COMPLETED)
                 arrived += [_finished(fut, futures.pop(fut)) for fut in [f for f in futures if f.done()]]
+                if not arrived:
+                    continue
                 start = time.monotonic()
                 batch = self._record(rec, arrived)
                 for a, rep in zip(arrived, batch, strict=True):
