@@ -185,3 +185,26 @@ def test_a_grader_that_dies_while_a_kernel_is_launching_leaves_no_sandbox(mode, 
     workdir.remove_kernel_rundirs()
     kept = [run for run in runs if Path(run).parent.exists()]
     assert not kept, f"{mode}: 끝난 프로세스의 커널 실행 폴더를 지우지 않았습니다: {kept}"
+
+
+def test_a_runner_started_while_the_grader_stops_everything_is_stopped_too(tmp_path, monkeypatch):
+    """채점기가 멈출 때(``execute.stop_all``: Ctrl-C, SIGTERM) 막 띄우던 실행 프로세스는 아직 실행 중인 목록에 없어 놓칠
+    수 있습니다. 그 프로세스를 띄운 스레드가 그것을 알아채고 끝내므로, 멈춘 채점기는 그 노트북(여기서는 60초 잠)이 다
+    돌기를 기다리지 않습니다. 실제 포크 서버에서 띄운 실행 프로세스와 커널입니다."""
+    import nbformat
+
+    from autograder.limits import Limits
+    from autograder.worker import execute
+
+    real = execute._start_child
+
+    def stop_while_starting(*args, **kwargs):
+        proc = real(*args, **kwargs)
+        execute.stop_all()  # 목록에 넣기 전에 지나간 stop_all
+        return proc
+
+    monkeypatch.setattr(execute, "_start_child", stop_while_starting)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
+    start = time.monotonic()
+    result = execute.run(nb, tmp_path, Limits(notebook_timeout=120))
+    assert time.monotonic() - start < 30 and result.status != "ok", (result.status, result.detail)

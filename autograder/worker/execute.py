@@ -126,7 +126,7 @@ def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaph
     """실행 프로세스를 띄워 ``request`` (``tmp/request.json``)를 맡기고 끝날 때까지 기다립니다. 결과 파일은 ``tmp`` 에
     남습니다. ``preload``: 포크 서버가 갈라 내기 전에 불러 둘 모듈(테스트 셀이 쓰는 것). 돌려주는 값: (칸을 얻은 때부터
     든 시간, 노트북 시간 제한에 걸려 끝냈는지, 실행 프로세스 stderr의 끝 세 줄)."""
-    start = time.monotonic()
+    generation, start = _stops, time.monotonic()
     request["out"] = str(tmp)
     (tmp / "request.json").write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
     argv = [str(tmp / "request.json")]
@@ -140,6 +140,9 @@ def _run_child(request: dict, tmp: Path, limits: Limits, slots: threading.Semaph
     proc = _start_child(argv, tmp / "stderr.txt", preload, fork_server)
     with _live_lock:
         _live.add(proc)
+        stopped = _stops != generation  # 띄우는 동안 stop_all이 지나갔습니다: 이것도 곧바로 끝냅니다
+    if stopped:
+        _kill(proc)
     held, timed_out = False, False
     try:
         if slots is not None:
@@ -252,13 +255,24 @@ _live: set = set()
 _live_lock = threading.Lock()
 
 
+#: :func:`stop_all` 을 부른 횟수. 실행 프로세스를 띄우는 도중에 stop_all이 지나가면(아직 ``_live`` 에 없어서 놓침),
+#: 띄운 스레드가 이 값이 바뀐 것을 보고 스스로 끝냅니다. 그러지 않으면 멈춘 채점기가 그 노트북이 다 돌 때까지 기다립니다.
+_stops = 0
+
+
 def stop_all() -> None:
     """실행 중인 실행 프로세스를 모두 끝냅니다(채점기가 멈출 때). 기다리던 스레드는 곧바로 돌아옵니다."""
+    global _stops
     with _live_lock:
+        _stops += 1
         procs = list(_live)
     for proc in procs:
-        if isinstance(proc, forkserver._Child):
+        _kill(proc)
+
+
+def _kill(proc) -> None:
+    if isinstance(proc, forkserver._Child):
+        proc.kill()
+    else:
+        with contextlib.suppress(ProcessLookupError):
             proc.kill()
-        else:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
