@@ -179,7 +179,7 @@ def breakdown(wall: float, batch: dict, timings: list[dict]) -> dict:
     measured = batch["resume_s"] + batch["grading_s"] + batch["reports_s"]  # 등록과 자료는 grading_s 안에 있습니다
     return {
         "per_batch": {"startup_and_exit_s": round(wall - measured, 2), "resume_check_s": batch["resume_s"],
-                      "tables_and_overview_s": batch["reports_s"]},
+                      "tables_and_overview_s": batch["reports_s"], "handed_out_early": batch.get("early", 0)},
         "per_assignment": per_assignment,
         "grading_loop_s": batch["grading_s"],
         "per_notebook": overhead(timings),

@@ -430,7 +430,8 @@ class Grader:
                 share = (time.monotonic() - start) / len(arrived)  # 기록, 파일, 표, 이어 채점하기 기록
                 self.timings += [_timing(a, rep, share) for a, rep in zip(arrived, batch, strict=True) if "seconds" in a.result]
         progress.close()
-        self.batch_timings["grading_s"] = _since(clock)
+        # 먼저 맡긴 제출물과 그 자료를 포함하되, 그 안에서 한 이어 채점하기 판단(resume_s)은 뺍니다
+        self.batch_timings["grading_s"] = round(time.monotonic() - clock - self.batch_timings["resume_s"], 3)
         clock = time.monotonic()
         self._tables(reports, final=True)
         for job, rep in unsaved:
