@@ -94,11 +94,12 @@ print([p["module"] for p in nbgrader._jupyter_server_extension_points()])
 
 
 @pytest.mark.unit
-def test_the_runners_nbgrader_api_has_every_name_nbgraders_preprocessors_import_and_no_gradebook():
-    """실행 프로세스의 ``nbgrader.api`` (``startup.runner_without_gradebook``)에는 설치된 nbgrader의 전처리기 모듈이
-    ``..api`` 에서 가져오는 이름이 모두 있습니다(nbgrader를 올려 이름이 늘면 여기서 실패합니다). 그 프로세스에서 정리
-    단계 전체를 불러와도 SQLAlchemy는 불러오지 않고, 정리가 없는 셀을 알리는 ``MissingEntry`` 는 전처리기와 같은
-    ``ValueError`` 이며, 성적부를 열려고 하면 바로 오류가 납니다."""
+def test_the_runners_nbgrader_api_has_every_name_nbgraders_preprocessors_import_and_no_gradebook(tmp_path):
+    """실행 프로세스의 시작(``startup.runner_process``)을 거친 새 파이썬에서: ``nbgrader.api`` 에는 설치된 nbgrader의
+    전처리기 모듈이 ``..api`` 에서 가져오는 이름이 모두 있습니다(nbgrader를 올려 이름이 늘면 여기서 실패합니다).
+    정리와 점수 셈을 모두 불러와 풀이 노트북 하나를 실제로 정리하고 셈해도 SQLAlchemy와 nbconvert의 변환기(HTML 변환기,
+    bs4)는 불러오지 않고, 정리가 없는 셀을 알리는 ``MissingEntry`` 는 전처리기와 같은 ``ValueError`` 이며, 성적부를
+    열려고 하면 바로 오류가 납니다."""
     import ast
     import importlib.util
 
@@ -106,26 +107,34 @@ def test_the_runners_nbgrader_api_has_every_name_nbgraders_preprocessors_import_
     imported = {alias.name for path in folder.glob("*.py") for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                 if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module == "api" for alias in node.names}
     assert imported and imported <= set(startup.GRADEBOOK_NAMES), imported - set(startup.GRADEBOOK_NAMES)
-    code = """
-import sys
+    from autograder.coordinator.grade import Grader
+
+    context = Grader(tmp_path / "out", progress=False)._context("ch01_modeling", "ch01_modeling")
+    code = f"""
+import json, sys
 from autograder import startup
 startup.skip_slow_optional_imports()
-startup.skip_nbgraders_server_extensions()
-startup.runner_without_gradebook()
+startup.runner_process()
 import nbgrader.api
+from autograder import notebooks
 from autograder.worker import nbgrader_steps, runner, submission
 from nbgrader.preprocessors import overwritecells
 runner.executor_class()
+context = json.loads(open({str(context)!r}, encoding="utf-8").read())
+nb = nbgrader_steps.sanitize(notebooks.solution_submission("ch01_modeling"), context["snapshot"], "ch01_modeling",
+                             "ch01_modeling", "s")
+nb, marks = nbgrader_steps.score_notebook(nb, "ch01_modeling", "ch01_modeling", "s")
 try:
     nbgrader.api.Gradebook("sqlite:///never.db")
 except RuntimeError:
     print("refused")
-print("sqlalchemy" in sys.modules, overwritecells.MissingEntry is nbgrader_steps.MissingEntry,
+print(len(marks["grades"]) > 5, "sqlalchemy" in sys.modules, "bs4" in sys.modules,
+      "nbconvert.exporters.html" in sys.modules, overwritecells.MissingEntry is nbgrader_steps.MissingEntry,
       issubclass(nbgrader.api.MissingEntry, ValueError))
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=course.REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["refused", "False", "True", "True"], proc.stdout
+    assert proc.stdout.split() == ["refused", "True", "False", "False", "False", "True", "True"], proc.stdout
 
 
 def test_the_fork_server_never_loads_the_gradebook_stack():

@@ -245,8 +245,7 @@ def _die_with_parent() -> None:
 
 
 if __name__ == "__main__":
-    from ..startup import runner_without_gradebook, skip_nbgraders_server_extensions
+    from ..startup import runner_process
 
-    skip_nbgraders_server_extensions()
-    runner_without_gradebook()
+    runner_process()
     sys.exit(serve())

@@ -415,10 +415,9 @@ def main(argv: list[str]) -> int:
 if __name__ == "__main__":
     import sys
 
-    from ..startup import runner_without_gradebook, skip_nbgraders_server_extensions
+    from ..startup import runner_process
 
-    skip_nbgraders_server_extensions()
-    runner_without_gradebook()
+    runner_process()
     code = main(sys.argv[1:])
     # 결과는 이미 파일에 있고 커널도 거두었습니다. 파이썬의 마무리(남은 스레드와 zmq 소켓 정리, 0.3초 남짓)를 기다리지
     # 않고 끝냅니다. 포크 서버의 자식도 같은 까닭으로 os._exit 합니다.
