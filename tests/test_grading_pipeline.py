@@ -724,6 +724,22 @@ def test_submissions_handed_out_before_the_gradebook_opens_get_the_graders_error
     assert [reports[s].status for s in ("b", "c")] == ["ok", "ok"] and reports["b"].score > 0
 
 
+def test_an_unreadable_notebook_handed_out_early_is_invalid_and_the_batch_goes_on(tmp_path):
+    """먼저 맡긴 제출물(실행 프로세스가 커널부터 띄움)의 노트북이 JSON으로 읽히지 않으면, 그 제출물은 평소처럼
+    ``invalid_notebook`` 이고(실행 프로세스는 먼저 띄운 커널을 끄고 끝남) 다음 제출물은 채점됩니다."""
+    from tests.conftest import grade as grade_cli
+    from tests.conftest import put
+
+    subs = tmp_path / "subs"
+    (subs / "a" / AID).mkdir(parents=True)
+    (subs / "a" / AID / f"{AID}.ipynb").write_text('{"cells": [', encoding="utf-8")
+    put(notebooks.solution_submission(AID), subs, "b", AID)
+    rows, _ = grade_cli(subs, tmp_path / "out", "--jobs", "2")
+    assert json.loads((tmp_path / "out" / "timings-batch.json").read_text())["early"] == 1
+    assert rows["a", AID]["status"] == "invalid_notebook" and rows["b", AID]["status"] == "ok", rows
+    assert float(rows["b", AID]["score"]) > 0
+
+
 def test_a_regraded_notebook_starts_its_kernel_before_the_gradebook_and_scores_as_a_fresh_batch(tmp_path):
     """다시 채점할 때(이어 채점하기) 바뀐 첫 제출물은 성적부를 열기 전에 맡겨지고(``early``: 배치에 하나), 점수와
     테스트 결과는 새 결과 폴더에 처음 채점한 것과 같습니다. 바뀐 것이 없으면 먼저 맡기지 않습니다."""

@@ -384,9 +384,8 @@ class Grader:
             resume = time.monotonic()
             self._manual = self.book.manual_grades()
             for job in jobs:
-                keys[job.student_id, job.assignment_id, job.notebook] = self._keys(job)
-                cached = None if self.force or id(job) in handed else state.load(self.out, job, keys[
-                    job.student_id, job.assignment_id, job.notebook][0])
+                key = keys[job.student_id, job.assignment_id, job.notebook] = self._keys(job)
+                cached = None if self.force or id(job) in handed else state.load(self.out, job, key[0])
                 if cached is not None:
                     reports.append(cached)
                 else:
