@@ -102,8 +102,8 @@ class _GlyphCache:
 
     def load(self) -> None:
         with contextlib.suppress(OSError, RuntimeError):
-            stamp = hashlib.sha256(repr([_GLYPH_CACHE_VERSION, *[(str(f), f.stat().st_size, f.stat().st_mtime_ns)
-                                                                  for f in (_dejavu(), font_source())]]).encode())
+            fonts = [(str(f), (st := f.stat()).st_size, st.st_mtime_ns) for f in (_dejavu(), font_source())]
+            stamp = hashlib.sha256(repr([_GLYPH_CACHE_VERSION, *fonts]).encode())
             self.path = user_cache_dir() / "chart-glyphs" / f"{stamp.hexdigest()[:20]}.json"
             with contextlib.suppress(OSError, ValueError, TypeError):
                 data = json.loads(self.path.read_text(encoding="utf-8"))

@@ -229,6 +229,15 @@ def _start_kernel(km, workdir: Path, kernel_imports: tuple[str, ...] = ()) -> No
     run_sync(km.start_kernel)(extra_arguments=[*KERNEL_ARGS, *preload], cwd=str(workdir))
 
 
+def _shutdown_kernel(km) -> None:
+    """커널을 곧바로 끄고 그 실행 폴더를 지웁니다. 커널이 이미 없을 수 있습니다."""
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=True)
+    km.remove_rundir()
+
+
 @dataclass
 class Started:
     """정리·채점 자료를 기다리는 동안 먼저 띄운 첫 단계의 커널(:func:`start_first_kernel`)."""
@@ -240,11 +249,7 @@ class Started:
     def stop(self) -> None:
         """쓰지 않게 된 커널을 끕니다(노트북을 읽을 수 없는 제출물, 자료를 만들지 못한 채점기 등)."""
         if self.km is not None:
-            from jupyter_core.utils import run_sync
-
-            with contextlib.suppress(Exception):
-                run_sync(self.km.shutdown_kernel)(now=True)
-            self.km.remove_rundir()
+            _shutdown_kernel(self.km)
             self.km = None
 
 
@@ -270,7 +275,6 @@ def start_first_kernel(workdir: Path, limits: Limits, phases: list[dict]) -> Sta
 def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], bool] | None,
              grades: Callable | None, forbid: tuple[str, ...] = (), kernel_imports: tuple[str, ...] = (),
              zygote: str | None = None, started: Started | None = None) -> Outcome:
-    from jupyter_core.utils import run_sync
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     if started is not None:
@@ -318,9 +322,7 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
         if getattr(ep, "checker", None) is not None:
             ep.checker.close()  # 테스트 셀이 쓰던 요청 소켓
         if km is not None:
-            with contextlib.suppress(Exception):  # 커널이 이미 없을 수 있습니다
-                run_sync(km.shutdown_kernel)(now=True)
-            km.remove_rundir()
+            _shutdown_kernel(km)
     for index, size in sorted(ep.flooded().items() if ep is not None else ()):
         out.notes.append(f"셀 {index + 1}의 출력이 너무 많아({size:,}자) 앞의 {STREAM_CAP:,}자만 남겼습니다.")
     if out.status == Status.KERNEL_DIED and km is not None:
