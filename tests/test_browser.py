@@ -6,7 +6,8 @@
 - 한국어 검색: ``경사``, ``회귀``, ``교차 검증``, ``역전파``, ``합성곱``이 맞는 장을 찾습니다.
 - 모든 쪽: 수식이 MathJax로 조판되고(``mjx-container``, 오류 없음), 모든 그림이 불러와지고
   (``naturalWidth > 0``), 콘솔 오류가 없고, 사이트 밖으로 나가는 요청도, 사이트 안의 404도 없습니다.
-- 하위 경로(``/course/``)에 올린 사이트에서도 검색과 과제 노트북 내려받기가 됩니다(GitHub Pages).
+- 사이트는 하위 경로(``/course/``, GitHub Pages의 프로젝트 사이트처럼)에 올려 엽니다. 그 아래에서 검색과 과제 노트북
+  내려받기가 됩니다.
 
 - 한글 글꼴: 모든 쪽과 검색 쪽의 한글을 사이트에 든 나눔고딕 웹 글꼴이 그립니다(시스템 글꼴로 대신하지 않음).
   Chromium에게 DevTools 프로토콜(``CSS.getPlatformFontsForNode``)로 직접 묻습니다.
@@ -105,17 +106,15 @@ class Session:
         return found
 
 
+#: 사이트를 올리는 하위 경로. GitHub Pages의 프로젝트 사이트(``https://<계정>.github.io/<저장소>/``)처럼 모든 쪽을
+#: 하위 경로 아래에서 엽니다. 하위 경로에서 되는 사이트는 맨 위(``/``)에서도 됩니다(상대 주소만 쓰므로). 거꾸로는
+#: 아니어서, ``/``로 시작하는 주소가 하나라도 있으면 이 모듈의 테스트가 404나 빠진 그림으로 잡습니다.
+PREFIX = "/course/"
+
+
 @pytest.fixture(scope="module")
 def site(built_book, playwright):
-    with site_browser.serve(built_book) as base, site_browser.open_browser(base, playwright=playwright) as browser:
-        yield Session(browser, base)
-
-
-@pytest.fixture(scope="module")
-def sub_path_site(built_book, playwright):
-    """하위 경로(``/course/``)에 올린 사이트. 이것을 쓰는 테스트는 따로 묶여(:data:`SUB_PATH`) 다른 작업자가 돌릴 수
-    있습니다(이 모듈은 책 빌드를 기다려 맨 뒤에 돌므로, 두 작업자가 나눠 끝냅니다)."""
-    with site_browser.serve(built_book, prefix="/course/") as base, \
+    with site_browser.serve(built_book, prefix=PREFIX) as base, \
             site_browser.open_browser(base, playwright=playwright, accept_downloads=True) as browser:
         yield Session(browser, base)
 
@@ -153,15 +152,10 @@ def test_page_renders_offline_with_math_images_and_no_errors(site, built_book, d
     assert site.blocked_while_opening[path] == [], "사이트 밖으로 나간 요청:\n" + "\n".join(site.blocked_while_opening[path])
 
 
-#: 하위 경로 사이트를 쓰는 테스트의 묶음(pytest-xdist): 공유 쪽(``site``)을 쓰지 않으므로 다른 작업자에게 갈 수 있습니다.
-SUB_PATH = pytest.mark.xdist_group("tests.test_browser.sub_path")
-
-
-@SUB_PATH
-def test_search_works_under_a_sub_path(sub_path_site):
-    assert "book/ch02_learning" in sub_path_site.search("경사")
-    assert not sub_path_site.browser.blocked and not sub_path_site.bad_responses, \
-        (sub_path_site.browser.blocked, sub_path_site.bad_responses)
+def test_search_works_under_a_sub_path(site):
+    assert urlsplit(site.base).path == PREFIX
+    assert "book/ch02_learning" in site.search("경사")
+    assert not site.browser.blocked and not site.bad_responses, (site.browser.blocked, site.bad_responses)
 
 
 def _chapters_with_exercises(built_book) -> list[str]:
@@ -169,31 +163,32 @@ def _chapters_with_exercises(built_book) -> list[str]:
             and (built_book / f"{d}.html").is_file()]
 
 
-@SUB_PATH
-def test_exercise_notebooks_download_under_a_sub_path(sub_path_site, built_book, tmp_path):
+def test_exercise_notebooks_download_under_a_sub_path(site, built_book, tmp_path):
     chapters = _chapters_with_exercises(built_book)
     assert chapters, "과제가 있는 장이 사이트에 없습니다"
     for docname in chapters:
         aid = Path(docname).name
-        page = sub_path_site.open(docname + ".html")
+        page = site.shared(docname + ".html")
         link = page.locator(f".exercise-download a[download][href$='{aid}.ipynb']")
         assert link.count() == 1, f"{docname}: 장 끝의 과제 노트북 링크가 없습니다"
         with page.expect_download() as info:
             link.click()
         saved = tmp_path / f"{aid}.ipynb"
         info.value.save_as(saved)
-        assert urlsplit(info.value.url).path == f"/course/exercises/{aid}/{aid}.ipynb"
+        assert urlsplit(info.value.url).path == f"{PREFIX}exercises/{aid}/{aid}.ipynb"
         committed = json.loads((REPO / "exercises" / aid / f"{aid}.ipynb").read_text(encoding="utf-8"))
         assert json.loads(saved.read_text(encoding="utf-8")) == committed, f"{aid}: 내려받은 노트북이 exercises/와 다릅니다"
-        # 쪽 머리의 내려받기 메뉴에도 같은 노트북이 있습니다.
-        page.click(".dropdown-download-buttons button.dropdown-toggle")
+        # 쪽 머리의 내려받기 메뉴에도 같은 노트북이 있습니다. 다른 테스트가 함께 읽는 쪽이므로 메뉴는 다시 닫아 둡니다.
+        toggle = ".dropdown-download-buttons button.dropdown-toggle"
+        page.click(toggle)
         with page.expect_download() as info:
             page.click(".btn-download-exercise-button")
-        assert urlsplit(info.value.url).path == f"/course/exercises/{aid}/{aid}.ipynb"
-        page.close()
-    assert not sub_path_site.console_errors, sub_path_site.console_errors
-    assert not sub_path_site.browser.blocked and not sub_path_site.bad_responses, \
-        (sub_path_site.browser.blocked, sub_path_site.bad_responses)
+        assert urlsplit(info.value.url).path == f"{PREFIX}exercises/{aid}/{aid}.ipynb"
+        if page.get_attribute(toggle, "aria-expanded") == "true":
+            page.click(toggle)
+        assert page.get_attribute(toggle, "aria-expanded") != "true", f"{docname}: 내려받기 메뉴가 닫히지 않습니다"
+    assert not site.console_errors, site.console_errors
+    assert not site.browser.blocked and not site.bad_responses, (site.browser.blocked, site.bad_responses)
 
 
 HANGUL_PROBE = """
@@ -334,11 +329,14 @@ VISIBLE = "els => els.filter(e => e.getClientRects().length && getComputedStyle(
 
 @pytest.mark.parametrize("width", [1280, 900, 500])
 def test_one_search_entry_at_each_width(site, width):
-    # 너비마다 같은 쪽의 창 크기를 바꿔 봅니다. 창 크기를 바꾸는 쪽은 이 테스트들만 쓰는 것(주소의 ?widths)이라, 다른
-    # 테스트가 함께 읽는 쪽의 배치는 그대로입니다.
-    page = site.shared("book/ch02_learning.html?widths")
+    # 함께 읽는 쪽의 창 크기를 너비마다 바꿔 보고, 다른 테스트가 보는 배치가 그대로이도록 원래 크기로 되돌립니다.
+    page = site.shared("book/ch02_learning.html")
+    before = page.viewport_size
     page.set_viewport_size({"width": width, "height": 900})
-    visible = page.eval_on_selector_all(SEARCH_ENTRIES, VISIBLE)
+    try:
+        visible = page.eval_on_selector_all(SEARCH_ENTRIES, VISIBLE)
+    finally:
+        page.set_viewport_size(before)
     assert visible == 1, f"너비 {width}px에서 보이는 검색 입구가 {visible}개입니다"
 
 
