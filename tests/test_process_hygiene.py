@@ -34,7 +34,7 @@ def _descendants_once_a_kernel_runs(proc: subprocess.Popen, timeout: float = 120
     while time.monotonic() < deadline:
         assert proc.poll() is None, "채점기가 먼저 끝났습니다"
         kids = psutil.Process(proc.pid).children(recursive=True)
-        if any("ipykernel" in " ".join(_cmdline(k)) for k in kids):
+        if any(_is_kernel(k) for k in kids):
             time.sleep(1.0)  # 커널이 셀을 실행하기 시작하도록
             return psutil.Process(proc.pid).children(recursive=True)
         time.sleep(0.1)
@@ -46,6 +46,19 @@ def _cmdline(p: psutil.Process) -> list[str]:
         return p.cmdline()
     except psutil.Error:
         return []
+
+
+def _open_files(p: psutil.Process) -> list[Path]:
+    try:
+        return [Path(f.path) for f in p.open_files()]
+    except psutil.Error:
+        return []
+
+
+def _is_kernel(p: psutil.Process) -> bool:
+    """새로 띄운 커널(명령줄에 ipykernel)이나 커널 씨앗에서 갈라 낸 커널(씨앗의 명령줄 그대로, 제 실행 폴더의 커널
+    로그를 열어 둠)."""
+    return "ipykernel" in " ".join(_cmdline(p)) or any(f.name == "kernel.log" for f in _open_files(p))
 
 
 def _alive(procs: list[psutil.Process]) -> list[str]:
@@ -68,9 +81,12 @@ def _wait_gone(procs: list[psutil.Process], seconds: float = 20) -> list[str]:
 
 
 def _rundirs(procs: list[psutil.Process]) -> set[Path]:
-    """커널 명령줄(연결 파일 경로)에 보이는 커널 실행 폴더들(``workdir.kernel_rundir``)."""
+    """커널 실행 폴더들(``workdir.kernel_rundir``): 새로 띄운 커널과 씨앗은 명령줄(연결 파일, 씨앗의 소켓 경로)에,
+    씨앗에서 갈라 낸 커널은 열어 둔 커널 로그의 폴더로 보입니다."""
     pattern = re.compile(rf"(/\S*/{workdir.RUNDIR_PREFIX}[^/\s]+)/")
-    return {Path(m) for p in procs for m in pattern.findall(" ".join(_cmdline(p)))}
+    found = {Path(m) for p in procs for m in pattern.findall(" ".join(_cmdline(p)))}
+    return found | {f.parent for p in procs for f in _open_files(p)
+                    if f.name == "kernel.log" and f.parent.name.startswith(workdir.RUNDIR_PREFIX)}
 
 
 def _start(subs, out) -> subprocess.Popen:

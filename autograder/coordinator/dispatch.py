@@ -53,19 +53,26 @@ class Pool:
         self._slots = slots
         #: 원격: 과제 노트북의 정리·채점 자료를 클러스터에 한 번만 올려 둔 것(Dask Future). 작업마다 다시 보내지 않습니다.
         self._contexts: dict[Path, object] = {}
-        #: 이 컴퓨터: 과제마다 맡긴 제출물 수와, 두 번째부터 쓰는 커널 씨앗(단계마다 하나, 띄울 수 없으면 None)
+        #: 이 컴퓨터: 과제마다 맡긴 제출물 수, 실행할 것으로 알려 온 수(:meth:`expect`), 커널 씨앗(단계마다 하나,
+        #: 띄울 수 없으면 None)
         self._seen: dict[str, int] = {}
+        self._expected: dict[str, int] = {}
         self._zygotes: dict[str, list] = {}
 
+    def expect(self, counts: dict[str, int]) -> None:
+        """과제마다 이 배치에서 실행할 제출물 수. 둘 이상인 과제는 첫 제출물부터 커널 씨앗을 씁니다(:meth:`_with_zygotes`)."""
+        self._expected.update(counts)
+
     def _with_zygotes(self, task: dict, limits: Limits) -> dict:
-        """과제의 두 번째 제출물부터 그 과제의 커널 씨앗(``sandbox.Zygote``)을 씁니다. 커널마다 새 파이썬이 ipykernel과
-        준비 셀의 모듈(torch 등)을 불러오는 대신 씨앗이 한 번 불러 두고 갈라 냅니다. 제출물이 하나뿐인 과제는 씨앗을
-        띄우는 값(커널 하나를 띄우는 것과 같음)을 치르지 않습니다."""
+        """과제의 제출물을 둘 이상 실행하면 그 과제의 커널 씨앗(``sandbox.Zygote``)을 씁니다. 커널마다 새 파이썬이
+        ipykernel과 준비 셀의 모듈(torch 등)을 불러오는 대신 씨앗이 한 번 불러 두고 갈라 냅니다. 씨앗은 실행할 제출물이
+        둘 이상이라고 알려 온 과제(:meth:`expect`)면 첫 제출물에서, 아니면 두 번째 제출물에서 띄웁니다. 제출물 하나만
+        실행하는 과제는 씨앗을 띄우는 값(커널 하나를 띄우는 것과 같음)을 치르지 않습니다."""
         from ..worker.sandbox import Zygote
 
         aid = task["assignment_id"]
         self._seen[aid] = self._seen.get(aid, 0) + 1
-        if self._seen[aid] == 2:
+        if aid not in self._zygotes and (self._seen[aid] == 2 or self._expected.get(aid, 0) >= 2):
             self._zygotes[aid] = []
             for phase in course.phases(aid):
                 try:

@@ -7,6 +7,7 @@ SUBMISSIONS/<student_id>/<assignment_id>/<notebook>.ipynb 를 찾아, 제출물�
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import functools
@@ -238,10 +239,13 @@ class Grader:
         """성적부를 열기 전에, 어차피 다시 실행해야 하는 첫 제출물(성적부를 뺀 지문이 남겨 둔 것과 다르거나 ``--force``)을
         먼저 맡깁니다. 실행 프로세스가 커널을 띄우는 동안(0.5초 남짓) 이 프로세스는 nbgrader의 성적부를 불러오고
         과제를 등록해 자료를 씁니다. 늦은 제출물 하나를 다시 채점할 때 가장 긴 길이 그 둘이었습니다. 하나만 먼저
-        맡깁니다: 과제의 두 번째 제출물부터는 커널 씨앗에서 커널을 갈라 내는 편이 CPU가 덜 듭니다(``dispatch.Pool``).
+        맡깁니다: 과제의 다른 제출물은 커널 씨앗에서 커널을 갈라 내는 편이 CPU가 덜 듭니다(``dispatch.Pool``).
+        처음 채점하는 결과 폴더면 과제마다 실행할 제출물 수를 풀에 알려, 둘 이상인 과제는 먼저 맡긴 것까지 씨앗을 씁니다.
         이 컴퓨터의 실행 프로세스에서만 합니다(Dask 작업자에는 자료를 내용으로 보내야 하므로)."""
         if pool.remote:
             return None
+        if self.force or not state.any_saved(self.out):  # 처음 채점하는 결과 폴더: 채점할 수 있는 제출물은 모두 실행합니다
+            pool.expect(collections.Counter(j.assignment_id for j in jobs if j.path is not None and not j.collision))
         for job in jobs:
             if job.path is None or job.collision or not (self.force or state.changed(self.out, job, self._keys(job)[1])):
                 continue

@@ -69,6 +69,11 @@ def with_manual(work: str, manual) -> str:
     return hashlib.sha256(f"{work}\0{json.dumps(manual, sort_keys=True, default=str)}".encode()).hexdigest()
 
 
+def any_saved(out: Path) -> bool:
+    """``out`` 에 이어 채점하기 기록이 하나라도 있을 수 있는지(기록 폴더가 있는지)."""
+    return (out / FOLDER).is_dir()
+
+
 def _path(out: Path, job) -> Path:
     return out / FOLDER / job.student_id / job.assignment_id / f"{job.notebook}.json"
 

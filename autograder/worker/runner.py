@@ -253,15 +253,16 @@ class Started:
             self.km = None
 
 
-def start_first_kernel(workdir: Path, limits: Limits, phases: list[dict]) -> Started | None:
+def start_first_kernel(workdir: Path, limits: Limits, phases: list[dict], zygote: str | None = None) -> Started | None:
     """채점기가 과제의 정리·채점 자료를 아직 만드는 동안(과제를 성적부에 등록하는 0.5초 남짓) 첫 단계의 커널을 빈 작업
     폴더에서 먼저 띄웁니다. 제출 폴더의 파일은 정리가 끝난 뒤 같은 폴더로 복사되므로 커널이 그대로 봅니다. 셀은
-    아직 하나도 실행하지 않습니다. 띄우지 못하면 None: 평소처럼 실행할 때 다시 띄우고 그 오류를 알립니다."""
+    아직 하나도 실행하지 않습니다. ``zygote`` (첫 단계의 커널 씨앗)가 있으면 거기서 갈라 냅니다. 띄우지 못하면 None:
+    평소처럼 실행할 때 다시 띄우고 그 오류를 알립니다."""
     forbid = tuple((phases or [{}])[0].get("forbid", ()))
     workdir.mkdir(parents=True, exist_ok=True)
     started = None
     try:
-        km, isolation = _kernel_manager(workdir, limits, forbid)
+        km, isolation = _kernel_manager(workdir, limits, forbid, zygote)
         started = Started(km, isolation, forbid)
         if km is not None:
             _start_kernel(km, workdir)
@@ -390,7 +391,8 @@ def main(argv: list[str]) -> int:
 
         task = request["task"]
         try:
-            if task.get("context_pending") and (first := start_first_kernel(work, limits, task.get("phases") or [])):
+            if task.get("context_pending") and (first := start_first_kernel(work, limits, task.get("phases") or [],
+                                                                            (task.get("zygotes") or [None])[0])):
                 early.append(first)
             waited = time.monotonic()
             context = _read_context(Path(request["context"]), wait=bool(task.get("context_pending")))
