@@ -43,8 +43,7 @@ def require(*names: str) -> None:
 
 
 #: 작업자(pytest-xdist, pytest.ini의 ``-n 2 --dist loadgroup``)에게 하나씩 나눠 주는 테스트: 서로 독립이고 저마다 무거운
-#: 매개변수 테스트. 나머지는 모듈째 한 작업자에게 가므로 모듈 픽스처(채점한 배치 등)를 모듈마다 한 번만 만듭니다. 모듈이
-#: 픽스처를 함께 쓰지 않는 테스트를 ``pytest.mark.xdist_group`` 으로 따로 묶었으면 그 묶음째 갑니다.
+#: 매개변수 테스트. 나머지는 모듈째 한 작업자에게 가므로 모듈 픽스처(채점한 배치 등)를 모듈마다 한 번만 만듭니다.
 ONE_BY_ONE = {"test_catalogue_through_the_real_grader"}
 
 
@@ -64,8 +63,6 @@ def pytest_collection_modifyitems(config, items):
 
     items.sort(key=order)
     for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue  # 모듈이 제 테스트 일부를 따로 묶었습니다(예: tests/test_browser.py의 하위 경로 사이트)
         group = item.nodeid if item.originalname in ONE_BY_ONE else item.module.__name__
         item.add_marker(pytest.mark.xdist_group(group))
 
