@@ -40,23 +40,24 @@ def clone(tmp: Path) -> Path:
     return repo
 
 
-def _cpu_times() -> tuple[float, float]:
-    """이 컴퓨터 전체의 (일한, 쉰) CPU 시간(코어·초), /proc/stat에서. 커널은 샌드박스의 다른 pid 이름공간에서 돌아
-    pytest의 자식 CPU 시간(rusage)에 잡히지 않으므로, 테스트 모음이 CPU를 얼마나 썼는지는 컴퓨터 전체로 잽니다."""
+def _cpu_times() -> tuple[float, float, float]:
+    """이 컴퓨터 전체의 (일한, 쉰, 빼앗긴) CPU 시간(코어·초), /proc/stat에서. 커널은 샌드박스의 다른 pid 이름공간에서
+    돌아 pytest의 자식 CPU 시간(rusage)에 잡히지 않으므로, 테스트 모음이 CPU를 얼마나 썼는지는 컴퓨터 전체로 잽니다.
+    빼앗긴 시간(steal)은 가상 머신의 주인이 다른 일에 쓴 시간으로, 일한 시간에 넣지 않습니다."""
     fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     ticks = os.sysconf("SC_CLK_TCK")
-    idle = fields[3] + fields[4]  # idle + iowait
-    return (sum(fields[:8]) - idle) / ticks, idle / ticks
+    idle, steal = fields[3] + fields[4], fields[7]  # idle + iowait, steal
+    return (sum(fields[:7]) - idle) / ticks, idle / ticks, steal / ticks
 
 
 def run(repo: Path, args: list[str]) -> dict:
     env = {**course.env_with_venv_bin(), "CI": "true", "PYTHONPATH": str(repo)}
     start = time.monotonic()
-    busy0, idle0 = _cpu_times()
+    busy0, idle0, steal0 = _cpu_times()
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=25", *args],
                           cwd=repo, env=env, capture_output=True, text=True)
     wall = time.monotonic() - start
-    busy1, idle1 = _cpu_times()
+    busy1, idle1, steal1 = _cpu_times()
     out = proc.stdout + proc.stderr
     # pytest의 마지막 요약 줄(뒤에 다른 출력이 붙을 수 있으므로 찾아서)
     summary = next((ln for ln in reversed(out.strip().splitlines()) if re.search(r"\d+ (passed|failed)", ln)), "")
@@ -64,6 +65,7 @@ def run(repo: Path, args: list[str]) -> dict:
     return {"args": args, "wall_s": round(wall, 1), "returncode": proc.returncode, "summary": summary,
             # 이 컴퓨터의 모든 코어가 그동안 일한 시간: 코어 수 × 벽시계에 가까우면 CPU가 한계입니다
             "machine_busy_core_s": round(busy1 - busy0, 1), "machine_idle_core_s": round(idle1 - idle0, 1),
+            "machine_steal_core_s": round(steal1 - steal0, 1),
             "slowest": [[round(d[0], 1), f"{d[1]} {d[2]}"] for d in durations[:25]],
             **({"output_tail": out[-3000:]} if proc.returncode else {})}
 
@@ -88,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{results['full']['machine_idle_core_s']} 코어·초")
             for seconds, name in results["full"]["slowest"][:10]:
                 print(f"  {seconds:7.1f} s  {name}")
+    # 같은 종류의 컴퓨터도 도중에 30–50% 느려지곤 합니다: 끝난 뒤의 속도도 적어, 시작할 때와 다르면 그 실행의 시간을
+    # 다른 실행과 견주지 않습니다.
+    results["machine_after"] = machine()
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"결과: {args.out}")
     return 0 if all(results[k]["returncode"] == 0 for k in ("unit", "full") if k in results) else 1
