@@ -244,10 +244,11 @@ class Grader:
         이 컴퓨터의 실행 프로세스에서만 합니다(Dask 작업자에는 자료를 내용으로 보내야 하므로)."""
         if pool.remote:
             return None
+        runnable = [job for job in jobs if job.path is not None and not job.collision]
         if self.force or not state.any_saved(self.out):  # 처음 채점하는 결과 폴더: 채점할 수 있는 제출물은 모두 실행합니다
-            pool.expect(collections.Counter(j.assignment_id for j in jobs if j.path is not None and not j.collision))
-        for job in jobs:
-            if job.path is None or job.collision or not (self.force or state.changed(self.out, job, self._keys(job)[1])):
+            pool.expect(collections.Counter(job.assignment_id for job in runnable))
+        for job in runnable:
+            if not (self.force or state.changed(self.out, job, self._keys(job)[1])):
                 continue
             start = time.monotonic()
             try:
