@@ -228,9 +228,9 @@ def test_hangul_is_drawn_by_the_shipped_web_font(site, path):
 def test_shipped_fonts_are_small_and_licensed(built_book):
     fonts = built_book / "_static" / "fonts"
     woff2 = sorted(p.name for p in fonts.glob("*.woff2"))
-    assert {"NanumGothic-subset.woff2", "NanumGothicBold-subset.woff2"} <= set(woff2), woff2
-    assert set(woff2) <= {"NanumGothic-subset.woff2", "NanumGothicBold-subset.woff2",
-                          "DejaVuSans-subset.woff2", "DejaVuSans-Bold-subset.woff2"}, woff2
+    assert {"NanumGothic-hangul.woff2", "NanumGothicBold-hangul.woff2"} <= set(woff2), woff2
+    assert set(woff2) <= {"NanumGothic-hangul.woff2", "NanumGothicBold-hangul.woff2", "NanumGothic-extra.woff2",
+                          "NanumGothicBold-extra.woff2", "DejaVuSans-subset.woff2", "DejaVuSans-Bold-subset.woff2"}, woff2
     assert all((fonts / name).read_bytes()[:4] == b"wOF2" for name in woff2)
     sizes = {name: (fonts / name).stat().st_size for name in woff2}
     assert sum(sizes.values()) < 1_000_000, sizes

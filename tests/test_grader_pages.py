@@ -104,7 +104,11 @@ def test_grader_font_covers_every_hangul_syllable_and_corner_brackets():
 
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(io.BytesIO(html_page.webfont())).getBestCmap()
+    (hangul_ranges, hangul), (extra_ranges, extra) = html_page.webfonts()
+    cmap = TTFont(io.BytesIO(hangul)).getBestCmap()
     assert all(c in cmap for c in range(0xAC00, 0xD7A4))
     assert 0x300C in cmap and 0x300D in cmap
-    assert len(html_page.webfont()) < 300_000
+    assert {ord(c) for c in "θ→∑‘’"} <= set(TTFont(io.BytesIO(extra)).getBestCmap())
+    assert len(hangul) + len(extra) < 300_000
+    css = html_page.font_face_css()  # 조각마다 @font-face 하나, 제 글자 범위로
+    assert css.count("@font-face") == 2 and "U+AC00-D7A3" in css and "U+0370-03FF" in css

@@ -5,31 +5,24 @@
 
 글꼴: 학생은 피드백을 제 컴퓨터에서 열고, 그 컴퓨터에 한글 글꼴이 있다는 보장은 없습니다. 그래서 쪽마다 나눔고딕
 (보통 굵기, SIL 오픈 폰트 라이선스)을 base64 ``@font-face``로 넣습니다. 피드백 파일 하나만 보내도 한글이 그려집니다.
-학생이 쓴 이름과 코드는 무엇이든 될 수 있으므로 한글 음절 11,172자를 모두 남기고, 자모와 CJK 기호·구두점(「」 등),
-일반 구두점, 화살표, 그리스 문자, 수학 기호 가운데 나눔고딕에 있는 것을 더합니다(WOFF2 약 225 kB, 쪽마다 base64로
-약 300 kB). 원본은 책의 그림과 사이트가 쓰는 것과 같은 koreanize-matplotlib의 나눔고딕입니다
-(``book/_ext/korean_font.py``). 줄인 글꼴은 만드는 데 몇 초 걸리므로 사용자 캐시 폴더에 한 번 만들어 두고 씁니다.
+학생이 쓴 이름과 코드는 무엇이든 될 수 있으므로 한글 음절 11,172자와 자모, CJK 기호·구두점(「」 등)을 모두 남긴 조각에,
+일반 구두점, 화살표, 그리스 문자, 수학 기호 가운데 나눔고딕에 있는 것을 담은 작은 조각을 더합니다(WOFF2 약 225 kB와
+9 kB, 쪽마다 base64로 약 310 kB). 원본은 책의 그림과 사이트가 쓰는 것과 같은 koreanize-matplotlib의 나눔고딕이고,
+한글 조각은 사이트와 같은 파일입니다(:mod:`autograder.webfont`: 한 번 만들어 사용자 캐시 폴더에 둡니다).
 """
 from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import html
-import importlib.util
-import os
-import tempfile
 from pathlib import Path
 
-from ..webfont import make_webfont as _make_webfont
-from ..workdir import user_cache_dir
+from .. import webfont
 
 FONT_FAMILY = "Course Hangul"
-#: 줄인 글꼴에 남기는 범위: 한글 자모, 일반 구두점, 화살표, CJK 기호와 구두점, 호환 자모, 자모 확장 A, 음절, 자모 확장 B,
-#: 그리스 문자, 수학 기호
-FONT_RANGES = ((0x1100, 0x11FF), (0x2000, 0x206F), (0x2190, 0x21FF), (0x3000, 0x303F), (0x3130, 0x318F),
-               (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF), (0x0370, 0x03FF), (0x2200, 0x22FF))
-_RECIPE = "grader-nanumgothic-woff2-v1"
+#: 한글 조각(:data:`autograder.webfont.HANGUL_RANGES`, 사이트와 같은 캐시 파일) 밖에 더 싣는 글자: 그리스 문자,
+#: 일반 구두점, 화살표, 수학 기호 가운데 나눔고딕에 있는 것
+EXTRA_RANGES = ((0x0370, 0x03FF), (0x2000, 0x206F), (0x2190, 0x21FF), (0x2200, 0x22FF))
 
 BASE_CSS = (
     f"body{{font-family:'{FONT_FAMILY}',sans-serif;"
@@ -43,47 +36,28 @@ BASE_CSS = (
 
 
 def font_source() -> Path:
-    """koreanize-matplotlib 안의 NanumGothic.ttf (사이트의 ``korean_font.font_folder()``와 같은 파일)."""
-    spec = importlib.util.find_spec("koreanize_matplotlib")  # import하면 Python 3.12에서 distutils로 실패합니다
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("한글 글꼴 패키지(koreanize-matplotlib)가 없습니다: pip install -r requirements.txt")
-    return Path(list(spec.submodule_search_locations)[0]) / "fonts" / "NanumGothic.ttf"
-
-
-def make_webfont(source: Path) -> bytes:
-    """VTT 표와 힌팅을 빼고 :data:`FONT_RANGES` 만 남긴 WOFF2 (``autograder.webfont``)."""
-    return _make_webfont(source, (c for lo, hi in FONT_RANGES for c in range(lo, hi + 1)), layout_features=[])
+    """koreanize-matplotlib 안의 NanumGothic.ttf (사이트와 책의 그림이 쓰는 것과 같은 파일, 개요의 그림도 씀)."""
+    return webfont.font_folder() / "NanumGothic.ttf"
 
 
 @functools.cache
-def webfont() -> bytes:
-    """줄인 나눔고딕 WOFF2. 원본과 만드는 법이 같으면 캐시 폴더의 것을 씁니다(캐시에 쓸 수 없어도 동작합니다)."""
-    source = font_source()
-    stat = source.stat()
-    key = hashlib.sha256(f"{_RECIPE} {FONT_RANGES} {stat.st_size} {stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    cached = user_cache_dir() / f"grader-font-{key}.woff2"
-    if cached.is_file():
-        data = cached.read_bytes()
-        if data[:4] == b"wOF2":
-            return data
-    data = make_webfont(source)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False) as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, cached)
-    except OSError:
-        pass
-    return data
+def webfonts() -> list[tuple[tuple[tuple[int, int], ...], bytes]]:
+    """쪽에 넣는 나눔고딕 WOFF2 조각들: (글자 범위, 글꼴 파일). 사용자 캐시의 것을 씁니다
+    (:func:`autograder.webfont.cached_webfont`)."""
+    return [(ranges, webfont.cached_webfont(font_source(), webfont.codepoints(ranges)))
+            for ranges in (webfont.HANGUL_RANGES, EXTRA_RANGES)]
 
 
 @functools.cache
 def font_face_css() -> str:
-    """쪽에 넣는 ``@font-face`` 하나(글꼴 파일을 base64로 담음)."""
-    ranges = ",".join(f"U+{lo:04X}-{hi:04X}" for lo, hi in FONT_RANGES)
-    data = base64.b64encode(webfont()).decode("ascii")
-    return (f"@font-face{{font-family:'{FONT_FAMILY}';font-style:normal;font-weight:400;"
-            f"src:url(data:font/woff2;base64,{data}) format('woff2');unicode-range:{ranges}}}")
+    """쪽에 넣는 ``@font-face`` (조각마다 하나, 글꼴 파일을 base64로 담음)."""
+    faces = []
+    for ranges, data in webfonts():
+        unicode_range = ",".join(f"U+{lo:04X}-{hi:04X}" for lo, hi in ranges)
+        faces.append(f"@font-face{{font-family:'{FONT_FAMILY}';font-style:normal;font-weight:400;"
+                     f"src:url(data:font/woff2;base64,{base64.b64encode(data).decode('ascii')}) format('woff2');"
+                     f"unicode-range:{unicode_range}}}")
+    return "".join(faces)
 
 
 def page(title: str, body: str, *, width: str = "60rem", css: str = "") -> str:

@@ -15,16 +15,22 @@ PDF의 글자가 그려집니다.
 CSS(``_static/korean-font.css``)는 두 웹 글꼴을 ``unicode-range``로 제 글자에만 씁니다.
 
 Debian의 chromium은 VTT 힌팅 표(``TSI0``–``TSI5``)가 든 글꼴을 거부합니다(``OTS parsing error: TSI3``).
-그 표와 힌팅을 빼고 WOFF2(brotli)로 줄입니다. 어느 글자를 남길지는 빌드가 끝난 쪽들을 읽어 정하므로 글꼴은
-``build-finished``에서 만들고, 원본·이 모듈의 설정·남길 글자가 바뀌었을 때만 다시 만듭니다(처음에 몇 초).
+그 표와 힌팅을 빼고 WOFF2(brotli)로 줄입니다(:mod:`autograder.webfont`).
+
+나눔고딕은 굵기마다 두 조각(:func:`pieces`)으로 싣습니다: 한글과 CJK 기호의 **한글 조각**(어느 책이든 같은 글자,
+약 225 kB)과 쪽에 나온 나머지 글자의 **나머지 조각**(수 kB). 한글 조각은 만드는 데 한 굵기에 8–10초가 걸리지만 늘
+같으므로 사용자 캐시에 한 번 만들어 두고 모든 빌드와 채점기의 HTML이 함께 씁니다. 책을 고쳐 다시 펴내도 한글 조각은
+바이트까지 같아, 독자의 브라우저는 캐시한 것을 다시 받지 않습니다. 어느 글자를 남길지는 빌드가 끝난 쪽들을 읽어
+정하므로 글꼴은 ``build-finished``에서 씁니다.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+
+from autograder.webfont import HANGUL_RANGES, cached_webfont, codepoints, font_folder
 
 FAMILY = "Book Hangul"
 SYMBOLS_FAMILY = "Book Symbols"
@@ -34,26 +40,12 @@ FONT_DIR = "fonts"
 WEIGHTS = {400: "NanumGothic.ttf", 700: "NanumGothicBold.ttf"}
 #: 굵기 → matplotlib 안의 DejaVu Sans 파일 이름 (나눔고딕에 없는 글자)
 SYMBOL_WEIGHTS = {400: "DejaVuSans.ttf", 700: "DejaVuSans-Bold.ttf"}
-#: 한글 자모, 호환 자모, 자모 확장 A, 음절, 자모 확장 B
-HANGUL_RANGES = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF))
-#: CJK 기호와 구두점(「」, 『』, 〈〉, 。 …): 쪽에 나오지 않아도 늘 남깁니다
-CJK_SYMBOLS = (0x3000, 0x303F)
 #: 테마의 글꼴(시스템 글꼴)이 그리는 라틴 문자: 기본 라틴, 라틴-1 보충, 라틴 확장 A·B, 결합 발음 구별 부호
 LATIN_RANGES = ((0x0000, 0x024F), (0x0300, 0x036F))
 #: 쪽에 그려지는 속성(검색창의 안내 글, 테마의 말풍선)
 DRAWN_ATTRIBUTES = ("placeholder", "data-bs-title")
 #: 쪽에 글을 보이는 스크립트(``_static/`` 안): Sphinx 검색 쪽의 번역 문장, 검색 결과 요약(korean_ui.py)
 TEXT_SCRIPTS = ("translations.js", "korean-search-summary.js")
-_RECIPE = "site-fonts-woff2-unhinted-v2"
-
-
-def font_folder() -> Path:
-    """나눔고딕 .ttf 파일들(보통, 굵게, 아주 굵게, 가늘게)이 있는 koreanize-matplotlib 안의 폴더. 사이트의 웹 글꼴과
-    책의 그림(``mlbook.figures``)이 모두 이 함수로 같은 파일을 찾습니다."""
-    spec = importlib.util.find_spec("koreanize_matplotlib")  # import하면 Python 3.12에서 distutils로 실패합니다
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("한글 글꼴 패키지(koreanize-matplotlib)가 없습니다: pip install -r requirements.txt")
-    return Path(list(spec.submodule_search_locations)[0]) / "fonts"
 
 
 def symbol_font_folder() -> Path:
@@ -73,8 +65,9 @@ def symbol_source_fonts() -> dict[int, Path]:
     return {weight: symbol_font_folder() / name for weight, name in SYMBOL_WEIGHTS.items()}
 
 
-def webfont_name(weight: int) -> str:
-    return f"{Path(WEIGHTS[weight]).stem}-subset.woff2"
+def webfont_name(weight: int, part: str) -> str:
+    """나눔고딕 조각의 파일 이름: ``part`` 는 ``hangul`` (늘 같은 한글 조각) 또는 ``extra`` (쪽에 나온 나머지 글자)."""
+    return f"{Path(WEIGHTS[weight]).stem}-{part}.woff2"
 
 
 def symbol_webfont_name(weight: int) -> str:
@@ -139,6 +132,10 @@ def _cmap(path: Path) -> set[int]:
     return set(TTFont(path, lazy=True).getBestCmap())
 
 
+#: 늘 싣는 한글 조각의 글자(쪽에 나오지 않아도): 한글과 CJK 기호와 구두점(「」, 『』, 〈〉, 。 …)
+_HANGUL = frozenset(codepoints(HANGUL_RANGES))
+
+
 @dataclass(frozen=True)
 class Coverage:
     """어느 글자를 어느 웹 글꼴에 넣는가, 어느 글자는 어디에도 없는가."""
@@ -147,23 +144,47 @@ class Coverage:
     symbols: tuple[int, ...]  # DejaVu Sans(Book Symbols)에 남길 코드 포인트
     missing: tuple[int, ...]  # 사이트의 어느 글꼴에도 없는 글자
 
+    @property
+    def core(self) -> tuple[int, ...]:
+        """나눔고딕의 한글 조각이 그리는 글자(어느 책이든 같음)."""
+        return tuple(c for c in self.hangul if c in _HANGUL)
+
+    @property
+    def extra(self) -> tuple[int, ...]:
+        """나눔고딕의 나머지 조각이 그리는 글자: 쪽에 나온 그리스 문자, 따옴표, 화살표 …"""
+        return tuple(c for c in self.hangul if c not in _HANGUL)
+
 
 def coverage(chars) -> Coverage:
     """쪽에 나온 글자들(``chars``)을 두 웹 글꼴로 나눕니다. 두 굵기 모두에 있는 글자만 그 글꼴의 것으로 칩니다."""
     nanum = set.intersection(*(_cmap(p) for p in source_fonts().values()))
     dejavu = set.intersection(*(_cmap(p) for p in symbol_source_fonts().values()))
     wanted = {ord(c) for c in chars if not is_latin(c)}
-    always = {c for lo, hi in (*HANGUL_RANGES, CJK_SYMBOLS) for c in range(lo, hi + 1)}
-    hangul = (wanted | always) & nanum
+    hangul = (wanted | _HANGUL) & nanum
     symbols = (wanted - nanum) & dejavu
     return Coverage(tuple(sorted(hangul)), tuple(sorted(symbols)), tuple(sorted(wanted - nanum - dejavu)))
 
 
-def make_webfont(source: Path, unicodes) -> bytes:
-    """VTT 표와 힌팅을 빼고 ``unicodes`` 만 남긴 WOFF2 (채점기의 HTML과 같은 ``autograder.webfont``)."""
-    from autograder.webfont import make_webfont as _make
+@dataclass(frozen=True)
+class Piece:
+    """사이트에 싣는 웹 글꼴 한 조각(굵기마다 파일 하나): CSS가 이 파일에 맡기는 글자(``shown``)와 파일에 남기는
+    글자(``kept``). 한글 조각은 쪽과 상관없이 늘 같은 글자를 남겨, 채점기의 HTML과 같은 캐시 파일을 씁니다."""
 
-    return _make(source, unicodes)
+    family: str
+    files: dict[int, str]  # 굵기 → _static/fonts/ 안의 파일 이름
+    sources: dict[int, Path]  # 굵기 → 원본 .ttf
+    shown: tuple[int, ...]
+    kept: tuple[int, ...]
+
+
+def pieces(cover: Coverage) -> list[Piece]:
+    """싣는 조각들: 나눔고딕의 한글 조각과 나머지 조각, DejaVu Sans의 기호 조각(맡을 글자가 없는 조각은 뺌)."""
+    nanum, dejavu = source_fonts(), symbol_source_fonts()
+    return [piece for piece in (
+        Piece(FAMILY, {w: webfont_name(w, "hangul") for w in WEIGHTS}, nanum, cover.core, tuple(sorted(_HANGUL))),
+        Piece(FAMILY, {w: webfont_name(w, "extra") for w in WEIGHTS}, nanum, cover.extra, cover.extra),
+        Piece(SYMBOLS_FAMILY, {w: symbol_webfont_name(w) for w in WEIGHTS}, dejavu, cover.symbols, cover.symbols),
+    ) if piece.shown]
 
 
 def unicode_range(codepoints) -> str:
@@ -178,15 +199,11 @@ def unicode_range(codepoints) -> str:
 
 
 def stylesheet(cover: Coverage) -> str:
-    faces = []
-    for family, names, codepoints in ((FAMILY, webfont_name, cover.hangul), (SYMBOLS_FAMILY, symbol_webfont_name, cover.symbols)):
-        if not codepoints:
-            continue
-        faces += [
-            f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: {weight}; font-display: swap; '
-            f'src: url("{FONT_DIR}/{names(weight)}") format("woff2"); unicode-range: {unicode_range(codepoints)}; }}'
-            for weight in WEIGHTS
-        ]
+    faces = [
+        f'@font-face {{ font-family: "{piece.family}"; font-style: normal; font-weight: {weight}; font-display: swap; '
+        f'src: url("{FONT_DIR}/{name}") format("woff2"); unicode-range: {unicode_range(piece.shown)}; }}'
+        for piece in pieces(cover) for weight, name in piece.files.items()
+    ]
     stack = f'"{FAMILY}", "{SYMBOLS_FAMILY}"'
     return f"""/* 라틴 문자 밖의 글자는 사이트에 든 나눔고딕(SIL OFL 1.1)과 DejaVu Sans(Bitstream Vera)로,
    라틴 문자는 테마의 글꼴로 그립니다. korean_font.py가 빌드한 쪽들의 글자로 만듭니다. */
@@ -200,12 +217,9 @@ def stylesheet(cover: Coverage) -> str:
 
 
 def _write_font(target: Path, source: Path, codepoints: tuple[int, ...]) -> None:
-    stamp = target.with_suffix(".stamp")
-    key = hashlib.sha256(
-        f"{_RECIPE} {source.stat().st_size} {source.stat().st_mtime_ns} {codepoints}".encode()).hexdigest()
-    if not (target.is_file() and stamp.is_file() and stamp.read_text() == key):
-        target.write_bytes(make_webfont(source, codepoints))
-        stamp.write_text(key)
+    data = cached_webfont(source, codepoints)
+    if not (target.is_file() and target.read_bytes() == data):  # 같으면 그대로 두어 다시 빌드해도 파일이 바뀌지 않게
+        target.write_bytes(data)
 
 
 def write_assets(static: Path, html_dir: Path) -> dict[str, str]:
@@ -218,16 +232,13 @@ def write_assets(static: Path, html_dir: Path) -> dict[str, str]:
     fonts = static / FONT_DIR
     fonts.mkdir(parents=True, exist_ok=True)
     wanted = set()
-    for weight in WEIGHTS:
-        _write_font(fonts / webfont_name(weight), source_fonts()[weight], cover.hangul)
-        wanted.add(webfont_name(weight))
-        if cover.symbols:
-            _write_font(fonts / symbol_webfont_name(weight), symbol_source_fonts()[weight], cover.symbols)
-            wanted.add(symbol_webfont_name(weight))
-    for old in fonts.glob("*.woff2"):  # 예전 이름, 또는 이제 필요 없는 기호 글꼴
+    for piece in pieces(cover):
+        for weight, name in piece.files.items():
+            _write_font(fonts / name, piece.sources[weight], piece.kept)
+            wanted.add(name)
+    for old in [*fonts.glob("*.woff2"), *fonts.glob("*.stamp")]:  # 예전 이름, 이제 필요 없는 조각, 예전 빌드의 표
         if old.name not in wanted:
             old.unlink()
-            old.with_suffix(".stamp").unlink(missing_ok=True)
     (fonts / "README.txt").write_text(
         "NanumGothic (c) NAVER Corporation, SIL Open Font License 1.1 (https://openfontlicense.org).\n"
         "DejaVu Sans (c) Bitstream, DejaVu changes are in the public domain; Bitstream Vera Fonts license\n"
