@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -188,6 +189,16 @@ def remove_kernel_rundirs(pid: int | None = None) -> int:
                         continue
                 except ValueError:
                     continue
-            shutil.rmtree(entry.path, ignore_errors=True)
+            _remove_tree(entry.path)
             removed += not os.path.lexists(entry.path)
     return removed
+
+
+def _remove_tree(path: str, tries: int = 5) -> None:
+    """폴더를 지웁니다. 막 끝난 커널이 아직 그 안에 파일을 쓰면(끝내는 신호가 닿기 전) 지우는 도중에 폴더가 비지 않아
+    한 번에 못 지울 수 있으므로 잠깐씩 기다리며 몇 번 더 해 봅니다."""
+    for attempt in range(tries):
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.lexists(path):
+            return
+        time.sleep(0.05 * (attempt + 1))

@@ -115,6 +115,10 @@ class Pool:
         self.executor.shutdown(wait=True)
         for zygote in (z for zygotes in self._zygotes.values() for z in zygotes if z is not None):
             zygote.stop()
+        if not self.remote:
+            # 끝낸 실행 프로세스의 커널 실행 폴더는 그 프로세스를 끝낸 스레드가 지웠습니다. 그때 아직 살아 있던 커널(씨앗에서
+            # 갈라 낸 커널은 씨앗이 끝날 때 함께 끝남)이 그 뒤에 남긴 것까지, 만든 프로세스가 끝난 실행 폴더를 마저 지웁니다.
+            workdir.remove_kernel_rundirs()
         if self._client is not None:
             self._client.close()
 

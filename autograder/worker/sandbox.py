@@ -910,19 +910,28 @@ class Zygote:
         km, _ = make_kernel_manager(Path(tmp), limits, deny_paths=deny, isolation=BUBBLEWRAP, forbid=forbid,
                                     ro_paths=ro_paths)
         box = km.box
-        run = prepare_rundir(box)
-        path = str(run / "zygote")
-        python = _kernel_python(km)
-        env = kernel_env(box, python, "/tmp")
-        launcher = ["--chdir", "/", *(f"--env={k}={v}" for k, v in env.items())]
-        # matplotlib은 불러올 때 설정 폴더(MPLCONFIGDIR: 씨앗의 실행 폴더)를 정해 버리므로 커널마다 불러오게 둡니다.
-        modules = [m for m in preload if m.split(".")[0] != "matplotlib"]
-        cmd = [box.bwrap, *bwrap_args(box), "--cap-add", "CAP_SYS_ADMIN", "--",
-               python, "-I", "-S", _LAUNCHER_IN_BOX, *launcher, "--",
-               python, "-m", "autograder.kernel.zygote", path, *modules]
-        with open(os.path.join(box.rundir, "zygote.log"), "ab") as log:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/")
-        return cls(proc, box, path)
+        proc = None
+        try:
+            run = prepare_rundir(box)
+            path = str(run / "zygote")
+            python = _kernel_python(km)
+            env = kernel_env(box, python, "/tmp")
+            launcher = ["--chdir", "/", *(f"--env={k}={v}" for k, v in env.items())]
+            # matplotlib은 불러올 때 설정 폴더(MPLCONFIGDIR: 씨앗의 실행 폴더)를 정해 버리므로 커널마다 불러오게 둡니다.
+            modules = [m for m in preload if m.split(".")[0] != "matplotlib"]
+            cmd = [box.bwrap, *bwrap_args(box), "--cap-add", "CAP_SYS_ADMIN", "--",
+                   python, "-I", "-S", _LAUNCHER_IN_BOX, *launcher, "--",
+                   python, "-m", "autograder.kernel.zygote", path, *modules]
+            with open(os.path.join(box.rundir, "zygote.log"), "ab") as log:
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/")
+            return cls(proc, box, path)
+        except BaseException:  # 띄우는 도중의 오류나 중단(Ctrl-C, SIGTERM): 아무도 끄지 않을 씨앗과 실행 폴더를 남기지 않습니다
+            if proc is not None:
+                with contextlib.suppress(OSError):
+                    proc.kill()
+                proc.wait()
+            shutil.rmtree(box.rundir, ignore_errors=True)
+            raise
 
     def _mark_gone(self) -> None:
         self.proc.wait()
