@@ -908,7 +908,7 @@ class Zygote:
             return None
         deny = [p for p in limits.deny_paths if os.path.exists(p)]
         km, _ = make_kernel_manager(Path(tmp), limits, deny_paths=deny, isolation=BUBBLEWRAP, forbid=forbid,
-                                    ro_paths=ro_paths)
+                                    ro_paths=ro_paths)  # 실행 폴더를 만듭니다(workdir.kernel_rundir)
         box = km.box
         proc = None
         try:
