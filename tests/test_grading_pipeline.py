@@ -138,6 +138,52 @@ def test_cached_schema_check_matches_jsonschema(v3_schema, meta):
     assert outcome(nbgrader_steps._CheckedSchemas().validate) == outcome(jsonschema.validate)
 
 
+#: 셀 메타데이터 값으로 넣어 볼 것: 맞는 값, 모양이 틀린 값, 경계의 값(bool은 정수도 수도 아님, 3.0, 음수, 길이 31/32)
+_META_VALUES = [True, False, 0, 1, 3, 4, 3.0, 2.5, -1, float("nan"), "", "t", "a-b_1", "a b", "x\n", "한글", "0" * 32,
+                "0" * 31, "code", "raw", None, [], {}]
+
+
+@pytest.mark.unit
+def test_fast_schema_check_accepts_exactly_what_jsonschema_accepts(v3_schema):
+    """빠른 검사기(fastjsonschema)가 받아들인 것은 jsonschema도 받아들이고, 거꾸로도 같으며, 받은 메타데이터를 바꾸지
+    않습니다(기본값을 채워 넣지 않음). 맞는 메타데이터에서 키 하나를 빼거나 값 하나를 바꾼 모든 경우, 모르는 키를 더한
+    경우, 그리고 무작위로 여러 키를 바꾼 경우를 봅니다."""
+    import random
+
+    checked = nbgrader_steps._CheckedSchemas()
+    base = {"schema_version": 3, "grade": True, "solution": False, "locked": True, "points": 2, "grade_id": "t",
+            "task": False, "checksum": "0" * 32, "cell_type": "code"}
+    cases = [base, {**base, "extra": 1}]
+    for key in base:
+        cases.append({k: v for k, v in base.items() if k != key})
+        cases += [{**base, key: value} for value in _META_VALUES]
+    rng = random.Random(5)
+    for _ in range(2000):
+        meta = {k: (rng.choice(_META_VALUES) if rng.random() < 0.3 else v) for k, v in base.items() if rng.random() < 0.9}
+        cases.append(meta)
+    disagreements = []
+    for meta in cases:
+        given = copy.deepcopy(meta)
+        try:
+            checked.validate(given, v3_schema)
+            fast = None
+        except jsonschema.ValidationError as exc:
+            fast = (exc.message, list(exc.absolute_path))
+        try:
+            jsonschema.validate(copy.deepcopy(meta), v3_schema)
+            slow = None
+        except jsonschema.ValidationError as exc:
+            slow = (exc.message, list(exc.absolute_path))
+        if fast != slow or repr(given) != repr(meta):
+            disagreements.append((meta, fast, slow, given))
+    assert not disagreements, disagreements[:3]
+    assert sum(1 for meta in cases if _valid(meta, v3_schema)) > 50, "맞는 경우도 충분히 봐야 합니다"
+
+
+def _valid(meta: dict, schema: dict) -> bool:
+    return jsonschema.Draft4Validator(schema).is_valid(meta)
+
+
 @pytest.mark.unit
 def test_nbgrader_cell_check_still_rejects_bad_metadata():
     """대역을 끼운 뒤에도 nbgrader의 CheckCellMetadata 경로에서 잘못된 메타데이터가 거부됩니다."""

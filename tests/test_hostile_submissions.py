@@ -123,6 +123,8 @@ def add_intercept(X):
     time.sleep(0.3)
     return _fast_add_intercept(X)
 '''),
+        # 씨드를 주지 않은 numpy 난수: 커널마다 달라야 합니다(커널 씨앗이 불러 둔 numpy의 난수 상태를 물려받지 않음)
+        **{f"unseeded_random_{k}": _after("sigmoid", 'print("무작위 수:", np.random.random())') for k in "ab"},
     }
 
 
@@ -142,6 +144,8 @@ EXPECTED = {  # (점수, 상태)
     "slow_but_correct": (20, "ok"),
     "asks_for_input": (20, "ok"),
     "gigabytes_beside_the_notebook": (0, "too_large"),
+    "unseeded_random_a": (20, "ok"),
+    "unseeded_random_b": (20, "ok"),
 }
 
 
@@ -203,3 +207,10 @@ def test_every_kernel_comes_from_the_zygote(batch):
     with (out / "timings.csv").open(encoding="utf-8") as f:
         starts = [row["kernel_start"] for row in csv.DictReader(f) if row["kernel_start"]]
     assert starts.count("zygote") == len(starts) == len(EXPECTED), starts
+    # 같은 씨앗에서 갈라 낸 두 커널의 (씨드 없는) numpy 난수가 다릅니다: 새로 띄운 커널처럼 제 난수 상태를 가집니다.
+    draws = []
+    for student in ("unseeded_random_a", "unseeded_random_b"):
+        graded = json.loads((out / "autograded" / student / AID / f"{AID}.ipynb").read_text(encoding="utf-8"))
+        draws += [line for cell in graded["cells"] for output in cell.get("outputs", [])
+                  for line in "".join(output.get("text", "")).splitlines() if line.startswith("무작위 수:")]
+    assert len(draws) == 2 and draws[0] != draws[1], draws

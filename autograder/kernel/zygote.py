@@ -45,8 +45,15 @@ _LENGTH = 8
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
-#: 과제와 상관없이 모든 커널이 시작하며 불러오는 모듈(ipykernel과 IPython 셸, 채점 요청을 받는 탐침)
-_KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "autograder.kernel.probe")
+#: 과제와 상관없이 모든 커널이 시작하며 불러오는 모듈(ipykernel과 IPython 셸, 채점 요청을 받는 탐침). 뒤의 것들은
+#: ipykernel이 커널을 만들며(``IPKernelApp.initialize``) 또는 첫 실행 요청에서야 불러오는 것으로, 씨앗에서 불러 두지 않으면
+#: 갈라 낸 커널마다 다시 불러옵니다(커널 하나에 CPU 약 0.05초).
+_KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "autograder.kernel.probe",
+                   "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.logger", "IPython.core.oinspect",
+                   "IPython.extensions.storemagic", "IPython.utils.wildcard", "sqlite3", "tornado.gen", "tornado.locks",
+                   "tornado.queues", "tornado.platform.asyncio", "faulthandler", "resource", "secrets")
+#: 미리 불러 둔 모듈이 처음 쓰일 때 불러오는 하위 모듈(numpy 2는 ``numpy.random`` 을 처음 쓸 때 불러옵니다).
+_FIRST_USE_IMPORTS = {"numpy": ("numpy.random",)}
 
 
 def _check(rc, what):
@@ -89,7 +96,7 @@ def main(argv) -> None:
     path, preload = argv[0], argv[1:]
     for name in _KERNEL_MODULES:
         importlib.import_module(name)
-    for name in preload:
+    for name in [*preload, *(later for module in preload for later in _FIRST_USE_IMPORTS.get(module, ()))]:
         # 막힌 라이브러리(껍데기)나 없는 모듈은 건너뜁니다: 학생 커널의 준비 셀이 import할 때 같은 일이 일어납니다.
         with contextlib.suppress(Exception):
             importlib.import_module(name)
@@ -187,10 +194,21 @@ def _kernel(request, fds, done: int) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     watch_parent(parent)
+    reseed_after_fork()
     sys.argv = ["-c", *request["argv"]]
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
+
+
+def reseed_after_fork() -> None:
+    """미리 불러 둔 numpy의 전역 난수 상태는 갈라 낸 모든 자식에 똑같이 복사됩니다. 새로 띄운 프로세스처럼 운영체제의
+    엔트로피로 다시 심습니다(표준 라이브러리 ``random`` 은 ``os.register_at_fork`` 로 스스로 다시 심습니다). 커널 씨앗이
+    갈라 낸 커널과 포크 서버가 갈라 낸 실행 프로세스가 부릅니다."""
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        with contextlib.suppress(Exception):
+            numpy_random.seed()
 
 
 if __name__ == "__main__":
