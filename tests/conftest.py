@@ -28,14 +28,14 @@ def pytest_configure(config):
     수백 개 띄우고(채점기 명령, 포크 서버, 커널 씨앗, 책의 장 커널, Dask 작업자) 저마다 ``autograder`` 등을 불러옵니다.
     ``PYTHONDONTWRITEBYTECODE`` 가 켜진 컴퓨터(이 과정의 개발·CI 컴퓨터가 그렇습니다)에서는 파이썬이 .pyc를 쓰지 않아
     프로세스마다 소스에서 다시 컴파일합니다(채점기 명령 하나에 CPU 약 0.09초). 이미 있는 .pyc는 그 설정과 상관없이 읽습니다.
-    작업자(pytest-xdist)가 아니라 처음 프로세스에서 한 번만 합니다."""
+    작업자(pytest-xdist)가 아니라 처음 프로세스에서 한 번만 하고, 쓸 수 없는 폴더면 조용히 넘어갑니다(빨라지지 않을 뿐)."""
     if hasattr(config, "workerinput"):
         return
     import compileall
     import re
 
     for folder in ("autograder", "book", "tools", "tests"):
-        compileall.compile_dir(REPO / folder, quiet=1, rx=re.compile(r"[/\\](node_modules|_build)[/\\]"))
+        compileall.compile_dir(REPO / folder, quiet=2, rx=re.compile(r"[/\\](node_modules|_build)[/\\]"))
 
 
 def pytest_report_header(config):

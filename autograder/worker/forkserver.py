@@ -162,7 +162,6 @@ def serve() -> int:
                 from . import runner
 
                 reseed_after_fork()
-
                 code = runner.main(request["argv"])
             except BaseException:
                 traceback.print_exc()
@@ -214,7 +213,7 @@ def _warm_caches() -> None:
 #: 불러 둔 모듈이 처음 쓰일 때에야 불러오는 모듈. torch는 기울기를 직접 준 역전파(``out.backward(dout)``, 숨은 테스트가
 #: autograd와 비교할 때)에서 처음으로 ``torch.fx.experimental.symbolic_shapes`` 와 sympy를 불러옵니다. 자식마다 0.7 CPU초가
 #: 들던 것을 서버가 한 번 불러 둡니다. numpy 2는 ``np.random`` 을 처음 쓸 때, ``np.unique`` 는 ``numpy.ma`` 를 처음 부를 때
-#: 불러옵니다(자식마다 0.05초 남짓).
+#: 불러옵니다(자식마다 CPU 0.03초 남짓).
 _FIRST_USE_IMPORTS = {"torch": ("torch.fx.experimental.symbolic_shapes",), "numpy": ("numpy.random", "numpy.ma")}
 
 
