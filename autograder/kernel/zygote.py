@@ -45,13 +45,15 @@ _LENGTH = 8
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
-#: 과제와 상관없이 모든 커널이 시작하며 불러오는 모듈(ipykernel과 IPython 셸, 채점 요청을 받는 탐침). 뒤의 것들은
-#: ipykernel이 커널을 만들며(``IPKernelApp.initialize``) 또는 첫 실행 요청에서야 불러오는 것으로, 씨앗에서 불러 두지 않으면
-#: 갈라 낸 커널마다 다시 불러옵니다(커널이 첫 셀을 받기까지의 CPU가 0.09–0.11초에서 0.08–0.09초로).
-_KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "autograder.kernel.probe",
-                   "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.logger", "IPython.core.oinspect",
-                   "IPython.extensions.storemagic", "IPython.utils.wildcard", "sqlite3", "tornado.gen", "tornado.locks",
-                   "tornado.queues", "tornado.platform.asyncio", "faulthandler", "resource", "secrets")
+#: 과제와 상관없이 모든 커널이 시작하며 불러오는 모듈(ipykernel과 IPython 셸, 채점 요청을 받는 탐침)
+_KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "autograder.kernel.probe")
+#: ipykernel이 커널을 만들며(``IPKernelApp.initialize``) 또는 첫 실행 요청에서야 불러오는 모듈. 씨앗에서 불러 두지 않으면
+#: 갈라 낸 커널마다 다시 불러옵니다(커널이 첫 셀을 받기까지의 CPU가 0.09–0.11초에서 0.08–0.09초로). 빨라지기 위한 것일
+#: 뿐이라, ipykernel이 바뀌어 없어진 것은 건너뜁니다.
+_KERNEL_START_MODULES = ("ipykernel.debugger", "IPython.core.completerlib", "IPython.core.logger", "IPython.core.oinspect",
+                         "IPython.extensions.storemagic", "IPython.utils.wildcard", "sqlite3", "tornado.gen",
+                         "tornado.locks", "tornado.queues", "tornado.platform.asyncio", "faulthandler", "resource",
+                         "secrets")
 #: 미리 불러 둔 모듈이 처음 쓰일 때 불러오는 하위 모듈(numpy 2는 ``numpy.random`` 을 처음 쓸 때 불러옵니다).
 _FIRST_USE_IMPORTS = {"numpy": ("numpy.random",)}
 
@@ -96,7 +98,8 @@ def main(argv) -> None:
     path, preload = argv[0], argv[1:]
     for name in _KERNEL_MODULES:
         importlib.import_module(name)
-    for name in [*preload, *(later for module in preload for later in _FIRST_USE_IMPORTS.get(module, ()))]:
+    for name in [*_KERNEL_START_MODULES, *preload,
+                 *(later for module in preload for later in _FIRST_USE_IMPORTS.get(module, ()))]:
         # 막힌 라이브러리(껍데기)나 없는 모듈은 건너뜁니다: 학생 커널의 준비 셀이 import할 때 같은 일이 일어납니다.
         with contextlib.suppress(Exception):
             importlib.import_module(name)
