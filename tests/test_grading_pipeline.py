@@ -161,7 +161,7 @@ def test_fast_schema_check_accepts_exactly_what_jsonschema_accepts(v3_schema):
     for _ in range(2000):
         meta = {k: (rng.choice(_META_VALUES) if rng.random() < 0.3 else v) for k, v in base.items() if rng.random() < 0.9}
         cases.append(meta)
-    disagreements = []
+    disagreements, accepted = [], 0
     for meta in cases:
         given = copy.deepcopy(meta)
         try:
@@ -176,12 +176,9 @@ def test_fast_schema_check_accepts_exactly_what_jsonschema_accepts(v3_schema):
             slow = (exc.message, list(exc.absolute_path))
         if fast != slow or repr(given) != repr(meta):
             disagreements.append((meta, fast, slow, given))
+        accepted += slow is None
     assert not disagreements, disagreements[:3]
-    assert sum(1 for meta in cases if _valid(meta, v3_schema)) > 50, "맞는 경우도 충분히 봐야 합니다"
-
-
-def _valid(meta: dict, schema: dict) -> bool:
-    return jsonschema.Draft4Validator(schema).is_valid(meta)
+    assert accepted > 50, "맞는 경우도 충분히 봐야 합니다"
 
 
 @pytest.mark.unit
