@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import pytest
@@ -97,6 +98,9 @@ def batch(tmp_path_factory):
     flood = {notebooks.grade_id(c): notebooks.solution_code(c) for c in notebooks.source_notebook(AID).cells
              if notebooks.grade_id(c) == "add_intercept"}
     flood["add_intercept"] += "\nfor _ in range(3000):\n    print('x' * 100_000)\n"  # 300 MB
+    flood["sigmoid"] = ("from autograder.kernel import output_cap\nprint('커널이 버린 글자:', output_cap.dropped)\n"
+                        + notebooks.solution_code(next(c for c in notebooks.source_notebook(AID).cells
+                                                       if notebooks.grade_id(c) == "sigmoid")))
     put(notebooks.with_solutions(solution, flood), subs, "output_flood", AID)
 
     out = tmp / "out"
@@ -134,12 +138,16 @@ def test_a_malformed_notebook_of_any_shape_is_invalid_not_a_grader_error(batch, 
 
 def test_an_output_flood_is_cut_and_said_not_called_a_timeout(batch):
     """300 MB를 print하는 셀: 출력은 잘리고(그렇다고 메모에 적힘) 채점은 그대로 됩니다."""
-    assert score(batch, "output_flood") == (20, 22)
+    assert score(batch, "output_flood") == (20, 22), row(batch, "output_flood")
     assert row(batch, "output_flood")["status"] == "ok"
     page = (batch[2] / "feedback" / "output_flood" / AID / f"{AID}.html").read_text(encoding="utf-8")
     assert "출력이 너무 많아" in page
     graded = batch[2] / "autograded" / "output_flood" / AID / f"{AID}.ipynb"
     assert graded.stat().st_size < 3_000_000
+    # 커널이 상한을 넘는 출력을 보내지 않았습니다(커널 씨앗에서 갈라 낸 커널이어도: autograder.kernel.output_cap)
+    text = "".join("".join(o.get("text", "")) for c in json.loads(graded.read_text(encoding="utf-8"))["cells"]
+                   for o in c.get("outputs", []))
+    assert f"커널이 버린 글자: {3000 * 100_001 - 2_000_001}" in text
 
 
 def test_tests_after_a_dead_kernel_say_the_kernel_died(batch):

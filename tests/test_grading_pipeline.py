@@ -510,6 +510,35 @@ def test_solution_runs_through_a_prestarted_kernel_with_trusted_tests(tmp_path):
     assert errors == []
 
 
+_FLOOD = "for _ in range(3000):\n    print('x' * 100_000)\n"  # 300 MB
+#: 출력 상한을 걷어 낸 학생: ipykernel의 세션으로 stream 메시지를 직접 보냅니다(30 MB)
+_FLOOD_BY_HAND = (
+    "k = get_ipython().kernel\n"
+    "for _ in range(30):\n"
+    "    k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'y' * 1_000_000},\n"
+    "                   parent=k.get_parent('shell'))\n"
+)
+
+
+def test_a_flooding_cell_is_cut_in_the_kernel_and_again_in_the_runner(tmp_path):
+    """셀 하나의 넘치는 출력은 커널이 보내지 않고(autograder.kernel.output_cap: 300 MB를 다 보내면 조용한 기계에서
+    3.5초와 커널 메모리 1 GB가 들어 바쁜 기계에서 시간 제한에 걸렸음), 커널의 상한을 우회해 보낸 출력은 실행 프로세스가
+    상한까지만 받습니다. 어느 쪽이든 앞의 상한만큼 남고 메모가 붙습니다."""
+    from autograder.kernel import output_cap
+    from autograder.worker import runner
+
+    cells = [_FLOOD, _FLOOD_BY_HAND, "from autograder.kernel import output_cap\nprint(output_cap.dropped)"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in cells])
+    outcome = runner.execute_notebook(nb, tmp_path, Limits())
+    assert outcome.status == "ok", outcome.detail
+    kept = ["".join(o.text for o in c.outputs if o.output_type == "stream") for c in outcome.nb.cells]
+    assert kept[0] == ("x" * 100_000 + "\n") * 19 + "x" * (output_cap.STREAM_CAP - 19 * 100_001)
+    assert kept[1] == "y" * output_cap.STREAM_CAP
+    # 커널은 첫 셀에서 상한보다 한 글자 더 보내고 나머지를 버렸고, 손으로 보낸 것은 세지 못합니다
+    assert int(kept[2]) == 3000 * 100_001 - output_cap.STREAM_CAP - 1
+    assert outcome.notes == [f"셀 {i}의 출력이 너무 많아 앞의 {output_cap.STREAM_CAP:,}자만 남겼습니다." for i in (1, 2)]
+
+
 def test_each_phase_closes_its_kernel_client_so_no_socket_is_left_to_warn_in_a_later_test_cell(tmp_path):
     """단계마다 커널 클라이언트의 채널을 닫습니다. 닫지 않고 버린 zmq 소켓은 다음 단계의 테스트 셀 도중에 가비지 수집되며
     ResourceWarning을 내고, 그 셀의 "경고 없이" 규칙이 학생 탓으로 0점을 주었습니다(깨끗한 복제에서 ch05의 모든 제출물이

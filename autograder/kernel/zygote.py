@@ -28,7 +28,7 @@ import os
 import socket
 import sys
 
-from . import launcher
+from . import launcher, output_cap
 from .parent import watch as watch_parent
 
 _CLONE_NEWNS = 0x00020000
@@ -98,6 +98,7 @@ def main(argv) -> None:
     path, preload = argv[0], argv[1:]
     for name in _KERNEL_MODULES:
         importlib.import_module(name)
+    output_cap.install()  # 갈라 낸 커널이 물려받습니다
     for name in [*_KERNEL_START_MODULES, *preload,
                  *(later for module in preload for later in _FIRST_USE_IMPORTS.get(module, ()))]:
         # 막힌 라이브러리(껍데기)나 없는 모듈은 건너뜁니다: 학생 커널의 준비 셀이 import할 때 같은 일이 일어납니다.

@@ -24,6 +24,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from .. import notebooks, workdir
+from ..kernel import output_cap
 from ..limits import Limits
 from ..status import Status
 
@@ -118,8 +119,9 @@ def execute_notebook(nb: NotebookNode, workdir: Path, limits: Limits,
 
 
 #: 셀 하나에서 받아 두는 stdout/stderr의 상한(글자). 넘는 출력은 세기만 하고 버립니다. nbclient는 받은 출력을 셀에
-#: 이어 붙이므로, 수백 MB를 그대로 받으면 그 일만으로 몇 초씩 걸려 출력 기다리기 시간 제한에 걸립니다.
-STREAM_CAP = 2_000_000
+#: 이어 붙이므로, 수백 MB를 그대로 받으면 그 일만으로 몇 초씩 걸려 출력 기다리기 시간 제한에 걸립니다. 커널도 같은
+#: 상한에서 한 글자 넘게는 보내지 않습니다(:mod:`autograder.kernel.output_cap`); 학생이 그것을 되돌려도 이 상한은 남습니다.
+STREAM_CAP = output_cap.STREAM_CAP
 
 
 class _OutputCap:
@@ -128,9 +130,13 @@ class _OutputCap:
     def output(self, outs, msg, display_id, cell_index):
         if msg["msg_type"] == "stream":
             sizes = self.__dict__.setdefault("stream_sizes", {})
-            sizes[cell_index] = sizes.get(cell_index, 0) + len(msg["content"].get("text", ""))
-            if sizes[cell_index] > STREAM_CAP:
+            before = sizes.get(cell_index, 0)
+            text = msg["content"].get("text", "")
+            sizes[cell_index] = before + len(text)
+            if before >= STREAM_CAP:
                 return None
+            if sizes[cell_index] > STREAM_CAP:  # 상한을 넘기는 메시지는 상한까지만 남깁니다
+                msg["content"]["text"] = text[:STREAM_CAP - before]
         return super().output(outs, msg, display_id, cell_index)
 
     def flooded(self) -> dict[int, int]:
@@ -324,8 +330,8 @@ def _execute(nb: NotebookNode, workdir: Path, limits: Limits, go: Callable[[], b
             ep.checker.close()  # 테스트 셀이 쓰던 요청 소켓
         if km is not None:
             _shutdown_kernel(km)
-    for index, size in sorted(ep.flooded().items() if ep is not None else ()):
-        out.notes.append(f"셀 {index + 1}의 출력이 너무 많아({size:,}자) 앞의 {STREAM_CAP:,}자만 남겼습니다.")
+    for index in sorted(ep.flooded() if ep is not None else ()):
+        out.notes.append(f"셀 {index + 1}의 출력이 너무 많아 앞의 {STREAM_CAP:,}자만 남겼습니다.")
     if out.status == Status.KERNEL_DIED and km is not None:
         # 커널 로그에는 학생 코드가 직접 쓴 것도 섞이므로 피드백(detail)에는 넣지 않고 강사용으로만 돌려줍니다.
         out.kernel_log = km.log_tail

@@ -693,10 +693,12 @@ PARENT_FD_ENV = "AUTOGRADER_PARENT_FD"
 #: 채점 커널에는 디버거가 쓸모없고, debugpy 를 불러오는 데만 커널 시작 시간의 3분의 1(약 0.2초)이 듭니다.
 #: ipykernel 은 debugpy 를 import 할 수 없으면 디버거 없이 뜹니다.
 #: 부모 감시(:func:`autograder.kernel.parent.watch`): 커널을 띄운 실행 프로세스가 죽으면 커널도 끝납니다.
+#: 출력 상한(:func:`autograder.kernel.output_cap.install`): 셀 하나의 넘치는 출력을 커널에서 보내지 않습니다.
 _KERNEL_MAIN = (
     "import sys; sys.modules['debugpy'] = None\n"
     "if sys.path and sys.path[0] == '': del sys.path[0]\n"
     "import os\n"
+    "from autograder.kernel import output_cap; output_cap.install()\n"
     f"if os.environ.get('{PARENT_FD_ENV}', '').isdigit():\n"
     "    from autograder.kernel import parent\n"
     f"    parent.watch(int(os.environ.pop('{PARENT_FD_ENV}')))\n"
