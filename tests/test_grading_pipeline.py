@@ -523,11 +523,12 @@ _FLOOD_BY_HAND = (
 def test_a_flooding_cell_is_cut_in_the_kernel_and_again_in_the_runner(tmp_path):
     """셀 하나의 넘치는 출력은 커널이 보내지 않고(autograder.kernel.output_cap: 300 MB를 다 보내면 조용한 기계에서
     3.5초와 커널 메모리 1 GB가 들어 바쁜 기계에서 시간 제한에 걸렸음), 커널의 상한을 우회해 보낸 출력은 실행 프로세스가
-    상한까지만 받습니다. 어느 쪽이든 앞의 상한만큼 남고 메모가 붙습니다."""
+    상한까지만 받습니다. 어느 쪽이든 앞의 상한만큼 남고 메모가 붙습니다. 버린 출력은 커널의 메모리에도 남지 않습니다."""
     from autograder.kernel import output_cap
     from autograder.worker import runner
 
-    cells = [_FLOOD, _FLOOD_BY_HAND, "from autograder.kernel import output_cap\nprint(output_cap.dropped)"]
+    cells = [_FLOOD, _FLOOD_BY_HAND, "from autograder.kernel import output_cap\nprint(output_cap.dropped)",
+             "import resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in cells])
     outcome = runner.execute_notebook(nb, tmp_path, Limits())
     assert outcome.status == "ok", outcome.detail
@@ -536,6 +537,8 @@ def test_a_flooding_cell_is_cut_in_the_kernel_and_again_in_the_runner(tmp_path):
     assert kept[1] == "y" * output_cap.STREAM_CAP
     # 커널은 첫 셀에서 상한보다 한 글자 더 보내고 나머지를 버렸고, 손으로 보낸 것은 세지 못합니다
     assert int(kept[2]) == 3000 * 100_001 - output_cap.STREAM_CAP - 1
+    # 버린 출력은 커널에 남지 않습니다: IPython이 셀의 출력을 모두 따로 모아 두면(InteractiveShell._tee) 300 MB가 남습니다
+    assert int(kept[3]) < 250, f"커널 최대 메모리 {kept[3]} MB"
     assert outcome.notes == [f"셀 {i}의 출력이 너무 많아 앞의 {output_cap.STREAM_CAP:,}자만 남겼습니다." for i in (1, 2)]
 
 

@@ -3,15 +3,21 @@ before student code; it decides nothing).
 
 실행 프로세스(``autograder.worker.runner``)도 셀마다 :data:`STREAM_CAP` 자까지만 받지만, 그것만으로는 넘는 출력이
 커널을 떠나기 전에 이미 값을 치릅니다. 300 MB를 print하는 셀은 ipykernel이 그 글자를 모두 버퍼에 모으고 JSON으로
-바꾸고 서명해 보내고, 실행 프로세스가 다시 검증하고 풀어야 해서, 조용한 2코어 기계에서 3.5초, 커널 메모리 1.1 GB
-(가상 2.0 GB)가 들었고 바쁜 기계에서는 셀 시간 제한이나 메모리 한도에 걸려 0점이 될 수 있었습니다. 여기서는 한 실행
+바꾸고 서명해 보내고, 실행 프로세스가 다시 검증하고 풀어야 해서, 조용한 2코어 기계에서 그 셀에 2.1초, 커널 메모리
+1.2 GB가 들었고(``python -m benchmarks.output_flood``; 상한을 건 지금은 0.06초, 49 MB) 바쁜 기계에서는 셀 시간
+제한에 걸려 0점이 되었습니다(CI에서 한 번, 셀 시간 제한 10초). 여기서는 한 실행
 요청(셀)의 출력이 상한을 한 글자 넘으면 나머지를 보내지 않고 세기만 합니다. 실행 프로세스는 상한을 넘는 출력을 받았으니
 평소처럼 잘랐다고 적습니다.
+
+IPython 9는 셀이 stdout/stderr에 쓴 글자를 모두 ``history_manager.outputs`` 에 커널이 끝날 때까지 따로 모아 둡니다
+(``InteractiveShell._tee``, 기록 기능용). 채점 커널의 기록은 메모리 안에만 있고(``--HistoryManager.hist_file=:memory:``)
+아무도 그것을 묻지 않으므로, 그 사본도 만들지 않습니다: 만들면 상한과 상관없이 print한 만큼 커널 메모리가 남습니다.
 
 학생 코드가 이것을 되돌리면 제 출력이 다시 느려질 뿐입니다: 실행 프로세스의 상한과 시간 제한은 그대로입니다.
 ``autograder.worker.sandbox._KERNEL_MAIN`` (새로 띄운 커널)과 :mod:`.zygote` (씨앗에서 갈라 낸 커널)가 ipykernel을
 띄우기 전에 :func:`install` 을 부릅니다.
 """
+import contextlib
 import threading
 
 #: 셀 하나에서 보내고 받는 stdout/stderr의 상한(글자).
@@ -51,3 +57,14 @@ def install(cap: int = STREAM_CAP) -> None:
 
     capped_write.capped = True
     OutStream.write = capped_write
+    with contextlib.suppress(ImportError):
+        from IPython.core.interactiveshell import InteractiveShell
+
+        if hasattr(InteractiveShell, "_tee"):
+            InteractiveShell._tee = _no_copy
+
+
+@contextlib.contextmanager
+def _no_copy(self, channel):
+    """``InteractiveShell._tee`` 대신: 셀의 출력을 기록용으로 따로 모으지 않습니다."""
+    yield
