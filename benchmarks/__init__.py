@@ -1,10 +1,12 @@
 """측정 스크립트: python -m benchmarks.<이름> 으로 저장소 폴더에서 실행합니다."""
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
 import time
+from pathlib import Path
 
 
 def _loop(_=None) -> float:
@@ -38,3 +40,9 @@ def machine() -> dict:
     """결과 파일에 적을 컴퓨터 설명과 지금의 :func:`cpu_speed`, :func:`two_cores_speed`."""
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
             "cpu_speed_s": cpu_speed(), "two_cores_speed_s": two_cores_speed()}
+
+
+def save(path: Path, result: dict) -> None:
+    """결과를 JSON으로 ``path`` 에 쓰고 어디에 썼는지 알립니다."""
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"결과: {path}")

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -31,7 +30,7 @@ import nbformat
 
 from autograder.limits import Limits
 from autograder.worker import runner
-from benchmarks import machine
+from benchmarks import machine, save
 
 RESULTS = Path(__file__).resolve().with_name("results-output-flood.json")
 
@@ -68,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                                           for key in ("cell_s", "notebook_s", "kernel_max_rss_mb")}}
         print(f"{mode}: 셀 {results[mode]['median_cell_s']:.2f} s, 노트북 {results[mode]['median_notebook_s']:.2f} s, "
               f"커널 최대 메모리 {results[mode]['median_kernel_max_rss_mb']} MB (중앙값, {args.runs}번)")
-    out = {"runs": args.runs, "machine": machine(), "modes": results}
-    args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"결과: {args.out}")
+    save(args.out, {"runs": args.runs, "machine": machine(), "modes": results})
     return 0
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
-import json
 import resource
 import statistics
 import tempfile
@@ -30,7 +29,7 @@ import psutil
 
 from autograder import course, notebooks
 from autograder.limits import Limits
-from benchmarks import machine
+from benchmarks import machine, save
 
 RESULTS = Path(__file__).resolve().with_name("results-requests.json")
 AID = "ch01_modeling"
@@ -104,8 +103,7 @@ def main(argv=None) -> int:
               "all_runs": {k: [round(x, 3) for x in v] for k, v in per_call.items()}}
     print(f"요청 하나: 벽시계 {result['wall_ms']:.3f} ms, 채점 쪽 CPU {result['checker_cpu_ms']:.3f} ms, "
           f"학생 커널 CPU {result['kernel_cpu_ms']:.3f} ms (중앙값, {args.runs}번)")
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"결과: {RESULTS}")
+    save(RESULTS, result)
     return 0
 
 

@@ -13,7 +13,6 @@ npm으로 받은 접근성 검사기(tests/js/node_modules)도 이 저장소의 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import subprocess
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 
 from autograder import course
-from benchmarks import machine
+from benchmarks import machine, save
 
 RESULTS = Path(__file__).resolve().with_name("results-suite.json")
 #: issue 26의 목표(초)
@@ -99,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     # 같은 종류의 컴퓨터도 도중에 30–50% 느려지곤 합니다: 끝난 뒤의 속도도 적어, 시작할 때와 다르면 그 실행의 시간을
     # 다른 실행과 견주지 않습니다.
     results["machine_after"] = machine()
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"결과: {args.out}")
+    save(args.out, results)
     return 0 if all(results[k]["returncode"] == 0 for k in ("unit", "full") if k in results) else 1
 
 

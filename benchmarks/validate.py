@@ -12,7 +12,6 @@ import 시간 상위 항목(``python -X importtime``)도 함께 남깁니다.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 
 from autograder import course, notebooks
-from benchmarks import machine
+from benchmarks import machine, save
 
 RESULTS = Path(__file__).resolve().with_name("results-validate.json")
 #: issue 26의 목표(초, 중앙값)
@@ -82,9 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                             "load_before": round(os.getloadavg()[0], 2),
                             "top_imports_cli_process_s": top_imports(profiled.stderr)}
             print(f"{aid}: 중앙값 {median:.2f} s (목표 {TARGETS.get(aid, '-')} s), 실행마다 {walls}")
-    out = {"runs": args.runs, "machine": machine(), "assignments": results}
-    args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"결과: {args.out}")
+    save(args.out, {"runs": args.runs, "machine": machine(), "assignments": results})
     return 0
 
 
