@@ -8,6 +8,7 @@ import re
 import pytest
 
 from autograder import course, notebooks
+from autograder.kernel import output_cap
 from tests.conftest import grade, put
 from tools import export_public
 
@@ -147,7 +148,7 @@ def test_an_output_flood_is_cut_and_said_not_called_a_timeout(batch):
     # 커널이 상한을 넘는 출력을 보내지 않았습니다(커널 씨앗에서 갈라 낸 커널이어도: autograder.kernel.output_cap)
     text = "".join("".join(o.get("text", "")) for c in json.loads(graded.read_text(encoding="utf-8"))["cells"]
                    for o in c.get("outputs", []))
-    assert f"커널이 버린 글자: {3000 * 100_001 - 2_000_001}" in text
+    assert f"커널이 버린 글자: {3000 * 100_001 - output_cap.STREAM_CAP - 1}" in text
 
 
 def test_tests_after_a_dead_kernel_say_the_kernel_died(batch):

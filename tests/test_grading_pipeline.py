@@ -522,7 +522,7 @@ _FLOOD_BY_HAND = (
 
 def test_a_flooding_cell_is_cut_in_the_kernel_and_again_in_the_runner(tmp_path):
     """셀 하나의 넘치는 출력은 커널이 보내지 않고(autograder.kernel.output_cap: 300 MB를 다 보내면 조용한 기계에서
-    3.5초와 커널 메모리 1 GB가 들어 바쁜 기계에서 시간 제한에 걸렸음), 커널의 상한을 우회해 보낸 출력은 실행 프로세스가
+    2.1초와 커널 메모리 1.2 GB가 들어 바쁜 기계에서 시간 제한에 걸렸음), 커널의 상한을 우회해 보낸 출력은 실행 프로세스가
     상한까지만 받습니다. 어느 쪽이든 앞의 상한만큼 남고 메모가 붙습니다. 버린 출력은 커널의 메모리에도 남지 않습니다."""
     from autograder.kernel import output_cap
     from autograder.worker import runner
