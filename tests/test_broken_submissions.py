@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 
 import pytest
@@ -96,12 +95,11 @@ def batch(tmp_path_factory):
     odd = copy.deepcopy(solution)
     odd.cells[3].metadata["nbgrader"] = ["not", "a", "dict"]
     put(odd, subs, "odd_cell_metadata", AID)
-    flood = {notebooks.grade_id(c): notebooks.solution_code(c) for c in notebooks.source_notebook(AID).cells
-             if notebooks.grade_id(c) == "add_intercept"}
-    flood["add_intercept"] += "\nfor _ in range(3000):\n    print('x' * 100_000)\n"  # 300 MB
-    flood["sigmoid"] = ("from autograder.kernel import output_cap\nprint('커널이 버린 글자:', output_cap.dropped)\n"
-                        + notebooks.solution_code(next(c for c in notebooks.source_notebook(AID).cells
-                                                       if notebooks.grade_id(c) == "sigmoid")))
+    solved = {notebooks.grade_id(c): notebooks.solution_code(c) for c in notebooks.source_notebook(AID).cells
+              if notebooks.grade_id(c) in ("add_intercept", "sigmoid")}
+    flood = {"add_intercept": solved["add_intercept"] + "\nfor _ in range(3000):\n    print('x' * 100_000)\n",  # 300 MB
+             "sigmoid": ("from autograder.kernel import output_cap\nprint('커널이 버린 글자:', output_cap.dropped)\n"
+                         + solved["sigmoid"])}
     put(notebooks.with_solutions(solution, flood), subs, "output_flood", AID)
 
     out = tmp / "out"
@@ -146,8 +144,7 @@ def test_an_output_flood_is_cut_and_said_not_called_a_timeout(batch):
     graded = batch[2] / "autograded" / "output_flood" / AID / f"{AID}.ipynb"
     assert graded.stat().st_size < 3_000_000
     # 커널이 상한을 넘는 출력을 보내지 않았습니다(커널 씨앗에서 갈라 낸 커널이어도: autograder.kernel.output_cap)
-    text = "".join("".join(o.get("text", "")) for c in json.loads(graded.read_text(encoding="utf-8"))["cells"]
-                   for o in c.get("outputs", []))
+    text = "".join(o.get("text", "") for c in notebooks.read_notebook(graded).cells for o in c.get("outputs", []))
     assert f"커널이 버린 글자: {3000 * 100_001 - output_cap.STREAM_CAP - 1}" in text
 
 

@@ -64,6 +64,6 @@ def install(cap: int = STREAM_CAP) -> None:
 
 
 @contextlib.contextmanager
-def _no_copy(self, channel):
+def _no_copy(self, *args, **kwargs):
     """``InteractiveShell._tee`` 대신: 셀의 출력을 기록용으로 따로 모으지 않습니다."""
     yield
