@@ -362,7 +362,11 @@ def test_search_summaries_show_no_raw_tex_or_button_labels(site, query):
 
 AXE_RUN = """
 async () => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
+  // resultTypes: 통과·해당 없음 결과는 규칙마다 요소 하나만 적습니다. 위반은 그대로 모두 적고, 검사하는 규칙과
+  // 요소도 같습니다. 수식(MathJax)이 많은 장은 요소가 2만 개를 넘어, 통과한 요소마다 결과를 만들지 않으면 쪽마다
+  // 1초쯤 빨라집니다(ch04: 6.0–6.5초 → 5.5초).
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
+                                          resultTypes: ['violations']});
   return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.length}곳, 예: `
                                      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
 }
