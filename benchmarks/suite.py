@@ -58,12 +58,12 @@ def _cpu_times() -> tuple[float, float, float]:
 
 
 #: 프로세스의 명령줄에 든 말 → 종류(위에서부터 처음 맞는 것). 포크 서버와 그 자식(실행 프로세스)은 명령줄이 같아
-#: 부모로 가립니다. 샌드박스의 커널 씨앗에서 갈라 낸 커널도 씨앗의 명령줄을 그대로 가집니다.
+#: 부모로 가립니다. 채점 커널은 새로 띄운 것(시작 코드가 ``autograder.kernel`` 을 부름), 샌드박스의 런처, 커널 씨앗과
+#: 씨앗에서 갈라 낸 것(씨앗의 명령줄을 그대로 가짐)이 모두 한 종류입니다.
 KINDS = (
     ("ipykernel_launcher", "책의 장을 실행하는 커널"),
-    ("autograder.kernel", "채점 커널(씨앗과 갈라 낸 커널)"),
-    ("kernel_launcher.py", "채점 커널(씨앗과 갈라 낸 커널)"),
-    ("sys.modules['debugpy'] = None", "채점 커널(새로 띄운 것)"),
+    ("autograder.kernel", "채점 커널"),
+    ("kernel_launcher.py", "채점 커널"),
     ("autograder.worker.forkserver", "포크 서버"),
     ("autograder.worker.runner", "실행 프로세스"),
     ("-m autograder", "채점기 명령(python -m autograder …)"),
