@@ -7,7 +7,8 @@ npm으로 받은 접근성 검사기(tests/js/node_modules)도 이 저장소의 
 
 전체를 도는 동안에는 0.25초마다 /proc을 훑어 프로세스마다 쓴 CPU를 모으고, 그것을 프로세스의 종류(채점 커널, 실행
 프로세스, 책의 장을 실행하는 커널, chromium …)별로 더해 적습니다(``cpu_by_kind``): 테스트 모음의 시간이 어디에
-드는지. 0.25초보다 짧게 산 프로세스는 잡히지 않으므로, 컴퓨터가 일한 시간과의 차이를 ``unattributed`` 로 함께 적습니다.
+드는지. 0.25초보다 짧게 산 프로세스와, 프로세스마다 마지막으로 훑은 뒤 끝나기까지 쓴 몫은 잡히지 않으므로, 컴퓨터가
+일한 시간과의 차이를 ``unattributed`` 로 함께 적습니다(프로세스 회계로 재어 보니 거의 모두 뒤의 것이었습니다).
 
     python -m benchmarks.suite               # 단위 묶음과 전체
     python -m benchmarks.suite --unit-only   # 단위 묶음만
@@ -171,7 +172,8 @@ def run(repo: Path, args: list[str], cache: Path | None = None, sample: bool = F
 
 
 def _breakdown(kinds: dict[str, list], busy: float) -> dict[str, list]:
-    """종류별 합계에 잡히지 않은 몫(짧게 산 프로세스, 재는 일 자체)을 ``unattributed`` 로 더합니다."""
+    """종류별 합계에 잡히지 않은 몫(프로세스마다 마지막으로 훑은 뒤 쓴 몫, 짧게 산 프로세스, 재는 일 자체)을
+    ``unattributed`` 로 더합니다."""
     return {**kinds, "unattributed": [round(busy - sum(cpu for cpu, _ in kinds.values()), 1), 0]}
 
 
